@@ -1,0 +1,13 @@
+// townhall: one binary, several jobs, chosen by subcommand.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  CLI::App app{"Townhall: a chat server on a DynamoDB single-table design, with its own DynamoDB engine"};
+  app.require_subcommand(1);
+  auto* version = app.add_subcommand("version", "Print the version");
+  version->callback([] { std::puts("townhall 0.1.0"); });
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

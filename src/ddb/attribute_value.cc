@@ -1,0 +1,189 @@
+#include "ddb/attribute_value.h"
+
+#include <algorithm>
+
+namespace townhall::ddb {
+
+std::string_view type_name(AttributeType type) {
+  static constexpr std::string_view kNames[] = {"S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"};
+  return kNames[static_cast<size_t>(type)];
+}
+
+StringSet make_string_set(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return StringSet{std::move(values)};
+}
+
+NumberSet make_number_set(std::vector<Number> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return NumberSet{std::move(values)};
+}
+
+BinarySet make_binary_set(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return BinarySet{std::move(values)};
+}
+
+size_t AttributeValue::size_bytes() const {
+  // Sizes follow DynamoDB's item size rules: strings and binaries by length,
+  // numbers by significant digits, BOOL and NULL one byte, documents three
+  // bytes plus one per element.
+  struct Visitor {
+    size_t operator()(const std::string& s) const { return s.size(); }
+    size_t operator()(const Number& n) const { return n.size_bytes(); }
+    size_t operator()(const Bytes& b) const { return b.data.size(); }
+    size_t operator()(bool) const { return 1; }
+    size_t operator()(const Null&) const { return 1; }
+    size_t operator()(const List& l) const {
+      size_t total = 3;
+      for (const auto& v : l) total += 1 + v.size_bytes();
+      return total;
+    }
+    size_t operator()(const AttributeMap& m) const {
+      size_t total = 3;
+      for (const auto& [k, v] : m) total += 1 + k.size() + v.size_bytes();
+      return total;
+    }
+    size_t operator()(const StringSet& s) const {
+      size_t total = 0;
+      for (const auto& v : s.values) total += v.size();
+      return total;
+    }
+    size_t operator()(const NumberSet& s) const {
+      size_t total = 0;
+      for (const auto& v : s.values) total += v.size_bytes();
+      return total;
+    }
+    size_t operator()(const BinarySet& s) const {
+      size_t total = 0;
+      for (const auto& v : s.values) total += v.size();
+      return total;
+    }
+  };
+  return std::visit(Visitor{}, value_);
+}
+
+int AttributeValue::depth() const {
+  if (const auto* l = std::get_if<List>(&value_)) {
+    int deepest = 0;
+    for (const auto& v : *l) deepest = std::max(deepest, v.depth());
+    return 1 + deepest;
+  }
+  if (const auto* m = std::get_if<AttributeMap>(&value_)) {
+    int deepest = 0;
+    for (const auto& [k, v] : *m) deepest = std::max(deepest, v.depth());
+    return 1 + deepest;
+  }
+  return 1;
+}
+
+size_t item_size_bytes(const AttributeMap& item) {
+  size_t total = 0;
+  for (const auto& [name, value] : item) total += name.size() + value.size_bytes();
+  return total;
+}
+
+namespace {
+
+void append_debug(std::string& out, const AttributeValue& value);
+
+void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_map(std::string& out, const AttributeMap& map) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [k, v] : map) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_quoted(out, k);
+    out.push_back(':');
+    append_debug(out, v);
+  }
+  out.push_back('}');
+}
+
+void append_debug(std::string& out, const AttributeValue& value) {
+  out.append("{\"");
+  out.append(type_name(value.type()));
+  out.append("\":");
+  switch (value.type()) {
+    case AttributeType::kS:
+      append_quoted(out, value.as_string());
+      break;
+    case AttributeType::kN:
+      append_quoted(out, value.as_number().to_string());
+      break;
+    case AttributeType::kB:
+      append_quoted(out, value.as_binary());
+      break;
+    case AttributeType::kBOOL:
+      out.append(value.as_bool() ? "true" : "false");
+      break;
+    case AttributeType::kNULL:
+      out.append("true");
+      break;
+    case AttributeType::kL: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& v : value.as_list()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_debug(out, v);
+      }
+      out.push_back(']');
+      break;
+    }
+    case AttributeType::kM:
+      append_map(out, value.as_map());
+      break;
+    case AttributeType::kSS:
+    case AttributeType::kBS: {
+      const auto& values =
+          value.is(AttributeType::kSS) ? value.as_string_set().values : value.as_binary_set().values;
+      out.push_back('[');
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) out.push_back(',');
+        append_quoted(out, values[i]);
+      }
+      out.push_back(']');
+      break;
+    }
+    case AttributeType::kNS: {
+      out.push_back('[');
+      const auto& values = value.as_number_set().values;
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) out.push_back(',');
+        append_quoted(out, values[i].to_string());
+      }
+      out.push_back(']');
+      break;
+    }
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string debug_string(const AttributeValue& value) {
+  std::string out;
+  append_debug(out, value);
+  return out;
+}
+
+std::string debug_string(const AttributeMap& item) {
+  std::string out;
+  append_map(out, item);
+  return out;
+}
+
+}  // namespace townhall::ddb

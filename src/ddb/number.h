@@ -1,0 +1,57 @@
+// Number: a DynamoDB number, exact. Up to 38 significant digits, magnitudes
+// from 1E-130 to 9.9999999999999999999999999999999999999E+125, normalized so
+// that "1.0", "01" and "1E0" are the same number and print as "1".
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace townhall::ddb {
+
+struct Error;
+template <class T>
+class Result;
+
+class Number {
+ public:
+  static constexpr int kMaxDigits = 38;
+
+  Number() = default;  // zero
+  // Parses DynamoDB's number syntax ("-12.5", "1E+3", ".5"). Fails with the
+  // ValidationException DynamoDB gives for syntax, precision and range.
+  static Result<Number> parse(std::string_view text);
+  static Number from_int(int64_t value);
+
+  // Canonical text: plain decimal notation, no exponent, no trailing zeros.
+  std::string to_string() const;
+
+  bool is_zero() const { return digits_.empty(); }
+  bool is_negative() const { return negative_; }
+  // value = 0.<digits> x 10^exponent, digits without leading or trailing zeros.
+  const std::string& digits() const { return digits_; }
+  int exponent() const { return exponent_; }
+
+  // The value as an integer, if it is one and fits.
+  std::optional<int64_t> to_int64() const;
+
+  // Exact sum and difference; fail when the result leaves DynamoDB's range or precision.
+  Result<Number> add(const Number& other) const;
+  Result<Number> subtract(const Number& other) const;
+
+  // DynamoDB's size of a number attribute: about one byte per two significant digits, plus one.
+  size_t size_bytes() const { return (digits_.size() + 1) / 2 + 1; }
+
+  std::strong_ordering operator<=>(const Number& other) const;
+  bool operator==(const Number& other) const = default;
+
+ private:
+  friend class NumberBuilder;
+  bool negative_ = false;
+  int exponent_ = 0;
+  std::string digits_;
+};
+
+}  // namespace townhall::ddb
