@@ -12,7 +12,7 @@
 namespace townhall::ddb {
 
 struct Error;
-template <class T>
+template <class T, class E>
 class Result;
 
 class Number {
@@ -22,7 +22,7 @@ class Number {
   Number() = default;  // zero
   // Parses DynamoDB's number syntax ("-12.5", "1E+3", ".5"). Fails with the
   // ValidationException DynamoDB gives for syntax, precision and range.
-  static Result<Number> parse(std::string_view text);
+  static Result<Number, Error> parse(std::string_view text);
   static Number from_int(int64_t value);
 
   // Canonical text: plain decimal notation, no exponent, no trailing zeros.
@@ -38,8 +38,8 @@ class Number {
   std::optional<int64_t> to_int64() const;
 
   // Exact sum and difference; fail when the result leaves DynamoDB's range or precision.
-  Result<Number> add(const Number& other) const;
-  Result<Number> subtract(const Number& other) const;
+  Result<Number, Error> add(const Number& other) const;
+  Result<Number, Error> subtract(const Number& other) const;
 
   // DynamoDB's size of a number attribute: about one byte per two significant digits, plus one.
   size_t size_bytes() const { return (digits_.size() + 1) / 2 + 1; }
