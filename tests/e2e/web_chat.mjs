@@ -369,6 +369,21 @@ async function run(base) {
     // The announcer reads messages from others to screen readers.
     await until('announced to Alice', async () => (await alice.page.locator('#announcer').textContent()).includes('Carol: Hi from my phone'));
 
+    // --- a link to a public channel: read first, join to write ---
+    const townHallId = await channelLink(alice, 'town-hall').getAttribute('data-channel-id');
+    const dave = await openUser(browser, base, 'Dave');
+    await signUp(dave, base);
+    await dave.page.goto(`${base}/#/c/${encodeURIComponent(townHallId)}`);
+    await sees(dave, 'Hi from my phone');
+    assert.equal(await dave.page.locator('#composer').isVisible(), false, 'no composer before joining');
+    assert.equal(await channelLink(dave, 'town-hall').count(), 0, 'not in Dave\'s channels yet');
+    await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await dave.page.locator('#composer').waitFor();
+    await channelLink(dave, 'town-hall').waitFor();
+    await waitForCounts(alice, '4 members', '8 messages');
+    await send(dave, 'Dave here');
+    await seesOnce(alice, 'Dave here');
+
     // --- log out ---
     await bob.page.getByRole('button', { name: 'Log out' }).click();
     await bob.page.getByRole('heading', { name: 'Log in' }).waitFor();

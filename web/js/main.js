@@ -245,7 +245,16 @@ class App {
     }
   }
 
+  // A public channel looked at without joining is dropped when left behind.
+  forgetPreview() {
+    const previous = this.channels.get(this.activeId);
+    if (!previous || previous.member) return;
+    this.channels.delete(previous.id);
+    if (this.realtime) this.realtime.unsubscribe([previous.id]);
+  }
+
   closeChannel() {
+    this.forgetPreview();
     this.activeId = '';
     show($('channel-pane'), false);
     show($('no-channel'), true);
@@ -262,6 +271,7 @@ class App {
       this.channels.set(id, ch);
     }
     const switching = this.activeId !== id;
+    if (switching) this.forgetPreview();
     this.activeId = id;
     this.sidebar.setOpen(false);
     ch.unread = 0;
@@ -406,6 +416,7 @@ class App {
       return;
     }
     this.channels.delete(ch.id);
+    if (this.realtime) this.realtime.unsubscribe([ch.id]);
     history.replaceState(null, '', location.pathname);
     this.route();
     $('browse-open').focus();
@@ -433,9 +444,23 @@ class App {
       this.redeliver();
     } else if (state === 'waiting' && failures >= 2) {
       // A socket that keeps failing to open may mean the session expired.
-      api.me().catch((err) => {
-        if (err instanceof ApiError && err.status === 401) this.sessionEnded();
-      });
+      this.checkSession();
+    }
+  }
+
+  checkSession() {
+    api.me().catch((err) => {
+      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
+    });
+  }
+
+  restartLog(ch) {
+    const pending = ch.log.pending;
+    ch.log = new MessageLog();
+    ch.log.pending = pending;
+    if (ch.id === this.activeId) {
+      this.view.show(ch.log, this.me, ch.name);
+      this.loadNewest(ch);
     }
   }
 
@@ -459,7 +484,13 @@ class App {
   onEvent(event) {
     const ch = this.channels.get(eventChannelId(event));
     if (event.type === 'error') {
-      console.warn('townhall:', event.error || event);
+      if (event.code === 'unauthenticated') this.checkSession();
+      else console.warn('townhall:', event.code, event.message);
+      return;
+    }
+    if (event.type === 'subscribed') {
+      // More was missed than the server replays: start the channel afresh.
+      if (ch && event.complete === false) this.restartLog(ch);
       return;
     }
     if (!ch || (!ch.member && ch.id !== this.activeId)) return;

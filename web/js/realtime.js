@@ -82,6 +82,10 @@ export class Realtime {
     if (channels.length) this.sendFrame({ type: 'subscribe', channels });
   }
 
+  unsubscribe(ids) {
+    if (ids.length) this.sendFrame({ type: 'unsubscribe', channels: ids });
+  }
+
   // Resolves with the ack ({message, duplicate}); rejects with a RealtimeError
   // whose code is 'disconnected', 'timeout' or the server's error code.
   send(channel, text, clientMessageId) {
