@@ -10,6 +10,8 @@
 import { api, ApiError } from './api.js';
 import { Realtime } from './realtime.js';
 import { MessageLog } from './message-log.js';
+import { ChannelState, eventChannelId, membershipOf } from './channel-state.js';
+import { Outbox, describeError as describe } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
@@ -20,7 +22,7 @@ import { $, show, plural } from './dom.js';
 const PAGE_SIZE = 50;
 const READ_DELAY_MS = 300;
 const BOOT_RETRY_MS = 3000;
-const COUNTED_IDS_KEPT = 500;
+const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
 
 const CONNECTION_LABELS = {
   connecting: 'Connecting…',
@@ -29,55 +31,6 @@ const CONNECTION_LABELS = {
   offline: 'Offline',
   stopped: 'Disconnected',
 };
-
-class ChannelState {
-  constructor(id, name) {
-    this.id = id;
-    this.name = name;
-    this.private = false;
-    this.member = true;
-    this.unread = 0;
-    this.info = null; // the channel as GET /api/channels/{id} returned it
-    this.log = new MessageLog();
-    this.loading = null; // the newest page, while it is being fetched
-    this.readId = ''; // the newest id we told the server we read
-    this.counted = new Set(); // ids counted as unread while the log is not loaded
-  }
-}
-
-function newClientMessageId() {
-  // crypto.randomUUID needs a secure context; getRandomValues does not.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-// One entry of GET /api/me/channels, whatever the exact field names.
-function membershipOf(raw) {
-  const nested = raw.channel && typeof raw.channel === 'object' ? raw.channel : {};
-  const unread = raw.unread ?? raw.unread_count ?? nested.unread;
-  return {
-    id: String(raw.channel_id ?? raw.id ?? nested.id),
-    name: raw.channel_name ?? raw.name ?? nested.name ?? '',
-    private: raw.private ?? nested.private,
-    unread: typeof unread === 'number' ? unread : undefined,
-  };
-}
-
-function eventChannelId(event) {
-  if (typeof event.channel === 'string') return event.channel;
-  if (event.channel && typeof event.channel === 'object') return String(event.channel.id);
-  return String(event.channel_id ?? event.message?.channel_id ?? '');
-}
-
-function describe(err) {
-  if (err instanceof ApiError && err.status === 0) return 'no connection';
-  return err.message || 'failed';
-}
-
-function isTransient(err) {
-  return err.code === 'disconnected' || err.code === 'timeout' || err.code === 'unavailable' ||
-    (err instanceof ApiError && (err.status === 0 || err.status >= 500));
-}
 
 class App {
   constructor() {
@@ -101,6 +54,20 @@ class App {
       onLoadOlder: () => this.loadOlder(),
       onReadBottom: () => this.scheduleRead(),
       confirm: confirmDialog,
+    });
+    this.outbox = new Outbox({
+      send: (id, text, cmid) => api.send(id, text, cmid),
+      realtime: () => this.realtime,
+      onChanged: (ch, entry) => {
+        if (ch.id === this.activeId) this.view.updatePending(entry);
+      },
+      onConfirmed: (ch, entry, message) => {
+        if (ch.log.pending.delete(entry.clientMessageId) && ch.id === this.activeId) {
+          this.view.removePending(entry.clientMessageId);
+        }
+        if (message) this.ingest(ch, message, 'message.created');
+      },
+      onUnauthorized: () => this.sessionEnded(),
     });
     this.members = new MembersPanel({
       loadPage: (id, cursor) => api.members(id, cursor),
@@ -194,7 +161,7 @@ class App {
     let cursor = '';
     do {
       const page = await api.myChannels(cursor);
-      for (const raw of page.channels || page.memberships || []) {
+      for (const raw of page.channels || []) {
         const entry = membershipOf(raw);
         listed.add(entry.id);
         let ch = this.channels.get(entry.id);
@@ -441,7 +408,7 @@ class App {
     if (state === 'open') {
       if (this.everOpen) this.resync();
       this.everOpen = true;
-      this.redeliver();
+      this.outbox.redeliver(this.channels.values());
     } else if (state === 'waiting' && failures >= 2) {
       // A socket that keeps failing to open may mean the session expired.
       this.checkSession();
@@ -580,56 +547,12 @@ class App {
 
   send(text) {
     const ch = this.channels.get(this.activeId);
-    if (!ch || !ch.member) return;
-    const entry = ch.log.addPending(newClientMessageId(), text);
-    this.view.updatePending(entry);
-    this.deliver(ch, entry);
-  }
-
-  // Sends over the socket when it is open, else (or if it drops) over REST;
-  // the client message id makes the server keep only one copy either way.
-  async deliver(ch, entry) {
-    entry.status = 'sending';
-    entry.error = '';
-    entry.transient = false;
-    if (ch.id === this.activeId) this.view.updatePending(entry);
-    let result;
-    try {
-      try {
-        if (!this.realtime || !this.realtime.isOpen) throw Object.assign(new Error(), { code: 'disconnected' });
-        result = await this.realtime.send(ch.id, entry.text, entry.clientMessageId);
-      } catch (err) {
-        if (err.code !== 'disconnected' && err.code !== 'timeout') throw err;
-        result = await api.send(ch.id, entry.text, entry.clientMessageId);
-      }
-    } catch (err) {
-      if (!ch.log.pending.has(entry.clientMessageId)) return; // confirmed by an event meanwhile, or discarded
-      entry.status = 'failed';
-      entry.error = describe(err);
-      entry.transient = isTransient(err);
-      if (ch.id === this.activeId) this.view.updatePending(entry);
-      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
-      return;
-    }
-    if (ch.log.pending.delete(entry.clientMessageId) && ch.id === this.activeId) {
-      this.view.removePending(entry.clientMessageId);
-    }
-    if (result && result.message) this.ingest(ch, result.message, 'message.created');
-  }
-
-  // Sends that failed for want of a connection go again once it is back.
-  redeliver() {
-    for (const ch of this.channels.values()) {
-      for (const entry of ch.log.pending.values()) {
-        if (entry.status === 'failed' && entry.transient) this.deliver(ch, entry);
-      }
-    }
+    if (ch && ch.member) this.outbox.send(ch, text);
   }
 
   retry(clientMessageId) {
     const ch = this.channels.get(this.activeId);
-    const entry = ch && ch.log.pending.get(clientMessageId);
-    if (entry) this.deliver(ch, entry);
+    if (ch) this.outbox.retry(ch, clientMessageId);
   }
 
   discard(clientMessageId) {
