@@ -98,6 +98,7 @@ ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRe
                   [&](const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
                     AttributeMap item = old_item ? *old_item : request.key;
                     if (expressions.has_update()) TH_RETURN_IF_ERROR(expressions.apply_update(item));
+                    TH_RETURN_IF_ERROR(check_updated_item_size(item));
                     return std::optional(std::move(item));
                   });
   TH_ASSIGN_OR_RETURN(WriteOutcome outcome, write_item(*context_, table.handle(), schema, key, mutation));

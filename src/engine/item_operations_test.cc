@@ -206,6 +206,20 @@ TEST_F(ItemOperationsTest, UpdateItemReturnValues) {
   EXPECT_EQ(get(key("fresh")), expected);
 }
 
+TEST_F(ItemOperationsTest, UpdateBeyondTheItemSizeLimit) {
+  AttributeMap item = key("large");
+  item["D"] = S(std::string(300 * 1024, 'x'));
+  TH_ASSERT_OK(put(item));
+  ddb::UpdateItemRequest r;
+  r.table_name = "Items";
+  r.key = key("large");
+  r.update_expression = "SET E = :v";
+  r.expression_attribute_values = AttributeMap{{":v", S(std::string(200 * 1024, 'y'))}};
+  TH_EXPECT_ERROR(db_->update_item(r), ErrorCode::kValidation,
+                  "Item size to update has exceeded the maximum allowed size");
+  EXPECT_EQ(get(key("large")), item);
+}
+
 TEST_F(ItemOperationsTest, ProjectionExpression) {
   AttributeMap item = key("p");
   item["A"] = S("a");

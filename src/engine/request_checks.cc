@@ -38,4 +38,11 @@ ddb::Status check_update_leaves_key_alone(const TableSchema& schema, const ddb::
   return {};
 }
 
+ddb::Status check_updated_item_size(const ddb::AttributeMap& item) {
+  if (ddb::item_size_bytes(item) > ddb::kMaxItemBytes) {
+    return Error::Validation("Item size to update has exceeded the maximum allowed size");
+  }
+  return {};
+}
+
 }  // namespace townhall::engine

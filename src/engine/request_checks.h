@@ -18,4 +18,8 @@ bool return_old_on_failure(const std::optional<std::string>& value);
 // "Cannot update attribute PK. This attribute is part of the key".
 ddb::Status check_update_leaves_key_alone(const TableSchema& schema, const ddb::Expressions& expressions);
 
+// "Item size to update has exceeded the maximum allowed size": UpdateItem's
+// words for an update that makes the item larger than 400 KB.
+ddb::Status check_updated_item_size(const ddb::AttributeMap& item);
+
 }  // namespace townhall::engine
