@@ -12,7 +12,7 @@
 namespace townhall::ddb {
 
 struct Error;
-template <class T>
+template <class T, class E>
 class Result;
 
 class Number {
@@ -22,11 +22,13 @@ class Number {
   Number() = default;  // zero
   // Parses DynamoDB's number syntax ("-12.5", "1E+3", ".5"). Fails with the
   // ValidationException DynamoDB gives for syntax, precision and range.
-  static Result<Number> parse(std::string_view text);
+  static Result<Number, Error> parse(std::string_view text);
   static Number from_int(int64_t value);
 
   // Canonical text: plain decimal notation, no exponent, no trailing zeros.
   std::string to_string() const;
+  // Appends to_string() to out (the wire codec writes numbers without a temporary).
+  void append_to(std::string& out) const;
 
   bool is_zero() const { return digits_.empty(); }
   bool is_negative() const { return negative_; }
@@ -38,11 +40,15 @@ class Number {
   std::optional<int64_t> to_int64() const;
 
   // Exact sum and difference; fail when the result leaves DynamoDB's range or precision.
-  Result<Number> add(const Number& other) const;
-  Result<Number> subtract(const Number& other) const;
+  Result<Number, Error> add(const Number& other) const;
+  Result<Number, Error> subtract(const Number& other) const;
 
-  // DynamoDB's size of a number attribute: about one byte per two significant digits, plus one.
-  size_t size_bytes() const { return (digits_.size() + 1) / 2 + 1; }
+  // DynamoDB's size of a number value (toward the 400 KB item limit): one byte
+  // of exponent, one per pair of digits when the digits are grouped in pairs
+  // around the decimal point (so 12 takes one pair, 1.2 two), and one more
+  // for a negative number. Zero is one byte. Measured against DynamoDB Local's
+  // item size limit; dynalite uses the same rule.
+  size_t size_bytes() const;
 
   std::strong_ordering operator<=>(const Number& other) const;
   bool operator==(const Number& other) const = default;

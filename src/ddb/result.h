@@ -12,11 +12,13 @@
 
 namespace townhall::ddb {
 
-template <class T>
+// E is the error type: ddb::Error here; layers with their own error domain
+// (chat) alias Result<T, TheirError>.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit on purpose
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -40,40 +42,42 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
 
   // REQUIRES: !ok()
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
     return std::get<1>(state_);
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
     return std::get<1>(std::move(state_));
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 // Status: a Result with no value.
-class [[nodiscard]] Status {
+template <class E = Error>
+class [[nodiscard]] BasicStatus {
  public:
-  Status() = default;
-  Status(Error error) : error_(std::move(error)) {}  // NOLINT: implicit on purpose
-  static Status Ok() { return Status(); }
+  BasicStatus() = default;
+  BasicStatus(E error) : error_(std::move(error)) {}  // NOLINT: implicit on purpose
+  static BasicStatus Ok() { return BasicStatus(); }
 
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
     return *error_;
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
     return std::move(*error_);
   }
 
  private:
-  std::optional<Error> error_;
+  std::optional<E> error_;
 };
+using Status = BasicStatus<Error>;
 
 }  // namespace townhall::ddb
 

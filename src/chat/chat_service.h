@@ -1,0 +1,41 @@
+// ChatService: the chat domain in one object. It owns the services over one
+// table and one ddb::Database (the embedded engine or a remote DynamoDB).
+//
+//   ChatService chat(db, options, &hub);
+//   TH_RETURN_IF_ERROR(chat.ensure_table());
+//   auto user = chat.accounts().sign_up("Alice", "alice@mail.com", "password");
+//
+// Thread-safe; the Database and the ChannelEvents sink must outlive it.
+#pragma once
+
+#include "chat/account_service.h"
+#include "chat/channel_service.h"
+#include "chat/events.h"
+#include "chat/message_service.h"
+#include "chat/options.h"
+#include "chat/store.h"
+
+namespace townhall::chat {
+
+class ChatService {
+ public:
+  ChatService(ddb::Database& db, ChatOptions options, ChannelEvents* events = nullptr);
+
+  // Creates the table with the notebook's schema (PK/SK, GSI1 with INCLUDE
+  // ChanName, JoinedAt) if it is missing and waits until it is ACTIVE; if it
+  // exists, checks that its schema is the notebook's (FailedPrecondition if not).
+  Status ensure_table();
+
+  AccountService& accounts() { return accounts_; }
+  ChannelService& channels() { return channels_; }
+  MessageService& messages() { return messages_; }
+  const ChatOptions& options() const { return store_.options(); }
+
+ private:
+  ChatStore store_;
+  AccountService accounts_;
+  ChannelService channels_;
+  MessageService messages_;
+};
+
+}  // namespace townhall::chat

@@ -1,0 +1,38 @@
+// ChannelEvents: how committed chat changes leave the chat layer. The
+// realtime hub implements it (in process, or over Redis across nodes).
+// publish() is called after the store acknowledged the write, never before.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "chat/model.h"
+
+namespace townhall::chat {
+
+struct ChannelEvent {
+  enum class Kind {
+    kMessageCreated,
+    kMessageEdited,
+    kMessageDeleted,
+    kMemberJoined,
+    kMemberLeft,
+    kChannelUpdated
+  };
+  Kind kind = Kind::kMessageCreated;
+  std::string channel_id;
+  std::optional<Message> message;  // message events
+  std::optional<Member> member;    // member events
+  std::optional<Channel> channel;  // kChannelUpdated
+};
+
+const char* kind_name(ChannelEvent::Kind kind);  // "message.created", ...
+
+class ChannelEvents {
+ public:
+  virtual ~ChannelEvents() = default;
+  // Thread-safe; must not block on slow consumers.
+  virtual void publish(const ChannelEvent& event) = 0;
+};
+
+}  // namespace townhall::chat

@@ -1,0 +1,126 @@
+#include "chat/items.h"
+
+#include "chat/keys.h"
+
+namespace townhall::chat::items {
+
+std::string_view string_of(const AttributeMap& item, std::string_view name) {
+  auto it = item.find(name);
+  if (it == item.end() || !it->second.is(ddb::AttributeType::kS)) return {};
+  return it->second.as_string();
+}
+
+int64_t int_of(const AttributeMap& item, std::string_view name, int64_t fallback) {
+  auto it = item.find(name);
+  if (it == item.end() || !it->second.is(ddb::AttributeType::kN)) return fallback;
+  return it->second.as_number().to_int64().value_or(fallback);
+}
+
+bool bool_of(const AttributeMap& item, std::string_view name) {
+  auto it = item.find(name);
+  return it != item.end() && it->second.is(ddb::AttributeType::kBOOL) && it->second.as_bool();
+}
+
+std::string id_after(std::string_view key, std::string_view prefix) {
+  if (key.starts_with(prefix)) key.remove_prefix(prefix.size());
+  return std::string(key);
+}
+
+User user_from(const AttributeMap& item) {
+  User user;
+  user.id = id_after(string_of(item, "PK"), keys::kUser);
+  user.name = std::string(string_of(item, "Name"));
+  user.email = std::string(string_of(item, "Mail"));
+  user.created_at = int_of(item, "CreatedAt");
+  return user;
+}
+
+Channel channel_from(const AttributeMap& item) {
+  Channel channel;
+  channel.id = id_after(string_of(item, "PK"), keys::kChannel);
+  channel.name = std::string(string_of(item, "Name"));
+  channel.description = std::string(string_of(item, "Desc"));
+  channel.is_private = bool_of(item, "Private");
+  channel.user_count = int_of(item, "UserCount");
+  channel.message_count = int_of(item, "MessageCount");
+  channel.created_by = std::string(string_of(item, "CreatedBy"));
+  channel.created_at = int_of(item, "CreatedAt");
+  return channel;
+}
+
+Member member_from(const AttributeMap& item) {
+  Member member;
+  member.user_id = id_after(string_of(item, "SK"), keys::kMembership);
+  member.user_name = std::string(string_of(item, "Name"));
+  member.joined_at = std::string(string_of(item, "JoinedAt"));
+  member.last_read = std::string(string_of(item, "LastRead"));
+  return member;
+}
+
+Membership membership_from(const AttributeMap& item) {
+  Membership membership;
+  membership.channel_id = id_after(string_of(item, "GSI1SK"), keys::kChannel);
+  membership.channel_name = std::string(string_of(item, "ChanName"));
+  membership.joined_at = std::string(string_of(item, "JoinedAt"));
+  return membership;
+}
+
+Message message_from(const AttributeMap& item) {
+  Message message;
+  message.id = id_after(string_of(item, "SK"), keys::kMessage);
+  message.channel_id = id_after(string_of(item, "PK"), keys::kChannel);
+  message.user_id = id_after(string_of(item, "UserId"), keys::kUser);
+  message.user_name = std::string(string_of(item, "UserName"));
+  message.text = std::string(string_of(item, "Msg"));
+  message.created_at = int_of(item, "CreatedAt");
+  message.created_at_ms = int_of(item, "CreatedAtMs", message.created_at * 1000);
+  message.edited_at_ms = int_of(item, "EditedAt");
+  message.deleted = bool_of(item, "Deleted");
+  message.client_message_id = std::string(string_of(item, "ClientMsgId"));
+  return message;
+}
+
+AttributeMap user_item(const User& user) {
+  std::string key = keys::user(user.id);
+  AttributeMap item{{"PK", S(key)}, {"SK", S(key)}, {"Name", S(user.name)}, {"Mail", S(user.email)}};
+  if (user.created_at) item["CreatedAt"] = N(user.created_at);
+  return item;
+}
+
+AttributeMap channel_item(const Channel& channel) {
+  std::string key = keys::channel(channel.id);
+  AttributeMap item{{"PK", S(key)},
+                    {"SK", S(key)},
+                    {"Name", S(channel.name)},
+                    {"Desc", S(channel.description)},
+                    {"UserCount", N(channel.user_count)},
+                    {"MessageCount", N(channel.message_count)}};
+  if (channel.is_private) item["Private"] = BOOL(true);
+  if (!channel.created_by.empty()) item["CreatedBy"] = S(channel.created_by);
+  if (channel.created_at) item["CreatedAt"] = N(channel.created_at);
+  return item;
+}
+
+AttributeMap membership_item(const Channel& channel, const User& user, std::string joined_at) {
+  return AttributeMap{{"PK", S(keys::channel(channel.id))},
+                      {"SK", S(keys::membership(user.id))},
+                      {"Name", S(user.name)},
+                      {"JoinedAt", S(std::move(joined_at))},
+                      {"GSI1PK", S(keys::user(user.id))},
+                      {"GSI1SK", S(keys::channel(channel.id))},
+                      {"ChanName", S(channel.name)}};
+}
+
+AttributeMap message_item(const Message& message) {
+  AttributeMap item{{"PK", S(keys::channel(message.channel_id))},
+                    {"SK", S(keys::message(message.id))},
+                    {"Msg", S(message.text)},
+                    {"CreatedAt", N(message.created_at)},
+                    {"CreatedAtMs", N(message.created_at_ms)},
+                    {"UserName", S(message.user_name)},
+                    {"UserId", S(keys::user(message.user_id))}};
+  if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
+  return item;
+}
+
+}  // namespace townhall::chat::items

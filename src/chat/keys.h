@@ -1,0 +1,52 @@
+// The table's key formats, shared with the user's notebook (ARCHITECTURE.md):
+//   user        PK USER#<id>        SK USER#<id>
+//   channel     PK CHAN#<id>        SK CHAN#<id>
+//   membership  PK CHAN#<id>        SK USERJ#<user id>   GSI1PK USER#<user id>  GSI1SK CHAN#<id>
+//   message     PK CHAN#<id>        SK MSG#<seconds>#<id>
+// and Townhall's own item kinds, under prefixes the notebook's queries never match:
+//   credentials PK USER#<id>        SK LOGIN
+//   e-mail      PK MAIL#<email>     SK MAIL#<email>      (uniqueness guard)
+//   session     PK SESSION#<sha256 of token>  SK the same
+//   send guard  PK CHAN#<id>        SK CMID#<user id>#<client message id>
+//   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "chat/error.h"
+
+namespace townhall::chat::keys {
+
+inline constexpr std::string_view kUser = "USER#";
+inline constexpr std::string_view kChannel = "CHAN#";
+inline constexpr std::string_view kMembership = "USERJ#";
+inline constexpr std::string_view kMessage = "MSG#";
+inline constexpr std::string_view kLogin = "LOGIN";
+inline constexpr std::string_view kMail = "MAIL#";
+inline constexpr std::string_view kSession = "SESSION#";
+inline constexpr std::string_view kSendGuard = "CMID#";
+inline constexpr std::string_view kDirectoryPartition = "CHANDIR";
+inline constexpr std::string_view kDirectory = "CHANDIR#";
+
+inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
+inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }
+inline std::string membership(std::string_view user_id) { return std::string(kMembership).append(user_id); }
+inline std::string message(std::string_view message_id) { return std::string(kMessage).append(message_id); }
+inline std::string mail(std::string_view email) { return std::string(kMail).append(email); }
+inline std::string session(std::string_view token_hash) { return std::string(kSession).append(token_hash); }
+std::string send_guard(std::string_view user_id, std::string_view client_message_id);
+std::string directory(std::string_view channel_name, std::string_view channel_id);
+
+// Ids: 1 to 64 of [A-Za-z0-9_.-]. The notebook's "12" and "7" qualify.
+bool is_valid_id(std::string_view id);
+// Accepts an id or a full key of the right kind; a key of another kind
+// ("CHAN#7" asked as a user) is an InvalidArgument error, never a lookup.
+Result<std::string> user_id_from(std::string_view reference);
+Result<std::string> channel_id_from(std::string_view reference);
+// A message id as it appears after "MSG#": "<10-digit seconds>#<rest>".
+bool is_valid_message_id(std::string_view id);
+// A fresh random id: 12 characters of lowercase base32 (60 bits).
+std::string new_id();
+
+}  // namespace townhall::chat::keys

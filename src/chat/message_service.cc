@@ -1,0 +1,234 @@
+#include "chat/message_service.h"
+
+#include "chat/items.h"
+#include "chat/keys.h"
+#include "chat/validation.h"
+
+namespace townhall::chat {
+namespace {
+
+using items::N;
+using items::S;
+
+// "MSG$" sorts after every "MSG#..." key and before the partition's other
+// item kinds, so it bounds range queries to messages.
+constexpr std::string_view kAfterLastMessage = "MSG$";
+
+std::vector<ddb::AttributeMap> items_of(ddb::QueryResponse& response) {
+  return response.items ? std::move(*response.items) : std::vector<ddb::AttributeMap>{};
+}
+
+}  // namespace
+
+MessageService::MessageService(ChatStore& store, ChannelService& channels, ChannelEvents* events)
+    : store_(store),
+      channels_(channels),
+      events_(events),
+      ids_(store.options().node_id, store.options().clock_ms) {}
+
+void MessageService::publish(ChannelEvent::Kind kind, const Message& message) {
+  if (events_) events_->publish({kind, message.channel_id, message, std::nullopt, std::nullopt});
+}
+
+Result<MessageService::Sent> MessageService::send(const User& actor, std::string_view channel,
+                                                  std::string_view text, std::string_view client_message_id) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
+  if (!client_message_id.empty() &&
+      (client_message_id.size() > kMaxClientMessageIdBytes || !keys::is_valid_id(client_message_id))) {
+    return Error::InvalidArgument("client message id must be 1 to 64 of [A-Za-z0-9_.-]");
+  }
+
+  auto minted = ids_.next();
+  Message message;
+  message.id = std::move(minted.id);
+  message.channel_id = channel_id;
+  message.user_id = actor.id;
+  message.user_name = actor.name;
+  message.text = std::string(text);
+  message.created_at = minted.ms / 1000;
+  message.created_at_ms = minted.ms;
+  message.client_message_id = std::string(client_message_id);
+
+  std::string channel_key = keys::channel(channel_id);
+  std::vector<ddb::TransactWriteItem> actions;
+  actions.push_back(store_.put_action(items::message_item(message), "attribute_not_exists(PK)"));
+  actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD MessageCount :one",
+                                         {{":one", N(1)}}, "attribute_exists(PK)"));
+  actions.push_back(
+      store_.check_action(ChatStore::key(channel_key, keys::membership(actor.id)), "attribute_exists(SK)"));
+  if (!client_message_id.empty()) {
+    int64_t expires = message.created_at + store_.options().client_message_id_ttl_seconds;
+    actions.push_back(store_.put_action({{"PK", S(channel_key)},
+                                         {"SK", S(keys::send_guard(actor.id, client_message_id))},
+                                         {"MessageId", S(message.id)},
+                                         {"ExpiresAt", N(expires)}},
+                                        "attribute_not_exists(PK) OR ExpiresAt < :now"));
+    actions.back().put->expression_attribute_values = ddb::AttributeMap{{":now", N(message.created_at)}};
+  }
+  TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
+  if (!outcome.committed) {
+    if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
+    if (outcome.failed(2)) return Error::PermissionDenied("join channel " + channel_id + " to post in it");
+    if (outcome.failed(3)) return resend(actor, channel_id, client_message_id);
+    return Error::Internal("send was cancelled");
+  }
+  publish(ChannelEvent::Kind::kMessageCreated, message);
+  return Sent{std::move(message), false};
+}
+
+Result<MessageService::Sent> MessageService::resend(const User& actor, const std::string& channel_id,
+                                                    std::string_view client_message_id) {
+  TH_ASSIGN_OR_RETURN(auto guard,
+                      store_.get(keys::channel(channel_id), keys::send_guard(actor.id, client_message_id)));
+  if (!guard) return Error::Internal("send guard vanished; retry the send");
+  TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, items::string_of(*guard, "MessageId")));
+  return Sent{std::move(message), true};
+}
+
+Result<Message> MessageService::read_message(const std::string& channel_id, std::string_view message_id) {
+  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_ASSIGN_OR_RETURN(auto item, store_.get(keys::channel(channel_id), keys::message(message_id)));
+  if (!item) return Error::NotFound("no message " + std::string(message_id));
+  return items::message_from(*item);
+}
+
+Result<Page<Message>> MessageService::history(const User& actor, std::string_view channel,
+                                              std::string_view cursor, int limit) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
+  std::string channel_key = keys::channel(channel_id);
+  ddb::QueryRequest query;
+  query.key_condition_expression = "PK = :pk AND begins_with(SK, :prefix)";
+  query.expression_attribute_values =
+      ddb::AttributeMap{{":pk", S(channel_key)}, {":prefix", S(std::string(keys::kMessage))}};
+  query.scan_index_forward = false;
+  query.limit = page_size(limit);
+  if (!cursor.empty()) {
+    TH_ASSIGN_OR_RETURN(std::string sk, decode_cursor(cursor, keys::kMessage));
+    query.exclusive_start_key = ChatStore::key(channel_key, std::move(sk));
+  }
+  TH_ASSIGN_OR_RETURN(auto response, store_.query(std::move(query)));
+  Page<Message> page;
+  for (const auto& item : items_of(response)) page.items.push_back(items::message_from(item));
+  if (response.last_evaluated_key) {
+    page.next_cursor = encode_cursor(items::string_of(*response.last_evaluated_key, "SK"));
+  }
+  return page;
+}
+
+Result<Page<Message>> MessageService::after(const User& actor, std::string_view channel,
+                                            std::string_view after, int limit) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  if (!after.empty() && !keys::is_valid_message_id(after))
+    return Error::InvalidArgument("invalid message id");
+  TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
+  std::string from = after.empty() ? std::string(keys::kMessage) : keys::message(after);
+  ddb::QueryRequest query;
+  // BETWEEN includes `from` itself; it is dropped below.
+  query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
+  query.expression_attribute_values = ddb::AttributeMap{
+      {":pk", S(keys::channel(channel_id))}, {":from", S(from)}, {":to", S(std::string(kAfterLastMessage))}};
+  query.limit = page_size(limit) + 1;
+  TH_ASSIGN_OR_RETURN(auto response, store_.query(std::move(query)));
+  Page<Message> page;
+  for (const auto& item : items_of(response)) {
+    if (items::string_of(item, "SK") == from) continue;
+    if (page.items.size() == static_cast<size_t>(page_size(limit))) {
+      page.next_cursor = page.items.back().id;
+      break;
+    }
+    page.items.push_back(items::message_from(item));
+  }
+  if (page.next_cursor.empty() && response.last_evaluated_key && !page.items.empty()) {
+    page.next_cursor = page.items.back().id;
+  }
+  return page;
+}
+
+Result<Message> MessageService::edit(const User& actor, std::string_view channel, std::string_view message_id,
+                                     std::string_view text) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
+  ddb::UpdateItemRequest update;
+  update.table_name = store_.table();
+  update.key = ChatStore::key(keys::channel(channel_id), keys::message(message_id));
+  update.update_expression = "SET Msg = :text, EditedAt = :now";
+  update.condition_expression = "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)";
+  update.expression_attribute_values = ddb::AttributeMap{
+      {":text", S(std::string(text))}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}};
+  update.return_values = "ALL_NEW";
+  auto result = store_.db().update_item(update);
+  if (!result.ok()) {
+    if (result.error().is(ddb::ErrorCode::kConditionalCheckFailed)) {
+      return explain_failed_change(actor, channel_id, message_id);
+    }
+    return Error::FromStore(result.error());
+  }
+  Message message = items::message_from(result->attributes.value_or(ddb::AttributeMap{}));
+  publish(ChannelEvent::Kind::kMessageEdited, message);
+  return message;
+}
+
+Result<Message> MessageService::remove(const User& actor, std::string_view channel,
+                                       std::string_view message_id) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  std::string channel_key = keys::channel(channel_id);
+  std::vector<ddb::TransactWriteItem> actions;
+  actions.push_back(store_.update_action(
+      ChatStore::key(channel_key, keys::message(message_id)),
+      "SET Deleted = :yes, EditedAt = :now REMOVE Msg",
+      {{":yes", items::BOOL(true)}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}},
+      "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
+  actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD MessageCount :minus",
+                                         {{":minus", N(-1)}}, "attribute_exists(PK)"));
+  TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
+  if (!outcome.committed) {
+    if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
+    return Error::NotFound("no channel " + channel_id);
+  }
+  TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, message_id));
+  publish(ChannelEvent::Kind::kMessageDeleted, message);
+  return message;
+}
+
+Result<Message> MessageService::explain_failed_change(const User& actor, const std::string& channel_id,
+                                                      std::string_view message_id) {
+  auto message = read_message(channel_id, message_id);
+  if (!message.ok()) return message;
+  if (message->user_id != actor.id) return Error::PermissionDenied("only the author may change a message");
+  if (message->deleted) return Error::NotFound("message " + std::string(message_id) + " was deleted");
+  return Error::Internal("the message changed concurrently; try again");
+}
+
+Result<int64_t> MessageService::unread_count(const User& actor, std::string_view channel, int64_t cap) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  TH_ASSIGN_OR_RETURN(auto member, channels_.authorize_read(actor, channel_id));
+  if (!member) return Error::PermissionDenied("not a member of channel " + channel_id);
+  std::string from =
+      member->last_read.empty() ? std::string(keys::kMessage) : keys::message(member->last_read);
+  ddb::QueryRequest query;
+  query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
+  query.filter_expression = "attribute_not_exists(Deleted) AND UserId <> :me";
+  query.projection_expression = "SK";
+  query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
+                                                        {":from", S(from)},
+                                                        {":to", S(std::string(kAfterLastMessage))},
+                                                        {":me", S(keys::user(actor.id))}};
+  int64_t count = 0;
+  std::optional<ddb::AttributeMap> start;
+  do {
+    query.exclusive_start_key = std::move(start);
+    query.limit = cap + 2;
+    TH_ASSIGN_OR_RETURN(auto response, store_.query(query));
+    for (const auto& item : items_of(response)) {
+      if (items::string_of(item, "SK") != from) ++count;
+    }
+    start = std::move(response.last_evaluated_key);
+  } while (start && count < cap);
+  return std::min(count, cap);
+}
+
+}  // namespace townhall::chat

@@ -1,0 +1,62 @@
+// MessageService: sending (the notebook's send_message, made atomic and
+// idempotent), history (AP3, newest first, paged), catching up after a
+// reconnect, editing and deleting one's own messages, unread counts.
+//
+// A send is one transaction: the message item, MessageCount + 1 on the
+// channel, a check that the sender is a member and, with a client message id,
+// a guard item that makes a retried send return the first message instead of
+// writing a second. A delete leaves a tombstone (Deleted, no text) in place
+// and takes one from MessageCount, so history pages and counts stay right.
+//
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "chat/channel_service.h"
+#include "chat/events.h"
+#include "chat/message_id.h"
+#include "chat/model.h"
+#include "chat/store.h"
+
+namespace townhall::chat {
+
+class MessageService {
+ public:
+  MessageService(ChatStore& store, ChannelService& channels, ChannelEvents* events);
+
+  struct Sent {
+    Message message;
+    bool duplicate = false;  // a retry of an earlier send with the same client message id
+  };
+  Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
+                    std::string_view client_message_id = {});
+  // AP3: newest first; pass next_cursor back for older messages.
+  Result<Page<Message>> history(const User& actor, std::string_view channel, std::string_view cursor,
+                                int limit);
+  // Messages after message id `after` (exclusive), oldest first: what a
+  // client missed. An empty `after` starts at the channel's first message.
+  // next_cursor is set when more follow (pass the last id as `after`).
+  Result<Page<Message>> after(const User& actor, std::string_view channel, std::string_view after, int limit);
+  Result<Message> edit(const User& actor, std::string_view channel, std::string_view message_id,
+                       std::string_view text);
+  Result<Message> remove(const User& actor, std::string_view channel, std::string_view message_id);
+  // Messages after actor's read marker, not counting actor's own or deleted
+  // ones; counts up to `cap` (a badge shows "cap+").
+  Result<int64_t> unread_count(const User& actor, std::string_view channel, int64_t cap = 100);
+
+ private:
+  Result<Sent> resend(const User& actor, const std::string& channel_id, std::string_view client_message_id);
+  Result<Message> read_message(const std::string& channel_id, std::string_view message_id);
+  Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
+                                        std::string_view message_id);
+  void publish(ChannelEvent::Kind kind, const Message& message);
+
+  ChatStore& store_;
+  ChannelService& channels_;
+  ChannelEvents* events_;
+  MessageIdGenerator ids_;
+};
+
+}  // namespace townhall::chat

@@ -1,0 +1,72 @@
+// What chat is about: users, channels, memberships, messages, sessions, as
+// the services return them. Ids are the part after the notebook's key prefix
+// ("12" for USER#12); message ids are the sort key after "MSG#".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace townhall::chat {
+
+struct User {
+  std::string id;
+  std::string name;
+  std::string email;
+  int64_t created_at = 0;  // seconds; 0 for users the notebook wrote
+};
+
+struct Channel {
+  std::string id;
+  std::string name;
+  std::string description;
+  bool is_private = false;
+  int64_t user_count = 0;     // AP7
+  int64_t message_count = 0;  // AP4: messages not deleted
+  std::string created_by;     // user id; empty for channels the notebook wrote
+  int64_t created_at = 0;
+};
+
+// A user in a channel (AP5): the membership item seen from the channel.
+struct Member {
+  std::string user_id;
+  std::string user_name;
+  std::string joined_at;  // YYYY-MM-DD, as the notebook writes it
+  std::string last_read;  // message id of the read marker, empty if none
+};
+
+// A channel of a user (AP1): the membership item seen through GSI1.
+struct Membership {
+  std::string channel_id;
+  std::string channel_name;
+  std::string joined_at;
+};
+
+struct Message {
+  std::string id;  // "<seconds>#<time-ordered id>": sorts in send order
+  std::string channel_id;
+  std::string user_id;
+  std::string user_name;
+  std::string text;           // empty once deleted
+  int64_t created_at = 0;     // seconds (the notebook's CreatedAt)
+  int64_t created_at_ms = 0;  // milliseconds; CreatedAt * 1000 for notebook messages
+  int64_t edited_at_ms = 0;   // 0 if never edited
+  bool deleted = false;       // a tombstone keeps the place in history
+  std::string client_message_id;
+};
+
+// One page of a listing; next_cursor is opaque and empty on the last page.
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;
+};
+
+struct Session {
+  std::string token;  // shown once; the store keeps only its hash
+  User user;
+  int64_t expires_at = 0;  // seconds
+};
+
+}  // namespace townhall::chat
