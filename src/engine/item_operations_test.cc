@@ -271,6 +271,19 @@ TEST_F(ItemOperationsTest, ConsumedCapacity) {
   TH_EXPECT_ERROR(db_->get_item(g), ErrorCode::kValidation, "");
 }
 
+TEST_F(ItemOperationsTest, ItemCollectionMetricsForTablesWithLocalIndexes) {
+  ddb::PutItemRequest p;
+  p.table_name = "Items";
+  p.item = key("icm");
+  p.return_item_collection_metrics = "SIZE";
+  auto r = db_->put_item(p);
+  TH_ASSERT_OK(r);
+  ASSERT_TRUE(r->item_collection_metrics);
+  EXPECT_EQ(r->item_collection_metrics->item_collection_key, (AttributeMap{{"PK", S("icm")}}));
+  p.return_item_collection_metrics = "ALL";
+  TH_EXPECT_ERROR(db_->put_item(p), ErrorCode::kValidation, "");
+}
+
 TEST_F(ItemOperationsTest, CountersFollowWrites) {
   for (int i = 0; i < 5; ++i) {
     AttributeMap item = key("n" + std::to_string(i));

@@ -13,6 +13,8 @@ namespace townhall::engine {
 enum class ReturnValuesAllowed { kNoneOrAllOld, kAll };
 ddb::Status check_return_values(const std::optional<std::string>& value, ReturnValuesAllowed allowed);
 ddb::Status check_return_values_on_condition_check_failure(const std::optional<std::string>& value);
+// ReturnItemCollectionMetrics: SIZE | NONE.
+ddb::Status check_return_item_collection_metrics(const std::optional<std::string>& value);
 bool return_old_on_failure(const std::optional<std::string>& value);
 
 // "Cannot update attribute PK. This attribute is part of the key".
