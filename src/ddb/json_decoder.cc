@@ -1,6 +1,5 @@
 #include "ddb/json_decoder.h"
 
-#include <bit>
 #include <cmath>
 
 #include "ddb/base64.h"
@@ -251,10 +250,11 @@ void JsonDecoder::decode_attribute_map(dom::element el, AttributeMap& out, int d
       fail_value(make_value_error(std::string(kNullInList) + ": " + std::string(entry.key) + " is null"));
       continue;
     }
-    // Items usually arrive with their names in order (we and DynamoDB write
-    // them sorted), so inserting at the found position is cheap.
-    auto it = out.lower_bound(entry.key);
-    if (it == out.end() || it->first != entry.key) it = out.emplace_hint(it, entry.key, AttributeValue());
+    // Names often arrive in order (this codec writes them sorted): with the
+    // end as hint, such a name is placed after one comparison, not a search.
+    // A name given twice finds its first entry, which takes the last value.
+    auto it = out.emplace_hint(out.end(), std::piecewise_construct, std::forward_as_tuple(entry.key),
+                               std::forward_as_tuple());
     decode_attribute_value(entry.value, it->second, depth + 1, Position::kElement);
     if (stopped()) return;
   }
@@ -346,9 +346,8 @@ void JsonDecoder::decode_attribute_value(dom::element el, AttributeValue& out, i
     if (stopped()) return;
     present |= bit;
   }
-  int types = std::popcount(present);
-  if (types == 0) fail_value(make_value_error(kEmptyValue));
-  if (types > 1) fail_value(make_value_error(kSeveralTypes));
+  if (present == 0) fail_value(make_value_error(kEmptyValue));
+  if ((present & (present - 1)) != 0) fail_value(make_value_error(kSeveralTypes));  // two bits or more
 }
 
 void JsonDecoder::decode_set(AttributeType type, dom::array values, AttributeValue& out) {
