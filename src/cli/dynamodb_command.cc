@@ -26,7 +26,7 @@ struct DynamoDbCommandOptions {
   bool in_memory = false;
   std::string credentials_file;
   unsigned io_threads = 0;
-  unsigned store_threads = 0;
+  unsigned store_threads = 2;
   double read_timeout_seconds = 30;
   std::string log_level = "info";
 };
@@ -152,8 +152,9 @@ void add_dynamodb_command(CLI::App& app, int* exit_code) {
   command->add_option("--io-threads", options->io_threads, "Network threads (0: one per core)")
       ->capture_default_str();
   command
-      ->add_option("--store-threads", options->store_threads,
-                   "Threads for store calls (0: on the network threads)")
+      ->add_option(
+          "--store-threads", options->store_threads,
+          "Threads for long store calls: Query, Scan, batches, transactions (0: on the network threads)")
       ->capture_default_str();
   command
       ->add_option("--read-timeout", options->read_timeout_seconds,
