@@ -63,7 +63,18 @@ std::optional<ddb::Error> check_signature(const HandlerContext& context, const H
   return std::nullopt;
 }
 
+const Operation* target_operation(const HttpRequest& request) {
+  std::string_view target = request.amz_target();
+  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return nullptr;
+  return find_operation(target.substr(kTargetPrefix.size()));
+}
+
 }  // namespace
+
+bool may_run_long(const HttpRequest& request) {
+  const Operation* operation = target_operation(request);
+  return operation != nullptr && operation->long_running;
+}
 
 void set_error(const ddb::Error& error, HttpResponse& response) {
   response.status = static_cast<unsigned>(ddb::http_status(error.code));
@@ -91,11 +102,7 @@ void handle_request(const HandlerContext& context, const HttpRequest& request, H
     response.content_type = {};
     return;
   }
-  std::string_view target = request.amz_target();
-  const Operation* operation = nullptr;
-  if (target.substr(0, kTargetPrefix.size()) == kTargetPrefix) {
-    operation = find_operation(target.substr(kTargetPrefix.size()));
-  }
+  const Operation* operation = target_operation(request);
   if (operation == nullptr) {
     set_error({ddb::ErrorCode::kUnknownOperation, "An unknown operation was requested."}, response);
     return;
@@ -108,7 +115,7 @@ void handle_request(const HandlerContext& context, const HttpRequest& request, H
     ddb::Status status = operation->handler(context.database, request.body, response.body);
     if (!status.ok()) set_error(status.error(), response);
   } catch (const std::exception& e) {
-    spdlog::error("{} failed with an exception: {}", target, e.what());
+    spdlog::error("{} failed with an exception: {}", operation->name, e.what());
     set_error(ddb::Error::Internal("The server encountered an internal error trying to fulfill the request."),
               response);
   } catch (...) {
