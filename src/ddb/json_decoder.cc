@@ -19,7 +19,7 @@ constexpr std::string_view kNullNotTrue = "Null attribute value types must have 
 constexpr std::string_view kTooDeep =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
     "supported limit";
-constexpr std::string_view kNullInList = "The supplied Item contains a null AttributeValue";
+constexpr std::string_view kNullAttributeValue = "The supplied Item contains a null AttributeValue";
 constexpr std::string_view kNullInStringSet = "An string set may not have a null string as a member";
 
 // The Java-flavoured messages of DynamoDB's SerializationException.
@@ -247,7 +247,7 @@ void JsonDecoder::decode_attribute_map(dom::element el, AttributeMap& out, int d
   out.clear();
   for (dom::key_value_pair entry : obj) {
     if (entry.value.is_null()) {
-      fail_value(make_value_error(std::string(kNullInList) + ": " + std::string(entry.key) + " is null"));
+      fail_value(make_value_error(std::string(kNullAttributeValue) + ": " + std::string(entry.key) + " is null"));
       continue;
     }
     // Names often arrive in order (this codec writes them sorted): with the
@@ -321,7 +321,7 @@ void JsonDecoder::decode_attribute_value(dom::element el, AttributeValue& out, i
         list.reserve(arr.size());
         for (dom::element item : arr) {
           if (item.is_null()) {
-            fail_value(make_value_error(kNullInList));
+            fail_value(make_value_error(kNullAttributeValue));
             continue;
           }
           decode_attribute_value(item, list.emplace_back(), depth + 1, Position::kElement);
@@ -387,7 +387,7 @@ void JsonDecoder::decode_set(AttributeType type, dom::array values, AttributeVal
   for (dom::element item : values) {
     if (item.is_null()) {
       fail_value(type == AttributeType::kSS ? invalid_parameter(kNullInStringSet)
-                                            : make_value_error(kNullInList));
+                                            : make_value_error(kNullAttributeValue));
       continue;
     }
     if (type == AttributeType::kSS) {
