@@ -67,18 +67,29 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
     canonical.return_consumed_capacity.reset();
     canonical.return_item_collection_metrics.reset();
     fingerprint = ddb::encode_json(canonical);
-    switch (context_->transaction_tokens.check(*request.client_request_token, fingerprint)) {
+    switch (context_->transaction_tokens.begin(*request.client_request_token, fingerprint)) {
       case IdempotencyCache::Lookup::kNew:
         break;
       case IdempotencyCache::Lookup::kSameRequest:
         return ddb::TransactWriteItemsResponse{};  // already committed: do not write again
+      case IdempotencyCache::Lookup::kInProgress:
+        return Error{ddb::ErrorCode::kTransactionInProgress,
+                     "Transaction with the same client request token is in progress"};
       case IdempotencyCache::Lookup::kMismatch:
         return Error{
             ddb::ErrorCode::kIdempotentParameterMismatch,
             "The request uses the same client request token as a previous, but non-identical request."};
     }
   }
+  auto result = run_transaction(request);
+  if (request.client_request_token) {
+    context_->transaction_tokens.finish(*request.client_request_token, result.ok());
+  }
+  return result;
+}
 
+ddb::Result<ddb::TransactWriteItemsResponse> Engine::run_transaction(
+    const ddb::TransactWriteItemsRequest& request) {
   // Validate every action before touching anything.
   std::vector<Expressions> expressions;
   expressions.reserve(request.transact_items.size());
@@ -182,9 +193,6 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
       reasons.push_back(std::move(reason));
     }
     return canceled(std::move(reasons));
-  }
-  if (request.client_request_token) {
-    context_->transaction_tokens.remember(*request.client_request_token, fingerprint);
   }
   ddb::TransactWriteItemsResponse response;
   if (wants_capacity(request.return_consumed_capacity)) {
