@@ -10,4 +10,7 @@ namespace townhall::cli {
 // townhall dynamodb: the DynamoDB endpoint alone, over the embedded engine.
 void add_dynamodb_command(CLI::App& app, int* exit_code);
 
+// townhall chat <command>: the notebook's functions against the configured store.
+void add_chat_command(CLI::App& app, int* exit_code);
+
 }  // namespace townhall::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   version->callback([] { std::puts("townhall 0.1.0"); });
   townhall::cli::register_serve_command(app);
   townhall::cli::add_dynamodb_command(app, &exit_code);
+  townhall::cli::add_chat_command(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
