@@ -1,7 +1,7 @@
 // Expressions::for_request: gathers a request's expressions (or legacy
 // parameters), parses them through the tree cache, binds them to the request's
 // names and values, and makes DynamoDB's checks across the whole request.
-#include <set>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -88,7 +88,6 @@ struct Expressions::State {
   std::optional<BoundTree> projection;
   expr::UpdatePlan update_plan;
   expr::ProjectionNode projection_root;
-  expr::ProjectionNode update_projection;  // the update's paths, for updated_parts()
   std::vector<SortKeyCondition> key_parts;
   std::optional<KeyCondition> key_condition;
 
@@ -107,10 +106,7 @@ struct Expressions::State {
     return BoundTree{std::move(tree), std::move(bindings)};
   }
 
-  void finish_update() {
-    update_plan = expr::plan_update(*update->tree, update->bindings);
-    update_projection = expr::make_projection(update_plan.paths);
-  }
+  void finish_update() { update_plan = expr::plan_update(*update->tree, update->bindings); }
   void finish_projection() {
     std::vector<DocumentPath> paths;
     paths.reserve(projection->tree->projection.size());
@@ -472,13 +468,16 @@ Status Expressions::apply_update(AttributeMap& item) const {
 std::vector<std::string> Expressions::updated_attribute_names() const {
   std::vector<std::string> out;
   if (!has_update()) return out;
-  for (const auto& [name, node] : state_->update_projection.fields) out.push_back(name);
+  for (const auto& path : state_->update_plan.paths) out.push_back(path[0].name);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 AttributeMap Expressions::updated_parts(const AttributeMap& item) const {
   if (!has_update()) return {};
-  return expr::project(item, state_->update_projection);
+  // Built on demand: only ReturnValues UPDATED_OLD / UPDATED_NEW need it.
+  return expr::project(item, expr::make_projection(state_->update_plan.paths));
 }
 
 const KeyCondition* Expressions::key_condition() const {

@@ -30,41 +30,72 @@ bool path_less(const DocumentPath& a, const DocumentPath& b) {
   return a.size() < b.size();
 }
 
-// The value of a SET operand, read from the old item.
-Result<AttributeValue> set_value(const Operand& operand, const AttributeMap& item, const Bindings& bindings) {
+Result<AttributeValue> set_value(const Operand& operand, const AttributeMap& item, const Bindings& bindings);
+
+// An operand's value without copying it when it is already in the item or the
+// request; storage holds a computed one.
+Result<const AttributeValue*> operand_ref(const Operand& operand, const AttributeMap& item,
+                                          const Bindings& bindings, AttributeValue& storage) {
   switch (operand.kind) {
     case Operand::Kind::kValue:
-      return *bindings.values[operand.slot];
+      return bindings.values[operand.slot];
     case Operand::Kind::kPath: {
       const AttributeValue* v = find_path(item, operand.path, bindings);
       if (!v) return missing_operand();
+      return v;
+    }
+    case Operand::Kind::kFunction:
+      if (operand.function == Function::kIfNotExists) {
+        const AttributeValue* v = find_path(item, operand.args[0].path, bindings);
+        if (v) return v;
+        return operand_ref(operand.args[1], item, bindings, storage);
+      }
+      [[fallthrough]];
+    default: {
+      TH_ASSIGN_OR_RETURN(storage, set_value(operand, item, bindings));
+      return &storage;
+    }
+  }
+}
+
+// The value of a SET operand, read from the old item.
+Result<AttributeValue> set_value(const Operand& operand, const AttributeMap& item, const Bindings& bindings) {
+  AttributeValue left_storage, right_storage;
+  switch (operand.kind) {
+    case Operand::Kind::kValue:
+    case Operand::Kind::kPath: {
+      TH_ASSIGN_OR_RETURN(const AttributeValue* v, operand_ref(operand, item, bindings, left_storage));
       return *v;
     }
     case Operand::Kind::kPlus:
     case Operand::Kind::kMinus: {
-      TH_ASSIGN_OR_RETURN(AttributeValue left, set_value(operand.args[0], item, bindings));
-      TH_ASSIGN_OR_RETURN(AttributeValue right, set_value(operand.args[1], item, bindings));
-      if (!left.is(AttributeType::kN) || !right.is(AttributeType::kN)) return wrong_type();
+      TH_ASSIGN_OR_RETURN(const AttributeValue* left,
+                          operand_ref(operand.args[0], item, bindings, left_storage));
+      TH_ASSIGN_OR_RETURN(const AttributeValue* right,
+                          operand_ref(operand.args[1], item, bindings, right_storage));
+      if (!left->is(AttributeType::kN) || !right->is(AttributeType::kN)) return wrong_type();
       Result<Number> sum = operand.kind == Operand::Kind::kPlus
-                               ? left.as_number().add(right.as_number())
-                               : left.as_number().subtract(right.as_number());
+                               ? left->as_number().add(right->as_number())
+                               : left->as_number().subtract(right->as_number());
       if (!sum.ok()) return std::move(sum).error();
       return AttributeValue::N(std::move(sum).value());
     }
     case Operand::Kind::kFunction: {
       if (operand.function == Function::kIfNotExists) {
-        const AttributeValue* v = find_path(item, operand.args[0].path, bindings);
-        if (v) return *v;
-        return set_value(operand.args[1], item, bindings);
+        TH_ASSIGN_OR_RETURN(const AttributeValue* v, operand_ref(operand, item, bindings, left_storage));
+        return v == &left_storage ? std::move(left_storage) : *v;
       }
       if (operand.function == Function::kListAppend) {
-        TH_ASSIGN_OR_RETURN(AttributeValue left, set_value(operand.args[0], item, bindings));
-        TH_ASSIGN_OR_RETURN(AttributeValue right, set_value(operand.args[1], item, bindings));
-        if (!left.is(AttributeType::kL) || !right.is(AttributeType::kL)) return wrong_type();
-        List& out = left.as_list();
-        List& tail = right.as_list();
-        out.insert(out.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
-        return left;
+        TH_ASSIGN_OR_RETURN(const AttributeValue* left,
+                            operand_ref(operand.args[0], item, bindings, left_storage));
+        TH_ASSIGN_OR_RETURN(const AttributeValue* right,
+                            operand_ref(operand.args[1], item, bindings, right_storage));
+        if (!left->is(AttributeType::kL) || !right->is(AttributeType::kL)) return wrong_type();
+        List out;
+        out.reserve(left->as_list().size() + right->as_list().size());
+        out.insert(out.end(), left->as_list().begin(), left->as_list().end());
+        out.insert(out.end(), right->as_list().begin(), right->as_list().end());
+        return AttributeValue::L(std::move(out));
       }
       return wrong_type();  // the parser lets no other function into an update
     }
