@@ -18,7 +18,7 @@
 
 #include "api/json.h"
 #include "chat/chat_service.h"
-#include "cli/commands.h"
+#include "cli/chat_command.h"
 #include "cli/store_factory.h"
 #include "ddb/json_writer.h"
 
@@ -104,7 +104,7 @@ int print_or_fail(chat::Result<T> result, const std::function<void(ddb::JsonWrit
 
 }  // namespace
 
-void add_chat_command(CLI::App& app, int* exit_code) {
+void register_chat_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<ChatCommandOptions>();
   CLI::App* chat_cmd =
       app.add_subcommand("chat", "The notebook's chat functions against the configured store");

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/commands.h"
+#include "cli/dynamodb_command.h"
 #include "engine/engine.h"
 #include "wire/server.h"
 
@@ -131,7 +131,7 @@ int run_dynamodb(const DynamoDbCommandOptions& options) {
 
 }  // namespace
 
-void add_dynamodb_command(CLI::App& app, int* exit_code) {
+void register_dynamodb_command(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<DynamoDbCommandOptions>();
   auto* command =
       app.add_subcommand("dynamodb", "Serve the embedded store as a DynamoDB endpoint (like DynamoDB Local)");

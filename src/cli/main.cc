@@ -1,9 +1,11 @@
-// townhall: one binary, several jobs, chosen by subcommand (one file each).
+// townhall: one binary, several jobs, chosen by subcommand. Each subcommand
+// registers itself from its own file (serve_command.cc, dynamodb_command.cc, ...).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
-#include "cli/commands.h"
+#include "cli/chat_command.h"
+#include "cli/dynamodb_command.h"
 #include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
@@ -13,8 +15,8 @@ int main(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "Print the version");
   version->callback([] { std::puts("townhall 0.1.0"); });
   townhall::cli::register_serve_command(app);
-  townhall::cli::add_dynamodb_command(app, &exit_code);
-  townhall::cli::add_chat_command(app, &exit_code);
+  townhall::cli::register_dynamodb_command(app, &exit_code);
+  townhall::cli::register_chat_command(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -111,6 +111,13 @@ void handle_request(const HandlerContext& context, const HttpRequest& request, H
     set_error(*error, response);
     return;
   }
+  // DynamoDB answers a POST without a body with SerializationException (as
+  // dynalite records it); the codec reads an empty document as "{}", so the
+  // check is here, where the HTTP body is known.
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    set_error(ddb::Error::Serialization("The request body is empty: expected a JSON object"), response);
+    return;
+  }
   try {
     ddb::Status status = operation->handler(context.database, request.body, response.body);
     if (!status.ok()) set_error(status.error(), response);

@@ -1,11 +1,17 @@
-// Starts a private `townhall serve` for one integration test: free loopback
-// ports, a fresh data directory, and a stop() that shuts it down and removes
-// the directory. The binary comes from TOWNHALL_BIN (tests/CMakeLists.txt
-// sets it to the built townhall).
+// Starts a private townhall for one integration test, the Node twin of
+// townhall.py. The binary comes from TOWNHALL_BIN (tests/CMakeLists.txt sets
+// it to the built townhall).
 //
-//   const server = await startTownhall();
-//   ... fetch(`${server.url}/api/me`) ...
-//   await server.stop();
+//   startTownhall(): `townhall serve` on free loopback ports, a fresh data
+//   directory, and a stop() that shuts it down and removes the directory.
+//     const server = await startTownhall();
+//     ... fetch(`${server.url}/api/me`) ...
+//     await server.stop();
+//
+//   withDynamodb(body): `townhall dynamodb --in-memory --listen 127.0.0.1:0`,
+//   passes {url, host, port} to body, stops it afterwards and fails loudly if
+//   it crashed or did not stop cleanly on SIGTERM. $TOWNHALL_TEST_ENDPOINT
+//   runs body against another endpoint (e.g. DynamoDB Local) instead.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -94,10 +100,6 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
   };
 }
 
-// `await withDynamodb(async (endpoint) => { ... })` starts `townhall dynamodb
-// --in-memory` on a free loopback port, passes {url, host, port}, and stops it
-// afterwards, failing loudly if it crashed or did not stop cleanly.
-// $TOWNHALL_TEST_ENDPOINT runs the test against another endpoint instead.
 export async function withDynamodb(body, { inMemory = true, args = [], startTimeoutMs = 10000 } = {}) {
   const external = process.env.TOWNHALL_TEST_ENDPOINT;
   if (external) {
