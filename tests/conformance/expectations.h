@@ -1,0 +1,68 @@
+// The expectation table: what DynamoDB does (its documentation, or DynamoDB
+// Local where the documentation is silent) and, per target, where a peer is
+// known to do something else. A case asks for the expectation of the target
+// it runs on; every deviation it uses is recorded and listed when the suite
+// ends, so differences between peers are measured, not forgotten.
+//
+// Deviations are for third-party peers (dynalite, DynamoDB Local). Townhall's
+// own stores (engine, townhall) must match DynamoDB: a difference there is a
+// bug and fails the case.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ddb/error.h"
+#include "ddb/result.h"
+#include "targets.h"
+
+namespace townhall::conformance {
+
+// Notes a deviation (target, case, what differs) for the summary.
+void record_deviation(Target target, std::string_view what);
+// Prints the recorded deviations, grouped by target.
+void print_deviations();
+
+template <class T>
+struct Deviation {
+  Target target;
+  T value;
+  std::string_view note;  // what the peer does differently
+};
+
+// The value `target` is expected to produce: `documented` unless a deviation names the target.
+template <class T>
+T expected_for(Target target, T documented, std::initializer_list<Deviation<T>> deviations) {
+  for (const auto& d : deviations) {
+    if (d.target == target) {
+      record_deviation(target, d.note);
+      return d.value;
+    }
+  }
+  return documented;
+}
+
+// An error by code and, when set, exact message.
+struct ErrorIs {
+  ddb::ErrorCode code;
+  std::optional<std::string> message;
+};
+
+std::ostream& operator<<(std::ostream& out, const ErrorIs& e);
+
+// Checks that `result` failed as `expected` says.
+template <class T>
+::testing::AssertionResult fails_with(const ddb::Result<T>& result, const ErrorIs& expected) {
+  if (result.ok()) return ::testing::AssertionFailure() << "succeeded; expected " << expected;
+  const ddb::Error& error = result.error();
+  if (error.code != expected.code || (expected.message && error.message != *expected.message)) {
+    return ::testing::AssertionFailure() << "failed with " << error.to_string() << "; expected " << expected;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace townhall::conformance
