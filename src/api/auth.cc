@@ -1,0 +1,130 @@
+#include "api/auth.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace townhall::api {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string cookie(std::string_view name, std::string_view value, int64_t max_age, bool http_only,
+                   const CookieOptions& options) {
+  std::string out = std::string(name) + "=" + std::string(value) +
+                    "; Path=/; Max-Age=" + std::to_string(max_age) + "; SameSite=Strict";
+  if (http_only) out += "; HttpOnly";
+  if (options.secure) out += "; Secure";
+  return out;
+}
+
+}  // namespace
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semicolon = header.find(';');
+    std::string_view pair = trim(header.substr(0, semicolon));
+    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (trim(pair.substr(0, eq)) == name) {
+      std::string_view value = trim(pair.substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
+      return std::string(value);
+    }
+  }
+  return {};
+}
+
+Credentials credentials_of(const ApiRequest& request) {
+  std::string_view authorization = trim(request.authorization);
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() > kBearer.size() && iequals(authorization.substr(0, kBearer.size()), kBearer)) {
+    return {Credentials::Source::kBearer, std::string(trim(authorization.substr(kBearer.size())))};
+  }
+  std::string token = cookie_value(request.cookie, kSessionCookie);
+  if (!token.empty()) return {Credentials::Source::kCookie, std::move(token)};
+  return {};
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+bool csrf_ok(const ApiRequest& request, const Credentials& credentials) {
+  if (credentials.source != Credentials::Source::kCookie || !is_unsafe_method(request.method)) return true;
+  std::string expected = cookie_value(request.cookie, kCsrfCookie);
+  return !expected.empty() && constant_time_equal(expected, request.csrf_token);
+}
+
+std::string session_cookie(std::string_view token, int64_t max_age, const CookieOptions& options) {
+  return cookie(kSessionCookie, token, max_age, true, options);
+}
+std::string csrf_cookie(std::string_view csrf, int64_t max_age, const CookieOptions& options) {
+  return cookie(kCsrfCookie, csrf, max_age, false, options);
+}
+std::string expired_session_cookie(const CookieOptions& options) {
+  return cookie(kSessionCookie, "", 0, true, options);
+}
+std::string expired_csrf_cookie(const CookieOptions& options) {
+  return cookie(kCsrfCookie, "", 0, false, options);
+}
+
+std::string new_csrf_token() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::optional<chat::User> SessionCache::find(const std::string& token, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(token);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.valid_until <= now) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.user;
+}
+
+void SessionCache::insert(const std::string& token, const chat::User& user, Clock::time_point now) {
+  if (ttl_.count() <= 0) return;
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= max_entries_) {
+    std::erase_if(entries_, [&](const auto& entry) { return entry.second.valid_until <= now; });
+    if (entries_.size() >= max_entries_) entries_.clear();  // still full: start over rather than grow
+  }
+  entries_[token] = Entry{user, now + ttl_};
+}
+
+void SessionCache::erase(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  entries_.erase(token);
+}
+
+size_t SessionCache::size() {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace townhall::api

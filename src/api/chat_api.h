@@ -1,0 +1,107 @@
+// ChatApi: the REST API under /api, as a function from request to response.
+// It matches the route, applies the rate limits, authenticates (bearer token
+// or session cookie with its CSRF check), reads the JSON body and calls the
+// route's handler (handlers_*.cc), which calls chat. Chat enforces who may
+// do what; ChatApi establishes who is asking.
+//
+// handle() blocks on the store: the HTTP server calls it on its worker pool,
+// never on a network thread. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "api/auth.h"
+#include "api/http_types.h"
+#include "api/metrics.h"
+#include "api/rate_limiter.h"
+#include "api/router.h"
+#include "chat/chat_service.h"
+
+namespace townhall::api {
+
+struct ApiOptions {
+  size_t max_body_bytes = 64 * 1024;
+  // Every request from one address (0 rate = off).
+  RateLimit per_ip{100, 200};
+  // Every authenticated request and WebSocket send of one user.
+  RateLimit per_user{50, 100};
+  // Signup and login from one address: password guessing is the threat.
+  RateLimit auth_per_ip{2, 10};
+  std::chrono::milliseconds session_cache_ttl{30000};
+  CookieOptions cookies;
+};
+
+class ChatApi;
+
+// What a handler gets: the request, the route's captured parameters, the
+// query string, and the authenticated user when the route requires one.
+struct Call {
+  ChatApi& api;
+  chat::ChatService& chat;
+  const ApiRequest& request;
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> query;
+  std::optional<chat::User> user;  // set for routes that need authentication
+  Credentials credentials;
+
+  const chat::User& actor() const { return *user; }
+  const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+using Handler = ApiResponse (*)(Call& call);
+
+struct RouteSpec {
+  Handler handler = nullptr;
+  bool needs_auth = true;
+  bool auth_limited = false;  // counts against the stricter signup/login bucket
+};
+
+class ChatApi {
+ public:
+  // chat and metrics must outlive this object.
+  ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options = {});
+
+  // Answers one request whose path starts with /api. Blocking; thread-safe.
+  ApiResponse handle(const ApiRequest& request);
+
+  // The user a session token belongs to, from the cache or the store.
+  chat::Result<chat::User> authenticate(const std::string& token);
+  void forget_session(const std::string& token) { sessions_.erase(token); }
+  // A token from the per-user bucket (REST requests and WebSocket sends).
+  RateLimiter::Decision take_user_token(const std::string& user_id) { return per_user_.take(user_id); }
+  RateLimiter::Decision take_ip_token(const std::string& ip) { return per_ip_.take(ip); }
+
+  chat::ChatService& chat() { return chat_; }
+  Metrics& metrics() { return metrics_; }
+  const ApiOptions& options() const { return options_; }
+  const Router<RouteSpec>& router() const { return router_; }
+
+ private:
+  ApiResponse dispatch(const ApiRequest& request);
+
+  chat::ChatService& chat_;
+  Metrics& metrics_;
+  const ApiOptions options_;
+  Router<RouteSpec> router_;
+  SessionCache sessions_;
+  RateLimiter per_ip_;
+  RateLimiter per_user_;
+  RateLimiter auth_per_ip_;
+};
+
+// Responses every handler builds.
+ApiResponse json_response(int status, std::string body);
+ApiResponse error_response(int status, std::string_view code, std::string_view message);
+// A chat error with its HTTP status: invalid_argument 400, unauthenticated
+// 401, permission_denied 403, not_found 404, already_exists 409,
+// failed_precondition 409, unavailable 503 (with Retry-After), internal 500
+// (whose details go to the log, not the client).
+ApiResponse error_response(const chat::Error& error);
+int http_status_of(chat::Code code);
+ApiResponse too_many_requests(double retry_after_seconds);
+
+}  // namespace townhall::api

@@ -1,0 +1,101 @@
+// Handlers for signup, login, logout and the current user.
+#include "api/handlers.h"
+
+namespace townhall::api {
+namespace {
+
+// {user, token, expires_at}, with the session and CSRF cookies for the web page.
+ApiResponse session_response(Call& call, int status, const chat::Session& session) {
+  std::string body;
+  ddb::JsonWriter w(body);
+  w.begin_object();
+  w.key("user");
+  write_user(w, session.user);
+  w.key("token");
+  w.string(session.token);
+  w.key("expires_at");
+  w.integer(session.expires_at);
+  w.end_object();
+  ApiResponse response = json_response(status, std::move(body));
+  int64_t max_age = call.chat.options().session_lifetime_seconds;
+  const auto& cookies = call.api.options().cookies;
+  response.add_header("Set-Cookie", session_cookie(session.token, max_age, cookies));
+  response.add_header("Set-Cookie", csrf_cookie(new_csrf_token(), max_age, cookies));
+  response.add_header("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+ApiResponse handle_signup(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return error_response(body.error());
+  auto name = body->required_string("name");
+  auto email = body->required_string("email");
+  auto password = body->required_string("password");
+  for (const auto* field : {&name, &email, &password}) {
+    if (!field->ok()) return error_response(field->error());
+  }
+  auto user = call.chat.accounts().sign_up(*name, *email, *password);
+  if (!user.ok()) return error_response(user.error());
+  auto session = call.chat.accounts().log_in(*email, *password);
+  if (!session.ok()) return error_response(session.error());
+  return session_response(call, 201, *session);
+}
+
+ApiResponse handle_login(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return error_response(body.error());
+  auto email = body->required_string("email");
+  auto password = body->required_string("password");
+  if (!email.ok()) return error_response(email.error());
+  if (!password.ok()) return error_response(password.error());
+  auto session = call.chat.accounts().log_in(*email, *password);
+  if (!session.ok()) return error_response(session.error());
+  return session_response(call, 200, *session);
+}
+
+ApiResponse handle_logout(Call& call) {
+  auto status = call.chat.accounts().log_out(call.credentials.token);
+  call.api.forget_session(call.credentials.token);
+  if (!status.ok()) return error_response(status.error());
+  ApiResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  const auto& cookies = call.api.options().cookies;
+  response.add_header("Set-Cookie", expired_session_cookie(cookies));
+  response.add_header("Set-Cookie", expired_csrf_cookie(cookies));
+  return response;
+}
+
+ApiResponse handle_me(Call& call) {
+  std::string body;
+  ddb::JsonWriter w(body);
+  w.begin_object();
+  w.key("user");
+  write_user(w, call.actor());
+  w.end_object();
+  return json_response(200, std::move(body));
+}
+
+chat::Result<JsonObject> body_object(const Call& call) {
+  if (call.request.body.empty()) return chat::Error::InvalidArgument("a JSON body is required");
+  return JsonObject::parse(call.request.body);
+}
+
+chat::Result<int> limit_param(const Call& call) {
+  auto it = call.query.find("limit");
+  if (it == call.query.end() || it->second.empty()) return 0;
+  const std::string& text = it->second;
+  if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return chat::Error::InvalidArgument("limit must be a positive integer");
+  }
+  return std::stoi(text);
+}
+
+std::string query_param(const Call& call, const std::string& name) {
+  auto it = call.query.find(name);
+  return it == call.query.end() ? std::string() : it->second;
+}
+
+}  // namespace townhall::api

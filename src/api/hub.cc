@@ -1,0 +1,86 @@
+#include "api/hub.h"
+
+#include "api/json.h"
+
+namespace townhall::api {
+
+SharedEvent make_hub_event(const chat::ChannelEvent& source) {
+  auto event = std::make_shared<HubEvent>();
+  event->kind = source.kind;
+  event->channel_id = source.channel_id;
+  if (source.message) event->message_id = source.message->id;
+  event->json = std::make_shared<const std::string>(event_json(source));
+  return event;
+}
+
+void Hub::publish(const chat::ChannelEvent& event) {
+  SharedEvent shared = make_hub_event(event);
+  if (relay_) {
+    relay_->send(shared);
+  } else {
+    deliver(shared);
+  }
+}
+
+size_t Hub::deliver(const SharedEvent& event) {
+  std::shared_ptr<const List> list;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = channels_.find(event->channel_id);
+    if (it == channels_.end()) return 0;
+    list = it->second;
+  }
+  size_t delivered = 0;
+  for (const auto& entry : *list) {
+    if (auto subscriber = entry.subscriber.lock()) {
+      subscriber->deliver(event);
+      ++delivered;
+    }
+  }
+  return delivered;
+}
+
+void Hub::subscribe(const std::string& channel_id, const std::shared_ptr<Subscriber>& subscriber) {
+  std::lock_guard lock(mutex_);
+  auto& current = channels_[channel_id];
+  auto next = std::make_shared<List>();
+  if (current) {
+    next->reserve(current->size() + 1);
+    for (const auto& entry : *current) {
+      if (entry.subscriber.expired()) continue;  // collect sessions that went away without unsubscribing
+      if (entry.address == subscriber.get()) return;
+      next->push_back(entry);
+    }
+  }
+  next->push_back({subscriber.get(), subscriber});
+  current = std::move(next);
+}
+
+void Hub::unsubscribe(const std::string& channel_id, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(channel_id);
+  if (it == channels_.end()) return;
+  auto next = std::make_shared<List>();
+  next->reserve(it->second->size());
+  for (const auto& entry : *it->second) {
+    if (!entry.subscriber.expired() && entry.address != subscriber) next->push_back(entry);
+  }
+  if (next->empty()) {
+    channels_.erase(it);
+  } else {
+    it->second = std::move(next);
+  }
+}
+
+size_t Hub::subscriber_count(const std::string& channel_id) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(channel_id);
+  return it == channels_.end() ? 0 : it->second->size();
+}
+
+size_t Hub::channel_count() {
+  std::lock_guard lock(mutex_);
+  return channels_.size();
+}
+
+}  // namespace townhall::api

@@ -1,0 +1,86 @@
+// Hub: the realtime fan-out. It implements chat::ChannelEvents: chat calls
+// publish() after a write commits; the hub serializes the event to JSON once
+// and hands the same immutable buffer to every subscriber of the channel.
+//
+//   chat --publish--> Hub --deliver--> Subscriber (a WebSocket session) x N
+//
+// Subscribers are held by weak reference (a closing session needs no
+// unsubscribe to be collected) and each channel's list is copy-on-write, so
+// publish takes the lock only to copy one pointer and delivers outside it.
+// Subscriber::deliver must not block (a session queues and returns), so a
+// slow client never slows a sender or another client.
+//
+// Across nodes: a Relay (e.g. Redis pub/sub, `--pubsub redis://...`) slots in
+// between publish and deliver. With a relay, publish() hands each committed
+// event to it exactly once; every node's relay subscriber calls deliver() for
+// what it receives, and deliver() reaches only this node's clients.
+//
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/events.h"
+
+namespace townhall::api {
+
+// One committed event, serialized once, shared by all recipients.
+struct HubEvent {
+  chat::ChannelEvent::Kind kind = chat::ChannelEvent::Kind::kMessageCreated;
+  std::string channel_id;
+  std::string message_id;  // message events; what resume deduplicates on
+  std::shared_ptr<const std::string> json;
+};
+using SharedEvent = std::shared_ptr<const HubEvent>;
+
+SharedEvent make_hub_event(const chat::ChannelEvent& event);
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // Called on the publishing thread. Must not block.
+  virtual void deliver(const SharedEvent& event) = 0;
+};
+
+// Carries events between nodes. send() must not block for long.
+class Relay {
+ public:
+  virtual ~Relay() = default;
+  virtual void send(const SharedEvent& event) = 0;
+};
+
+class Hub : public chat::ChannelEvents {
+ public:
+  // relay: nullptr delivers in process only. The relay must outlive the hub
+  // and call deliver() for every event it receives (including this node's own).
+  explicit Hub(Relay* relay = nullptr) : relay_(relay) {}
+
+  void publish(const chat::ChannelEvent& event) override;
+  // Fans one event out to this node's subscribers of its channel. Returns how many.
+  size_t deliver(const SharedEvent& event);
+
+  // A subscriber is registered at most once per channel (keyed by address).
+  void subscribe(const std::string& channel_id, const std::shared_ptr<Subscriber>& subscriber);
+  void unsubscribe(const std::string& channel_id, const Subscriber* subscriber);
+  size_t subscriber_count(const std::string& channel_id);
+  size_t channel_count();
+
+ private:
+  // The raw address identifies a subscriber without locking its weak
+  // reference (locking could make the hub's copy the last owner and run a
+  // session's destructor under the hub's mutex).
+  struct Entry {
+    const Subscriber* address;
+    std::weak_ptr<Subscriber> subscriber;
+  };
+  using List = std::vector<Entry>;
+  Relay* relay_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const List>> channels_;
+};
+
+}  // namespace townhall::api

@@ -1,0 +1,205 @@
+#include "api/json.h"
+
+#include <simdjson.h>
+
+namespace townhall::api {
+
+namespace dom = simdjson::dom;
+
+struct JsonObject::Impl {
+  dom::parser parser;
+  dom::object object;
+};
+
+JsonObject::JsonObject(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JsonObject::JsonObject(JsonObject&&) noexcept = default;
+JsonObject& JsonObject::operator=(JsonObject&&) noexcept = default;
+JsonObject::~JsonObject() = default;
+
+chat::Result<JsonObject> JsonObject::parse(std::string_view text) {
+  auto impl = std::make_unique<Impl>();
+  simdjson::padded_string padded(text);
+  dom::element root;
+  if (auto error = impl->parser.parse(padded).get(root)) {
+    return chat::Error::InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(error));
+  }
+  if (root.get(impl->object)) return chat::Error::InvalidArgument("the JSON body must be an object");
+  return JsonObject(std::move(impl));
+}
+
+bool JsonObject::has(std::string_view key) const {
+  dom::element value;
+  return !impl_->object.at_key(key).get(value);
+}
+
+chat::Result<std::optional<std::string>> JsonObject::optional_string(std::string_view key) const {
+  dom::element value;
+  if (impl_->object.at_key(key).get(value) || value.is_null()) return std::optional<std::string>();
+  std::string_view text;
+  if (value.get(text)) return chat::Error::InvalidArgument("'" + std::string(key) + "' must be a string");
+  return std::optional<std::string>(std::string(text));
+}
+
+chat::Result<std::string> JsonObject::required_string(std::string_view key) const {
+  TH_ASSIGN_OR_RETURN(auto text, optional_string(key));
+  if (!text) return chat::Error::InvalidArgument("'" + std::string(key) + "' is required");
+  return std::move(*text);
+}
+
+chat::Result<bool> JsonObject::optional_bool(std::string_view key, bool fallback) const {
+  dom::element value;
+  if (impl_->object.at_key(key).get(value) || value.is_null()) return fallback;
+  bool flag = false;
+  if (value.get(flag))
+    return chat::Error::InvalidArgument("'" + std::string(key) + "' must be true or false");
+  return flag;
+}
+
+chat::Result<std::vector<JsonObject::Entry>> JsonObject::channel_list(std::string_view key) const {
+  dom::element value;
+  if (impl_->object.at_key(key).get(value)) return std::vector<Entry>{};
+  dom::array array;
+  auto wrong = chat::Error::InvalidArgument(
+      "'" + std::string(key) + "' must be an array of channel ids or {\"id\", \"after\"} objects");
+  if (value.get(array)) return wrong;
+  std::vector<Entry> entries;
+  for (dom::element element : array) {
+    Entry entry;
+    std::string_view text;
+    dom::object object;
+    if (!element.get(text)) {
+      entry.id = std::string(text);
+    } else if (!element.get(object)) {
+      if (object["id"].get(text)) return wrong;
+      entry.id = std::string(text);
+      dom::element after;
+      if (!object.at_key("after").get(after) && !after.is_null()) {
+        if (after.get(text)) return wrong;
+        entry.after = std::string(text);
+      }
+    } else {
+      return wrong;
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+void write_user(ddb::JsonWriter& w, const chat::User& user) {
+  w.begin_object();
+  w.key("id");
+  w.string(user.id);
+  w.key("name");
+  w.string(user.name);
+  w.key("email");
+  w.string(user.email);
+  w.key("created_at");
+  w.integer(user.created_at);
+  w.end_object();
+}
+
+void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
+  w.begin_object();
+  w.key("id");
+  w.string(channel.id);
+  w.key("name");
+  w.string(channel.name);
+  w.key("description");
+  w.string(channel.description);
+  w.key("private");
+  w.boolean(channel.is_private);
+  w.key("user_count");
+  w.integer(channel.user_count);
+  w.key("message_count");
+  w.integer(channel.message_count);
+  w.key("created_by");
+  w.string(channel.created_by);
+  w.key("created_at");
+  w.integer(channel.created_at);
+  w.end_object();
+}
+
+void write_member(ddb::JsonWriter& w, const chat::Member& member) {
+  w.begin_object();
+  w.key("user_id");
+  w.string(member.user_id);
+  w.key("user_name");
+  w.string(member.user_name);
+  w.key("joined_at");
+  w.string(member.joined_at);
+  w.end_object();
+}
+
+void write_message(ddb::JsonWriter& w, const chat::Message& message) {
+  w.begin_object();
+  w.key("id");
+  w.string(message.id);
+  w.key("channel_id");
+  w.string(message.channel_id);
+  w.key("user_id");
+  w.string(message.user_id);
+  w.key("user_name");
+  w.string(message.user_name);
+  w.key("text");
+  w.string(message.text);
+  w.key("created_at_ms");
+  w.integer(message.created_at_ms);
+  w.key("edited_at_ms");
+  w.integer(message.edited_at_ms);
+  w.key("deleted");
+  w.boolean(message.deleted);
+  if (!message.client_message_id.empty()) {
+    w.key("client_message_id");
+    w.string(message.client_message_id);
+  }
+  w.end_object();
+}
+
+std::string event_json(const chat::ChannelEvent& event) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string(chat::kind_name(event.kind));
+  w.key("channel");
+  w.string(event.channel_id);
+  if (event.message) {
+    w.key("message");
+    write_message(w, *event.message);
+  }
+  if (event.member) {
+    w.key("member");
+    write_member(w, *event.member);
+  }
+  if (event.channel) {
+    w.key("info");
+    write_channel(w, *event.channel);
+  }
+  w.end_object();
+  return out;
+}
+
+std::string replayed_message_json(const chat::Message& message) {
+  chat::ChannelEvent event;
+  event.kind = chat::ChannelEvent::Kind::kMessageCreated;
+  event.channel_id = message.channel_id;
+  event.message = message;
+  return event_json(event);
+}
+
+std::string error_json(std::string_view code, std::string_view message) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("error");
+  w.begin_object();
+  w.key("code");
+  w.string(code);
+  w.key("message");
+  w.string(message);
+  w.end_object();
+  w.end_object();
+  return out;
+}
+
+}  // namespace townhall::api

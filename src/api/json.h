@@ -1,0 +1,66 @@
+// JSON for the chat API: reading request bodies (simdjson) and writing the
+// chat model as the API and the WebSocket events show it. One writer per
+// model type so that REST responses and WebSocket events agree.
+//
+// Thread-safety: JsonObject is used by one thread; the writers are free functions.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/error.h"
+#include "chat/events.h"
+#include "chat/model.h"
+#include "ddb/json_writer.h"
+
+namespace townhall::api {
+
+// A parsed JSON object (a request body or a WebSocket frame). Field readers
+// fail with InvalidArgument naming the field when its type is wrong.
+class JsonObject {
+ public:
+  // InvalidArgument when text is not JSON or not an object.
+  static chat::Result<JsonObject> parse(std::string_view text);
+  JsonObject(JsonObject&&) noexcept;
+  JsonObject& operator=(JsonObject&&) noexcept;
+  ~JsonObject();
+
+  bool has(std::string_view key) const;
+  // nullopt when absent or null.
+  chat::Result<std::optional<std::string>> optional_string(std::string_view key) const;
+  chat::Result<std::string> required_string(std::string_view key) const;
+  chat::Result<bool> optional_bool(std::string_view key, bool fallback) const;
+
+  // Elements of an array member that are objects, each with its string members
+  // (for {"channels": [{"id": "..", "after": ".."}]}); strings become {"id": s}.
+  struct Entry {
+    std::string id;
+    std::string after;
+  };
+  chat::Result<std::vector<Entry>> channel_list(std::string_view key) const;
+
+ private:
+  struct Impl;
+  explicit JsonObject(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// {"user": ...} bodies and the like use these to write one value.
+void write_user(ddb::JsonWriter& w, const chat::User& user);
+void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
+void write_member(ddb::JsonWriter& w, const chat::Member& member);
+void write_message(ddb::JsonWriter& w, const chat::Message& message);
+
+// {"type": "message.created", "channel": "<id>", "message": {...}} and the
+// other event kinds ("member": {...} for member events, "info": {...} for
+// channel.updated).
+std::string event_json(const chat::ChannelEvent& event);
+// A message replayed on resume: the same shape as a live message.created.
+std::string replayed_message_json(const chat::Message& message);
+
+// {"error": {"code": "...", "message": "..."}}
+std::string error_json(std::string_view code, std::string_view message);
+
+}  // namespace townhall::api

@@ -1,0 +1,72 @@
+// Server: the chat HTTP server. Listens on one address, runs the network
+// threads (an io_context; one strand per connection) and a worker pool for
+// the blocking chat calls, and serves the REST API, /ws, /healthz, /readyz,
+// /metrics, /openapi.json and the embedded web page.
+//
+//   Metrics metrics;
+//   Hub hub;
+//   chat::ChatService chat(db, chat_options, &hub);
+//   Server server(chat, hub, metrics, options);
+//   TH_RETURN_IF_ERROR(server.start());     // listening once it returns
+//   ... server.port() ...
+//   server.stop();                          // graceful: see below
+//
+// chat, hub and metrics must outlive the server. start/stop are not
+// thread-safe with each other; port() and address() are safe after start().
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/chat_api.h"
+#include "api/hub.h"
+#include "api/metrics.h"
+#include "api/server_context.h"
+#include "api/server_options.h"
+
+namespace townhall::api {
+
+// "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" -> endpoint; InvalidArgument otherwise.
+chat::Result<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& text);
+
+class Server {
+ public:
+  Server(chat::ChatService& chat, Hub& hub, Metrics& metrics, ServerOptions options);
+  ~Server();  // stop() if still running
+
+  // Binds and starts serving. InvalidArgument for a bad address,
+  // Unavailable when the port cannot be bound.
+  chat::Status start();
+  uint16_t port() const { return port_; }
+  std::string address() const;  // "127.0.0.1:8080", with the bound port
+
+  // Graceful: stops accepting, closes WebSockets with 1001, lets requests in
+  // progress finish (idle keep-alive connections are closed), and waits for
+  // it all up to options.drain_timeout before cutting what is left.
+  void stop();
+
+  ChatApi& api() { return api_; }
+
+ private:
+  void accept();
+
+  ServerOptions options_;
+  Metrics& metrics_;
+  ChatApi api_;
+  boost::asio::io_context io_;
+  boost::asio::thread_pool workers_;
+  std::unique_ptr<ServerContext> context_;
+  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  std::string host_;
+  bool running_ = false;
+};
+
+}  // namespace townhall::api

@@ -1,0 +1,40 @@
+// ServerOptions: everything `townhall serve` can tune about the chat server,
+// with the defaults documented in docs/configuration.md.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "api/chat_api.h"
+#include "chat/error.h"
+
+namespace townhall::api {
+
+struct WebSocketOptions {
+  std::chrono::seconds ping_interval{20};  // closed after two intervals without hearing from the client
+  std::chrono::seconds auth_timeout{10};   // for {"type":"auth"} when the upgrade carried no credentials
+  size_t max_frame_bytes = 16 * 1024;      // client frames
+  size_t max_queue_frames = 1024;          // outgoing, per connection, before "slow consumer"
+  size_t max_queue_bytes = 4 * 1024 * 1024;
+  size_t max_subscriptions = 500;
+  size_t max_replay = 10000;  // messages replayed per channel on resume
+};
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  int threads = 1;                        // network threads
+  int workers = 8;                        // threads for blocking chat/store calls
+  size_t max_header_bytes = 16 * 1024;
+  std::chrono::seconds read_timeout{30};   // one request's headers and body
+  std::chrono::seconds idle_timeout{75};   // a keep-alive connection between requests
+  std::chrono::seconds drain_timeout{10};  // graceful shutdown deadline
+  bool log_requests = true;
+  ApiOptions api;
+  WebSocketOptions websocket;
+  // Answers /readyz: OK when the store answers. Unset means always ready.
+  std::function<chat::Status()> readiness;
+};
+
+}  // namespace townhall::api

@@ -1,0 +1,424 @@
+#include "api/websocket_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "api/offload.h"
+
+namespace townhall::api {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+namespace {
+
+// Application close codes (4000-4999 are ours).
+constexpr uint16_t kCloseAuthTimeout = 4001;
+constexpr uint16_t kCloseSlowConsumer = 4008;
+constexpr int kReplayPage = 100;
+
+std::string ready_json(const chat::User& user) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("ready");
+  w.key("user");
+  write_user(w, user);
+  w.end_object();
+  return out;
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(beast::tcp_stream stream, ServerContext& context,
+                                   std::optional<chat::User> user)
+    : ws_(std::move(stream)),
+      context_(context),
+      user_(std::move(user)),
+      queue_(context.options.websocket.max_queue_frames, context.options.websocket.max_queue_bytes),
+      auth_timer_(ws_.get_executor()),
+      drain_timer_(ws_.get_executor()),
+      close_timer_(ws_.get_executor()) {
+  context_.open_sessions.fetch_add(1);
+}
+
+WebSocketSession::~WebSocketSession() { context_.open_sessions.fetch_sub(1); }
+
+void WebSocketSession::start(http::request<http::string_body> upgrade) {
+  {
+    std::lock_guard lock(context_.mutex);
+    context_.websocket_sessions[this] = weak_from_this();
+  }
+  asio::co_spawn(
+      ws_.get_executor(),
+      [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
+        return self->run(std::move(upgrade));
+      },
+      asio::detached);
+}
+
+void WebSocketSession::deliver(const SharedEvent& event) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+}
+
+void WebSocketSession::go_away() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close(websocket::close_code::going_away, "server shutting down");
+  });
+}
+
+asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
+  const WebSocketOptions& options = context_.options.websocket;
+  beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(http::field::server, "townhall"); }));
+  ws_.read_message_max(options.max_frame_bytes);
+  ws_.auto_fragment(false);
+
+  beast::error_code ec;
+  co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
+  upgrade = {};
+  if (ec) co_return;
+  context_.metrics.websockets_open.fetch_add(1);
+
+  if (user_) {
+    enqueue(ready_json(*user_));
+  } else {
+    auth_timer_.expires_after(options.auth_timeout);
+    auth_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+      if (!timer_ec && !self->user_) self->close(kCloseAuthTimeout, "authentication timeout");
+    });
+  }
+
+  for (;;) {
+    co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    std::string text = beast::buffers_to_string(read_buffer_.data());
+    read_buffer_.consume(read_buffer_.size());
+    if (closing_) continue;  // draining until the close completes
+    if (!ws_.got_text()) {
+      send_error("invalid_argument", "send JSON text frames");
+      continue;
+    }
+    co_await handle_frame(text);
+  }
+  if (read_buffer_.capacity() > 0) read_buffer_ = {};
+  auth_timer_.cancel();
+  drain_timer_.cancel();
+  close_timer_.cancel();
+  unsubscribe_all();
+  context_.metrics.websockets_open.fetch_sub(1);
+  std::lock_guard lock(context_.mutex);
+  context_.websocket_sessions.erase(this);
+}
+
+asio::awaitable<void> WebSocketSession::handle_frame(const std::string& text) {
+  auto frame = JsonObject::parse(text);
+  if (!frame.ok()) {
+    send_error("invalid_argument", frame.error().message);
+    co_return;
+  }
+  auto type = frame->required_string("type");
+  if (!type.ok()) {
+    send_error("invalid_argument", type.error().message);
+    co_return;
+  }
+  if (*type == "ping") {
+    enqueue(std::string(R"({"type":"pong"})"));
+  } else if (*type == "auth") {
+    co_await authenticate(*frame);
+  } else if (!user_) {
+    send_error("unauthenticated", "send {\"type\":\"auth\",\"token\":...} first");
+  } else if (*type == "subscribe") {
+    co_await subscribe(*frame);
+  } else if (*type == "unsubscribe") {
+    auto channels = frame->channel_list("channels");
+    if (!channels.ok()) {
+      send_error("invalid_argument", channels.error().message);
+      co_return;
+    }
+    for (const auto& entry : *channels) {
+      subscriptions_.erase(entry.id);
+      context_.hub.unsubscribe(entry.id, this);
+    }
+    std::string out;
+    ddb::JsonWriter w(out);
+    w.begin_object();
+    w.key("type");
+    w.string("unsubscribed");
+    w.key("channels");
+    w.begin_array();
+    for (const auto& entry : *channels) w.string(entry.id);
+    w.end_array();
+    w.end_object();
+    enqueue(std::move(out));
+  } else if (*type == "send") {
+    co_await send_message(*frame);
+  } else {
+    send_error("invalid_argument", "unknown type '" + *type + "'");
+  }
+}
+
+asio::awaitable<void> WebSocketSession::authenticate(const JsonObject& frame) {
+  if (user_) {
+    send_error("invalid_argument", "already authenticated");
+    co_return;
+  }
+  auto token = frame.required_string("token");
+  if (!token.ok()) {
+    send_error("invalid_argument", token.error().message);
+    co_return;
+  }
+  std::string value = std::move(token).value();
+  auto user = co_await offload(context_.workers, [&] { return context_.api.authenticate(value); });
+  if (!user.ok()) {
+    send_error("unauthenticated", user.error().message);
+    co_return;
+  }
+  user_ = std::move(user).value();
+  auth_timer_.cancel();
+  enqueue(ready_json(*user_));
+}
+
+asio::awaitable<void> WebSocketSession::subscribe(const JsonObject& frame) {
+  auto channels = frame.channel_list("channels");
+  if (!channels.ok()) {
+    send_error("invalid_argument", channels.error().message);
+    co_return;
+  }
+  for (const auto& entry : *channels) {
+    if (closing_) co_return;
+    co_await subscribe_one(entry.id, entry.after);
+  }
+}
+
+// Resume without gap or duplicate: register with the hub first (live events
+// are held from then on), read what was missed from the table page by page,
+// then release the held events minus the messages the replay already sent.
+// Whatever commits after registration is either in the table read or held.
+asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel_id,
+                                                      const std::string& after) {
+  const WebSocketOptions& options = context_.options.websocket;
+  if (!subscriptions_.count(channel_id) && subscriptions_.size() >= options.max_subscriptions) {
+    send_error("invalid_argument", "too many subscriptions", {}, channel_id);
+    co_return;
+  }
+  const chat::User user = *user_;
+  auto authorized = co_await offload(
+      context_.workers, [&] { return context_.api.chat().channels().authorize_read(user, channel_id); });
+  if (!authorized.ok()) {
+    send_error(chat::code_name(authorized.error().code), authorized.error().message, {}, channel_id);
+    co_return;
+  }
+  subscriptions_.erase(channel_id);
+  subscriptions_.emplace(channel_id, ChannelSubscription(options.max_queue_frames * 4));
+  context_.hub.subscribe(channel_id, shared_from_this());
+
+  size_t replayed = 0;
+  bool complete = true;
+  std::string cursor = after;
+  while (!after.empty()) {
+    auto page = co_await offload(context_.workers, [&] {
+      return context_.api.chat().messages().after(user, channel_id, cursor, kReplayPage);
+    });
+    auto it = subscriptions_.find(channel_id);
+    if (closing_ || it == subscriptions_.end()) co_return;
+    if (!page.ok()) {
+      subscriptions_.erase(it);
+      context_.hub.unsubscribe(channel_id, this);
+      send_error(chat::code_name(page.error().code), page.error().message, {}, channel_id);
+      co_return;
+    }
+    for (const auto& message : page->items) {
+      if (!it->second.on_replay(message.id)) continue;
+      enqueue(replayed_message_json(message));
+      ++replayed;
+    }
+    if (page->next_cursor.empty()) break;
+    if (replayed >= options.max_replay) {
+      complete = false;  // the client reads the rest over REST (?after=)
+      break;
+    }
+    cursor = page->next_cursor;
+    co_await wait_for_drain();
+  }
+  auto it = subscriptions_.find(channel_id);
+  if (closing_ || it == subscriptions_.end()) co_return;
+  for (auto& event : it->second.finish_catch_up()) {
+    enqueue(event->json);
+    context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
+  }
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("subscribed");
+  w.key("channel");
+  w.string(channel_id);
+  w.key("replayed");
+  w.integer(static_cast<int64_t>(replayed));
+  w.key("complete");
+  w.boolean(complete);
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
+  auto channel = frame.required_string("channel");
+  auto text = frame.required_string("text");
+  auto client_message_id = frame.optional_string("client_message_id");
+  std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
+  for (const auto* field : {&channel, &text}) {
+    if (!field->ok()) {
+      send_error("invalid_argument", field->error().message, cmid);
+      co_return;
+    }
+  }
+  if (!client_message_id.ok()) {
+    send_error("invalid_argument", client_message_id.error().message);
+    co_return;
+  }
+  if (auto decision = context_.api.take_user_token(user_->id); !decision.allowed) {
+    send_error("rate_limited", "too many messages, slow down", cmid, *channel);
+    co_return;
+  }
+  const chat::User user = *user_;
+  auto sent = co_await offload(
+      context_.workers, [&] { return context_.api.chat().messages().send(user, *channel, *text, cmid); });
+  if (!sent.ok()) {
+    bool internal = sent.error().code == chat::Code::kInternal;
+    if (internal) spdlog::warn("websocket send failed: {}", sent.error().message);
+    send_error(chat::code_name(sent.error().code), internal ? "internal error" : sent.error().message, cmid,
+               *channel);
+    co_return;
+  }
+  if (!sent->duplicate) context_.metrics.messages_sent.fetch_add(1, std::memory_order_relaxed);
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("ack");
+  w.key("client_message_id");
+  w.string(cmid);
+  w.key("message");
+  write_message(w, sent->message);
+  w.key("duplicate");
+  w.boolean(sent->duplicate);
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+asio::awaitable<void> WebSocketSession::wait_for_drain() {
+  while (!closing_ && queue_.size() > queue_.max_frames() / 4) {
+    drain_timer_.expires_after(std::chrono::seconds(1));
+    beast::error_code ec;
+    co_await drain_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+void WebSocketSession::unsubscribe_all() {
+  for (const auto& [channel_id, subscription] : subscriptions_) context_.hub.unsubscribe(channel_id, this);
+  subscriptions_.clear();
+}
+
+void WebSocketSession::on_event(const SharedEvent& event) {
+  if (closing_) return;
+  auto it = subscriptions_.find(event->channel_id);
+  if (it == subscriptions_.end()) return;
+  switch (it->second.on_live(event)) {
+    case ChannelSubscription::Action::kSend:
+      enqueue(event->json);
+      context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case ChannelSubscription::Action::kHeld:
+      break;
+    case ChannelSubscription::Action::kOverflow:
+      context_.metrics.slow_consumer_closes.fetch_add(1);
+      close(kCloseSlowConsumer, "slow consumer");
+      break;
+  }
+}
+
+void WebSocketSession::send_error(std::string_view code, std::string_view message,
+                                  std::string_view client_message_id, std::string_view channel) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("error");
+  w.key("code");
+  w.string(code);
+  w.key("message");
+  w.string(message);
+  if (!client_message_id.empty()) {
+    w.key("client_message_id");
+    w.string(client_message_id);
+  }
+  if (!channel.empty()) {
+    w.key("channel");
+    w.string(channel);
+  }
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+void WebSocketSession::enqueue(std::shared_ptr<const std::string> frame) {
+  if (closing_) return;
+  if (!queue_.push(std::move(frame))) {
+    context_.metrics.slow_consumer_closes.fetch_add(1);
+    close(kCloseSlowConsumer, "slow consumer");
+    return;
+  }
+  if (!writing_) write_next();
+}
+
+void WebSocketSession::write_next() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->queue_.pop();
+    if (ec || self->closing_) {
+      self->writing_ = false;
+      self->closing_ = true;
+      return;
+    }
+    if (self->queue_.size() <= self->queue_.max_frames() / 4) self->drain_timer_.cancel();
+    if (self->queue_.empty()) {
+      self->writing_ = false;
+    } else {
+      self->write_next();
+    }
+  });
+}
+
+void WebSocketSession::close(uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  drain_timer_.cancel();
+  auth_timer_.cancel();
+  // A slow consumer may never read the close frame queued behind its
+  // backlog: if the close handshake has not finished in time, drop the socket.
+  close_timer_.expires_after(std::chrono::seconds(5));
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+  websocket::close_reason why;
+  why.code = code;
+  why.reason = reason;
+  ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+}
+
+}  // namespace townhall::api

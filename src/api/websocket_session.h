@@ -1,0 +1,79 @@
+// WebSocketSession: one client on /ws. Client frames are read one at a time
+// by the session's coroutine (auth, subscribe, unsubscribe, send, ping);
+// events from the hub arrive on any thread through deliver(), hop onto the
+// session's strand and join the write queue. One write is in flight at a
+// time; the queue is bounded (frames and bytes) and a client that lets it
+// fill is closed with 4008 "slow consumer" instead of slowing anyone else.
+// Heartbeats: Beast pings after one ping interval of silence and closes the
+// connection after two.
+//
+// The protocol (JSON text frames) is described in docs/websocket.md.
+#pragma once
+
+#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/hub.h"
+#include "api/json.h"
+#include "api/server_context.h"
+#include "api/subscription.h"
+
+namespace townhall::api {
+
+class WebSocketSession : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  // user: set when the upgrade request carried a valid token or cookie.
+  WebSocketSession(boost::beast::tcp_stream stream, ServerContext& context, std::optional<chat::User> user);
+  ~WebSocketSession() override;
+
+  // Completes the handshake for the upgrade request and runs the session.
+  void start(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  // Thread-safe, non-blocking: queues the event for this client.
+  void deliver(const SharedEvent& event) override;
+  // Shutdown: closes with 1001 (going away). Thread-safe.
+  void go_away();
+
+ private:
+  boost::asio::awaitable<void> run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  boost::asio::awaitable<void> handle_frame(const std::string& text);
+  boost::asio::awaitable<void> authenticate(const JsonObject& frame);
+  boost::asio::awaitable<void> subscribe(const JsonObject& frame);
+  boost::asio::awaitable<void> subscribe_one(const std::string& channel_id, const std::string& after);
+  boost::asio::awaitable<void> send_message(const JsonObject& frame);
+  boost::asio::awaitable<void> wait_for_drain();
+  void unsubscribe_all();
+
+  // Strand only.
+  void on_event(const SharedEvent& event);
+  void enqueue(std::shared_ptr<const std::string> frame);
+  void enqueue(std::string frame) { enqueue(std::make_shared<const std::string>(std::move(frame))); }
+  void send_error(std::string_view code, std::string_view message, std::string_view client_message_id = {},
+                  std::string_view channel = {});
+  void write_next();
+  void close(uint16_t code, std::string reason);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ServerContext& context_;
+  std::optional<chat::User> user_;
+  boost::beast::flat_buffer read_buffer_;
+  OutboundQueue queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  std::map<std::string, ChannelSubscription> subscriptions_;
+  boost::asio::steady_timer auth_timer_;
+  boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer close_timer_;
+};
+
+}  // namespace townhall::api
