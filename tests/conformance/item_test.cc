@@ -210,11 +210,16 @@ TEST_P(ItemTest, DeleteItemConditionsAndReturnValues) {
 }
 
 TEST_P(ItemTest, MissingTableIsResourceNotFound) {
+  // The Developer Guide's error table: ResourceNotFoundException, "Requested resource not found".
+  const ErrorIs local_words{ErrorCode::kResourceNotFound, "Cannot do operations on a non-existent table"};
   ErrorIs not_found = expected_for<ErrorIs>(
       target(), {ErrorCode::kResourceNotFound, "Requested resource not found"},
-      {{Target::kDynamoDbLocal,
-        {ErrorCode::kResourceNotFound, "Cannot do operations on a non-existent table"},
-        "ResourceNotFoundException says \"Cannot do operations on a non-existent table\""}});
+      {{Target::kDynamoDbLocal, local_words,
+        "ResourceNotFoundException says \"Cannot do operations on a non-existent table\""},
+       {kEngineStores, local_words,
+        "item operations on a missing table say DynamoDB Local's \"Cannot do operations on a non-existent "
+        "table\"; "
+        "the documentation says \"Requested resource not found\""}});
   std::string missing = unique_table_name("missing");
   ddb::GetItemRequest get_request;
   get_request.table_name = missing;

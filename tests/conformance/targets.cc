@@ -13,6 +13,10 @@
 #include "engine/engine.h"
 #define TOWNHALL_CONFORMANCE_HAS_ENGINE 1
 #endif
+#if __has_include("wire/server.h") && defined(TOWNHALL_CONFORMANCE_HAS_ENGINE)
+#include "wire/server.h"
+#define TOWNHALL_CONFORMANCE_HAS_WIRE 1
+#endif
 
 namespace townhall::conformance {
 namespace {
@@ -23,6 +27,8 @@ using std::chrono::milliseconds;
 struct Running {
   TargetState state;
   std::unique_ptr<PeerProcess> process;
+  std::unique_ptr<ddb::Database> store;  // the engine behind an in-process server
+  std::shared_ptr<void> server;          // an in-process server (type-erased: wire may not be built)
   std::unique_ptr<ddb::Database> db;
 };
 
@@ -110,6 +116,37 @@ void start_engine(Running& r) {
 #endif
 }
 
+void start_wire(Running& r) {
+#ifdef TOWNHALL_CONFORMANCE_HAS_WIRE
+  engine::EngineOptions engine_options;
+  engine_options.in_memory = true;
+  auto engine = engine::Engine::open(engine_options);
+  if (!engine.ok()) {
+    r.state.reason = "Engine::open failed: " + engine.error().to_string();
+    r.state.unavailable = Unavailable::kBroken;
+    return;
+  }
+  r.store = std::move(engine).value();
+  wire::ServerOptions options;
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.io_threads = 1;
+  options.store_threads = 2;
+  auto server = std::make_shared<wire::DynamoDbServer>(*r.store, options);
+  if (auto started = server->start(); !started.ok()) {
+    r.state.reason = "DynamoDbServer::start failed: " + started.error().to_string();
+    r.state.unavailable = Unavailable::kBroken;
+    return;
+  }
+  r.db = make_client(server->port());
+  r.server = std::move(server);
+  r.state.db = r.db.get();
+#else
+  r.state.reason = "the engine or the wire endpoint is not in this tree yet";
+  r.state.unavailable = Unavailable::kNotBuilt;
+#endif
+}
+
 void start_townhall(Running& r) {
   std::string binary = TOWNHALL_BINARY;
   if (!fs::exists(binary)) {
@@ -172,6 +209,8 @@ std::string_view target_name(Target target) {
   switch (target) {
     case Target::kEngine:
       return "engine";
+    case Target::kWire:
+      return "wire";
     case Target::kTownhall:
       return "townhall";
     case Target::kDynalite:
@@ -185,7 +224,7 @@ std::string_view target_name(Target target) {
 void PrintTo(Target target, std::ostream* out) { *out << target_name(target); }
 
 std::vector<Target> all_targets() {
-  return {Target::kEngine, Target::kTownhall, Target::kDynalite, Target::kDynamoDbLocal};
+  return {Target::kEngine, Target::kWire, Target::kTownhall, Target::kDynalite, Target::kDynamoDbLocal};
 }
 
 bool running_in_ci() {
@@ -205,6 +244,9 @@ TargetState& target_state(Target target) {
   switch (target) {
     case Target::kEngine:
       start_engine(r);
+      break;
+    case Target::kWire:
+      start_wire(r);
       break;
     case Target::kTownhall:
       start_townhall(r);
@@ -228,7 +270,9 @@ TargetState& target_state(Target target) {
 void stop_all_targets() {
   for (auto& [target, r] : running()) {
     r.state.db = nullptr;
-    r.db.reset();  // clients before the processes they talk to
+    r.db.reset();  // clients before the servers and processes they talk to
+    r.server.reset();
+    r.store.reset();
     r.process.reset();
   }
   running().clear();

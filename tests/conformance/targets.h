@@ -3,6 +3,7 @@
 // until the suite ends.
 //
 //   engine           engine::Engine in process (in memory)
+//   wire             wire::DynamoDbServer over an in-memory engine, in process, through client::Client
 //   townhall         `townhall dynamodb` (the wire endpoint over the engine), through client::Client
 //   dynalite         dynalite under node, from the repo's node_modules, through client::Client
 //   dynamodb-local   DynamoDB Local under java, from amplify-dynamodb-simulator, through client::Client
@@ -21,7 +22,7 @@
 
 namespace townhall::conformance {
 
-enum class Target { kEngine, kTownhall, kDynalite, kDynamoDbLocal };
+enum class Target { kEngine, kWire, kTownhall, kDynalite, kDynamoDbLocal };
 
 std::string_view target_name(Target target);
 // For GoogleTest's messages.
