@@ -1,5 +1,6 @@
 #include "targets.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -59,6 +60,16 @@ std::unique_ptr<client::Client> make_client(uint16_t port) {
   options.retry.max_attempts = 3;
   auto created = client::Client::create(options);
   return created.ok() ? std::move(created).value() : nullptr;
+}
+
+std::string command_output(const std::string& command) {
+  std::string output;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    pclose(pipe);
+  }
+  return output;
 }
 
 // Starts argv, waits for the port and for a ListTables to succeed.
@@ -155,21 +166,31 @@ void start_townhall(Running& r) {
     return;
   }
   // Does this townhall have the subcommand yet? (Its --help lists the subcommands.)
-  std::string help;
-  if (FILE* pipe = popen((binary + " --help 2>&1").c_str(), "r")) {
-    char buffer[4096];
-    while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) help.append(buffer, n);
-    pclose(pipe);
-  }
+  std::string help = command_output(binary + " --help 2>&1");
   if (help.find("dynamodb") == std::string::npos) {
     r.state.reason = "this townhall has no `dynamodb` subcommand yet";
     r.state.unavailable = Unavailable::kNotBuilt;
     return;
   }
+  // Its flags, read from its help: listen on a free loopback port, keep the data in memory
+  // (or in a fresh directory under the log directory).
+  std::string flags = command_output(binary + " dynamodb --help 2>&1");
   uint16_t port = pick_free_port();
-  start_peer(r, Target::kTownhall,
-             {binary, "dynamodb", "--address", "127.0.0.1", "--port", std::to_string(port), "--in-memory"},
-             "", port, milliseconds(20'000));
+  std::vector<std::string> argv = {binary, "dynamodb"};
+  if (flags.find("--listen") != std::string::npos) {
+    argv.insert(argv.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
+  } else {
+    if (flags.find("--address") != std::string::npos) argv.insert(argv.end(), {"--address", "127.0.0.1"});
+    argv.insert(argv.end(), {"--port", std::to_string(port)});
+  }
+  if (flags.find("--in-memory") != std::string::npos) {
+    argv.push_back("--in-memory");
+  } else if (flags.find("--data-dir") != std::string::npos) {
+    std::string dir = std::string(TOWNHALL_CONFORMANCE_LOG_DIR) + "/conformance-townhall-data";
+    fs::remove_all(dir);
+    argv.insert(argv.end(), {"--data-dir", dir});
+  }
+  start_peer(r, Target::kTownhall, argv, "", port, milliseconds(20'000));
   // Built from this tree: failing to start is a bug, not a setup problem.
   if (!r.state.db) r.state.unavailable = Unavailable::kBroken;
 }
