@@ -9,21 +9,32 @@ std::string_view type_name(AttributeType type) {
   return kNames[static_cast<size_t>(type)];
 }
 
-StringSet make_string_set(std::vector<std::string> values) {
+namespace {
+
+// Sorts and removes duplicates. Sets usually arrive already sorted (this
+// codec writes them sorted), so that case costs one pass.
+template <class T>
+void sort_unique(std::vector<T>& values) {
+  auto not_ascending = [](const T& a, const T& b) { return !(a < b); };
+  if (std::adjacent_find(values.begin(), values.end(), not_ascending) == values.end()) return;
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+}  // namespace
+
+StringSet make_string_set(std::vector<std::string> values) {
+  sort_unique(values);
   return StringSet{std::move(values)};
 }
 
 NumberSet make_number_set(std::vector<Number> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
+  sort_unique(values);
   return NumberSet{std::move(values)};
 }
 
 BinarySet make_binary_set(std::vector<std::string> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
+  sort_unique(values);
   return BinarySet{std::move(values)};
 }
 

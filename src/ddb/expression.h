@@ -94,10 +94,18 @@ class Expressions {
   // UPDATED_OLD (given the old item) and UPDATED_NEW (given the new one).
   AttributeMap updated_parts(const AttributeMap& item) const;
 
-  // KeyConditionExpression / KeyConditions; nullptr outside Query.
+  // KeyConditionExpression / KeyConditions; nullptr outside Query. Without
+  // the key schema the partition-key condition is taken to be the only
+  // equality, or the first of two equalities: prefer key_condition_for().
   const KeyCondition* key_condition() const;
+  // The key condition checked against the queried table's or index's key
+  // schema (sort_key empty when it has none), with DynamoDB's errors: "Query
+  // condition missed key schema element", "Query key condition not supported".
+  // REQUIRES: a Query (key_condition() != nullptr).
+  Result<KeyCondition> key_condition_for(std::string_view partition_key, std::string_view sort_key) const;
 
  private:
+  friend struct ExpressionsAccess;  // the builders in expression/expressions.cc
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -1,48 +1,53 @@
 // JsonWriter: appends JSON to a string without building a document first.
 // Commas are placed automatically; callers pair begin_*/end_* calls.
+//
+// Strings are written as valid JSON whatever their bytes: control characters
+// are escaped, and bytes that are not valid UTF-8 are replaced by U+FFFD (a
+// string decoded from JSON is always valid UTF-8; only a value built in
+// process can carry invalid bytes, and the output must stay parsable).
+//
+// Thread-safety: a JsonWriter is used by one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace townhall::ddb {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  // Appends to out, after what out already holds.
+  explicit JsonWriter(std::string& out) : out_(out), start_(out.size()) {}
 
   void begin_object() {
     separate();
     out_.push_back('{');
-    first_.push_back(true);
   }
-  void end_object() {
-    out_.push_back('}');
-    first_.pop_back();
-  }
+  void end_object() { out_.push_back('}'); }
   void begin_array() {
     separate();
     out_.push_back('[');
-    first_.push_back(true);
   }
-  void end_array() {
-    out_.push_back(']');
-    first_.pop_back();
-  }
+  void end_array() { out_.push_back(']'); }
 
   // Inside an object: the member name; the next value call writes its value.
   void key(std::string_view name) {
     separate();
-    append_quoted(name);
+    append_quoted(out_, name);
     out_.push_back(':');
-    after_key_ = true;
+  }
+  // The same for a name known to need no escaping (the API's member names).
+  void key_literal(std::string_view name) {
+    separate();
+    out_.push_back('"');
+    out_.append(name);
+    out_.append("\":", 2);
   }
 
   void string(std::string_view s) {
     separate();
-    append_quoted(s);
+    append_quoted(out_, s);
   }
   void boolean(bool b) {
     separate();
@@ -59,6 +64,13 @@ class JsonWriter {
     separate();
     out_.append(json);
   }
+  // Places a separator if one is due and returns the buffer, to which the
+  // caller appends exactly one complete JSON value (numbers and base64 are
+  // written this way, without temporaries).
+  std::string& raw_value_buffer() {
+    separate();
+    return out_;
+  }
 
   std::string& buffer() { return out_; }
 
@@ -66,21 +78,18 @@ class JsonWriter {
   static void append_quoted(std::string& out, std::string_view s);
 
  private:
+  // A comma is due unless this value opens the output, an object or an
+  // array, or follows a member name: exactly when the last character written
+  // is not one of '{', '[' or ':'. (Every value ends in '"', '}', ']', a digit
+  // or a letter of true/false/null, so the last character tells.)
   void separate() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (!first_.empty()) {
-      if (!first_.back()) out_.push_back(',');
-      first_.back() = false;
-    }
+    if (out_.size() == start_) return;
+    char last = out_.back();
+    if (last != '{' && last != '[' && last != ':') out_.push_back(',');
   }
-  void append_quoted(std::string_view s) { append_quoted(out_, s); }
 
   std::string& out_;
-  std::vector<bool> first_;
-  bool after_key_ = false;
+  size_t start_;
 };
 
 }  // namespace townhall::ddb

@@ -12,7 +12,17 @@ namespace {
 constexpr int kMinExponent = -129;
 constexpr int kMaxExponent = 126;
 
-Error not_a_number() { return Error::Validation("A value provided cannot be converted into a number"); }
+// DynamoDB's messages for numbers it cannot store (as DynamoDB itself words
+// them; DynamoDB Local differs: "A value provided cannot be converted into a
+// number", "DynamoDB only supports precision up to 38 digits").
+Error not_a_number(std::string_view text) {
+  std::string message = "The parameter cannot be converted to a numeric value";
+  if (!text.empty()) message.append(": ").append(text);
+  return Error::Validation(std::move(message));
+}
+Error too_precise() {
+  return Error::Validation("Attempting to store more than 38 significant digits in a Number");
+}
 
 // Builds a normalized number from a digit string (may have leading/trailing
 // zeros) whose value is 0.<digits> x 10^exponent, then checks DynamoDB's limits.
@@ -41,9 +51,7 @@ Result<Number> make(bool negative, std::string digits, long exponent) {
   digits.erase(0, lead);
   while (!digits.empty() && digits.back() == '0') digits.pop_back();
   if (digits.empty()) return Number();
-  if (digits.size() > static_cast<size_t>(Number::kMaxDigits)) {
-    return Error::Validation("DynamoDB only supports precision up to 38 digits");
-  }
+  if (digits.size() > static_cast<size_t>(Number::kMaxDigits)) return too_precise();
   if (exponent > kMaxExponent) {
     return Error::Validation(
         "Number overflow. Attempting to store a number with magnitude larger than supported range");
@@ -95,49 +103,60 @@ std::strong_ordering compare_magnitudes(const Number& a, const Number& b) {
 }  // namespace
 
 Result<Number> Number::parse(std::string_view text) {
+  // The syntax of Java's BigDecimal, which DynamoDB uses: an optional sign,
+  // digits with at most one decimal point (".5" and "5." are fine), and an
+  // optional exponent. No spaces, no hex, no NaN or Infinity.
   size_t i = 0;
+  const size_t n = text.size();
   bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+  if (i < n && (text[i] == '-' || text[i] == '+')) {
     negative = text[i] == '-';
     ++i;
   }
+  // value = 0.<digits> x 10^(integer_digits - fraction_zeros), where digits
+  // has no leading zeros: integer_digits counts the digits kept before the
+  // point, fraction_zeros the zeros skipped after it.
   std::string digits;
-  long point_position = -1;  // number of digits before the decimal point
+  long integer_digits = 0;
+  long fraction_zeros = 0;
   bool any_digit = false;
-  for (; i < text.size(); ++i) {
+  bool seen_point = false;
+  for (; i < n; ++i) {
     char c = text[i];
     if (c >= '0' && c <= '9') {
-      digits.push_back(c);
       any_digit = true;
-    } else if (c == '.' && point_position < 0) {
-      point_position = static_cast<long>(digits.size());
+      if (digits.empty() && c == '0') {
+        if (seen_point) ++fraction_zeros;
+        continue;
+      }
+      digits.push_back(c);
+      if (!seen_point) ++integer_digits;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
     } else {
       break;
     }
-    if (digits.size() > 4096) return not_a_number();
   }
-  if (!any_digit) return not_a_number();
-  if (point_position < 0) point_position = static_cast<long>(digits.size());
+  if (!any_digit) return not_a_number(text);
   long exponent = 0;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     bool exp_negative = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+    if (i < n && (text[i] == '-' || text[i] == '+')) {
       exp_negative = text[i] == '-';
       ++i;
     }
-    if (i >= text.size()) return not_a_number();
-    for (; i < text.size(); ++i) {
+    if (i >= n) return not_a_number(text);
+    for (; i < n; ++i) {
       char c = text[i];
-      if (c < '0' || c > '9') return not_a_number();
+      if (c < '0' || c > '9') return not_a_number(text);
       exponent = exponent * 10 + (c - '0');
       if (exponent > 100000) exponent = 100000;  // far outside the range either way
     }
     if (exp_negative) exponent = -exponent;
   }
-  if (i != text.size()) return not_a_number();
-  auto result = make(negative, std::move(digits), point_position + exponent);
-  return result;
+  if (i != n) return not_a_number(text);
+  return make(negative, std::move(digits), integer_digits - fraction_zeros + exponent);
 }
 
 Number Number::from_int(int64_t value) {
@@ -150,9 +169,16 @@ Number Number::from_int(int64_t value) {
 }
 
 std::string Number::to_string() const {
-  if (digits_.empty()) return "0";
   std::string out;
-  out.reserve(digits_.size() + 8);
+  append_to(out);
+  return out;
+}
+
+void Number::append_to(std::string& out) const {
+  if (digits_.empty()) {
+    out.push_back('0');
+    return;
+  }
   if (negative_) out.push_back('-');
   if (exponent_ <= 0) {
     out.append("0.");
@@ -166,7 +192,16 @@ std::string Number::to_string() const {
     out.push_back('.');
     out.append(digits_, static_cast<size_t>(exponent_), std::string::npos);
   }
-  return out;
+}
+
+size_t Number::size_bytes() const {
+  if (digits_.empty()) return 1;
+  // Pairs of digits aligned on the decimal point: with value = 0.d1d2... x
+  // 10^exponent_, d1 starts a pair when exponent_ is even and ends one when
+  // it is odd (then it is paired with a leading zero).
+  size_t leading_pad = (exponent_ & 1) != 0 ? 1 : 0;
+  size_t pairs = (digits_.size() + leading_pad + 1) / 2;
+  return 1 + pairs + (negative_ ? 1 : 0);
 }
 
 std::optional<int64_t> Number::to_int64() const {
@@ -200,7 +235,7 @@ Result<Number> Number::add(const Number& other) const {
   if (high - low > 400) {
     // The smaller operand is far below 38 digits of the larger: the exact sum
     // cannot be stored, as DynamoDB reports.
-    return Error::Validation("DynamoDB only supports precision up to 38 digits");
+    return too_precise();
   }
   std::string a = digits_ + std::string(static_cast<size_t>(low_a - low), '0');
   std::string b = other.digits_ + std::string(static_cast<size_t>(low_b - low), '0');

@@ -27,6 +27,8 @@ class Number {
 
   // Canonical text: plain decimal notation, no exponent, no trailing zeros.
   std::string to_string() const;
+  // Appends to_string() to out (the wire codec writes numbers without a temporary).
+  void append_to(std::string& out) const;
 
   bool is_zero() const { return digits_.empty(); }
   bool is_negative() const { return negative_; }
@@ -41,8 +43,12 @@ class Number {
   Result<Number, Error> add(const Number& other) const;
   Result<Number, Error> subtract(const Number& other) const;
 
-  // DynamoDB's size of a number attribute: about one byte per two significant digits, plus one.
-  size_t size_bytes() const { return (digits_.size() + 1) / 2 + 1; }
+  // DynamoDB's size of a number value (toward the 400 KB item limit): one byte
+  // of exponent, one per pair of digits when the digits are grouped in pairs
+  // around the decimal point (so 12 takes one pair, 1.2 two), and one more
+  // for a negative number. Zero is one byte. Measured against DynamoDB Local's
+  // item size limit; dynalite uses the same rule.
+  size_t size_bytes() const;
 
   std::strong_ordering operator<=>(const Number& other) const;
   bool operator==(const Number& other) const = default;

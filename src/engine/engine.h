@@ -1,0 +1,58 @@
+// Engine: Townhall's embedded DynamoDB, ddb::Database in process over an
+// ordered key-value store (RocksDB by default).
+//
+// It behaves like DynamoDB item for item and error for error: the same
+// validation, the same error types and messages, the same pagination,
+// projections, indexes, conditions, capacity units and transactions.
+//
+// Thread-safety: every method may be called concurrently. Writes to one item
+// are serialized by striped key locks; writes to different items run in
+// parallel; a transaction locks all its items in one global order and commits
+// one atomic write batch.
+//
+// Durability: an acknowledged write is in the store's write-ahead log, so it
+// survives a crash of the process; with `sync` it also survives power loss.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ddb/database.h"
+#include "engine/kv_store.h"
+
+namespace townhall::engine {
+
+struct EngineOptions {
+  // The RocksDB directory (created if missing). Ignored when in_memory or kv_store is set.
+  std::string data_dir;
+  // RocksDB over its in-memory Env: nothing touches the disk, nothing is left behind.
+  bool in_memory = false;
+  // fsync the write-ahead log before acknowledging (concurrent writers share one fsync).
+  bool sync = false;
+  // Tests: use this store instead of opening RocksDB (e.g. a MemoryStore with fault injection).
+  std::shared_ptr<KvStore> kv_store;
+  // What DescribeEndpoints answers.
+  std::string endpoint_address = "localhost:8000";
+};
+
+struct EngineContext;
+
+class Engine : public ddb::Database {
+ public:
+  static ddb::Result<std::unique_ptr<Engine>> open(const EngineOptions& options);
+  ~Engine() override;
+
+#define TOWNHALL_ENGINE_OPERATION(Name, method, Request, Response) \
+  ddb::Result<ddb::Response> method(const ddb::Request& request) override;
+  TOWNHALL_DDB_OPERATIONS(TOWNHALL_ENGINE_OPERATION)
+#undef TOWNHALL_ENGINE_OPERATION
+
+  // Writes a consistent copy of the whole store to dir (which must not exist).
+  ddb::Status checkpoint(const std::string& dir);
+
+ private:
+  explicit Engine(std::unique_ptr<EngineContext> context);
+  std::unique_ptr<EngineContext> context_;
+};
+
+}  // namespace townhall::engine

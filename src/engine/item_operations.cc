@@ -1,0 +1,139 @@
+// PutItem, GetItem, UpdateItem and DeleteItem.
+#include "ddb/expression.h"
+#include "engine/items.h"
+#include "engine/request_checks.h"
+#include "engine/write_path.h"
+
+namespace townhall::engine {
+
+using ddb::AttributeMap;
+using ddb::Error;
+using ddb::Expressions;
+
+namespace {
+
+// The mutation shared by conditional Put, Update and Delete: check the
+// condition against the current item, then produce the new item.
+template <class Produce>
+ItemMutation conditional(const Expressions& expressions, bool return_old_on_failure, Produce produce) {
+  return [&expressions, return_old_on_failure,
+          produce](const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
+    TH_ASSIGN_OR_RETURN(bool holds, expressions.condition_holds(old_item));
+    if (!holds) {
+      return Error::ConditionalCheckFailed(return_old_on_failure && old_item ? std::optional(*old_item)
+                                                                             : std::nullopt);
+    }
+    return produce(old_item);
+  };
+}
+
+template <class Response>
+void fill_write_response(Response& response, const std::string& table_name, const WriteUnits& units,
+                         const std::optional<std::string>& return_consumed_capacity) {
+  if (wants_capacity(return_consumed_capacity)) {
+    response.consumed_capacity = write_capacity(table_name, units, return_consumed_capacity);
+  }
+}
+
+}  // namespace
+
+ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& request) {
+  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kNoneOrAllOld));
+  TH_RETURN_IF_ERROR(
+      check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
+  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TableWriteLock table(handle);
+  if (table.deleted()) return table_not_found();
+  TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(table.schema(), request.item, KeySource::kItem));
+  auto mutation =
+      conditional(expressions, return_old_on_failure(request.return_values_on_condition_check_failure),
+                  [&request](const AttributeMap*) { return std::optional(request.item); });
+  TH_ASSIGN_OR_RETURN(WriteOutcome outcome,
+                      write_item(*context_, table.handle(), table.schema(), key, mutation));
+  ddb::PutItemResponse response;
+  if (request.return_values == "ALL_OLD" && outcome.old_item)
+    response.attributes = std::move(outcome.old_item);
+  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  return response;
+}
+
+ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRequest& request) {
+  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kNoneOrAllOld));
+  TH_RETURN_IF_ERROR(
+      check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
+  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TableWriteLock table(handle);
+  if (table.deleted()) return table_not_found();
+  TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(table.schema(), request.key, KeySource::kKey));
+  auto mutation =
+      conditional(expressions, return_old_on_failure(request.return_values_on_condition_check_failure),
+                  [](const AttributeMap*) { return std::optional<AttributeMap>(); });
+  TH_ASSIGN_OR_RETURN(WriteOutcome outcome,
+                      write_item(*context_, table.handle(), table.schema(), key, mutation));
+  ddb::DeleteItemResponse response;
+  if (request.return_values == "ALL_OLD" && outcome.old_item)
+    response.attributes = std::move(outcome.old_item);
+  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  return response;
+}
+
+ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRequest& request) {
+  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kAll));
+  TH_RETURN_IF_ERROR(
+      check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
+  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TableWriteLock table(handle);
+  if (table.deleted()) return table_not_found();
+  const TableSchema& schema = table.schema();
+  TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(schema, request.key, KeySource::kKey));
+  TH_RETURN_IF_ERROR(check_update_leaves_key_alone(schema, expressions));
+  auto mutation =
+      conditional(expressions, return_old_on_failure(request.return_values_on_condition_check_failure),
+                  [&](const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
+                    AttributeMap item = old_item ? *old_item : request.key;
+                    if (expressions.has_update()) TH_RETURN_IF_ERROR(expressions.apply_update(item));
+                    return std::optional(std::move(item));
+                  });
+  TH_ASSIGN_OR_RETURN(WriteOutcome outcome, write_item(*context_, table.handle(), schema, key, mutation));
+  ddb::UpdateItemResponse response;
+  const std::string rv = request.return_values.value_or("NONE");
+  std::optional<AttributeMap> attributes;
+  if (rv == "ALL_OLD") {
+    attributes = std::move(outcome.old_item);
+  } else if (rv == "ALL_NEW") {
+    attributes = std::move(outcome.new_item);
+  } else if (rv == "UPDATED_OLD" && outcome.old_item) {
+    attributes = expressions.updated_parts(*outcome.old_item);
+  } else if (rv == "UPDATED_NEW" && outcome.new_item) {
+    attributes = expressions.updated_parts(*outcome.new_item);
+  }
+  if (attributes && !attributes->empty()) response.attributes = std::move(attributes);
+  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  return response;
+}
+
+ddb::Result<ddb::GetItemResponse> Engine::get_item(const ddb::GetItemRequest& request) {
+  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  auto schema = handle->schema();
+  TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(*schema, request.key, KeySource::kKey));
+  TH_ASSIGN_OR_RETURN(std::optional<AttributeMap> item, read_item(context_->store, key));
+  ddb::GetItemResponse response;
+  const bool consistent = request.consistent_read.value_or(false);
+  size_t size = item ? ddb::item_size_bytes(*item) : 0;
+  if (item) response.item = expressions.has_projection() ? expressions.project(*item) : std::move(*item);
+  if (wants_capacity(request.return_consumed_capacity)) {
+    response.consumed_capacity =
+        read_capacity(request.table_name, read_units(size, consistent), request.return_consumed_capacity);
+  }
+  return response;
+}
+
+}  // namespace townhall::engine

@@ -1,0 +1,220 @@
+#include "engine/read_loop.h"
+
+#include <set>
+
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace townhall::engine {
+
+using ddb::AttributeMap;
+using ddb::Error;
+
+namespace {
+
+constexpr size_t kPageBytes = 1024 * 1024;
+
+// FNV-1a: stable across builds and restarts, so a parallel scan's segments
+// stay the same if the server restarts in the middle of it.
+uint64_t stable_hash(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : bytes) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+AttributeMap last_evaluated_key(const TableSchema& schema, const IndexSchema* index,
+                                const AttributeMap& item) {
+  AttributeMap key = extract_key(schema, item);
+  if (index) {
+    if (auto it = item.find(index->hash.name); it != item.end()) key.insert(*it);
+    if (index->range) {
+      if (auto it = item.find(index->range->name); it != item.end()) key.insert(*it);
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
+ddb::Status check_limit(const std::optional<int64_t>& limit) {
+  if (limit && *limit < 1) return Error::Validation("Limit must be greater than or equal to 1");
+  return {};
+}
+
+ddb::Status resolve_select(const std::optional<std::string>& select, const ddb::Expressions& expressions,
+                           bool is_query, ReadPlan& plan) {
+  const bool projection = expressions.has_projection();
+  const IndexSchema* index = plan.index;
+  if (select) {
+    const std::string& s = *select;
+    if (s != "ALL_ATTRIBUTES" && s != "ALL_PROJECTED_ATTRIBUTES" && s != "SPECIFIC_ATTRIBUTES" &&
+        s != "COUNT") {
+      return Error::Validation(
+          "1 validation error detected: Value '" + s +
+          "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: "
+          "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]");
+    }
+    if (s == "ALL_ATTRIBUTES" && projection) {
+      return Error::Validation("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+    }
+    if (s == "COUNT" && projection) {
+      return Error::Validation("Cannot specify the ProjectionExpression when choosing to get only the Count");
+    }
+    if (s == "SPECIFIC_ATTRIBUTES" && !projection) {
+      return Error::Validation(
+          "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+          "SPECIFIC_ATTRIBUTES");
+    }
+    if (s == "ALL_PROJECTED_ATTRIBUTES") {
+      if (!index) {
+        return Error::Validation(std::string("ALL_PROJECTED_ATTRIBUTES can be used only when ") +
+                                 (is_query ? "Querying" : "Scanning") + " using an IndexName");
+      }
+      if (projection) {
+        return Error::Validation(
+            "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES");
+      }
+    }
+    plan.select = s;
+  } else {
+    plan.select = projection ? "SPECIFIC_ATTRIBUTES" : index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  }
+  if (!index || index->projection_type == "ALL") return {};
+  // The index stores only part of the item.
+  if (plan.select == "ALL_ATTRIBUTES") {
+    if (index->global) {
+      return Error::InvalidParameter(
+          "Select type ALL_ATTRIBUTES is not supported for global secondary index " + index->name +
+          " because its projection type is not ALL");
+    }
+    plan.fetch_base_item = true;
+  } else if (plan.select == "SPECIFIC_ATTRIBUTES") {
+    std::vector<std::string> missing;
+    for (const auto& name : expressions.projected_attribute_names()) {
+      if (!index_projects(*plan.schema, *index, name)) missing.push_back(name);
+    }
+    if (!missing.empty()) {
+      if (index->global) {
+        std::string list;
+        for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+        return Error::InvalidParameter("Global secondary index " + index->name + " does not project [" +
+                                       list + "]");
+      }
+      plan.fetch_base_item = true;  // an LSI fetches the rest from the table
+    }
+  }
+  return {};
+}
+
+ddb::Result<std::string> encode_start_key(const TableSchema& schema, const IndexSchema* index,
+                                          const AttributeMap& start_key) {
+  std::set<std::string> names{schema.hash.name};
+  if (schema.range) names.insert(schema.range->name);
+  if (index) {
+    names.insert(index->hash.name);
+    if (index->range) names.insert(index->range->name);
+  }
+  if (start_key.size() != names.size()) {
+    return Error::Validation("Exclusive Start Key must have same size as table's key schema");
+  }
+  AttributeMap base_key = extract_key(schema, start_key);
+  auto base = encode_base_key(schema, base_key, KeySource::kKey);
+  if (!base.ok()) return Error::Validation("The provided starting key is invalid: " + base.error().message);
+  if (!index) return std::move(base).value();
+  auto key = index_key(schema, *index, start_key);
+  if (!key) {
+    return Error::Validation(
+        "The provided starting key is invalid: The provided key element does not match the schema");
+  }
+  return std::move(*key);
+}
+
+ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan& plan,
+                                         const std::string& table_name,
+                                         const std::optional<std::string>& return_consumed_capacity) {
+  const TableSchema& schema = *plan.schema;
+  const ddb::Expressions& expressions = *plan.expressions;
+  const KeyAttribute& partition = plan.index ? plan.index->hash : schema.hash;
+  const bool count_only = plan.select == "COUNT";
+
+  ddb::QueryResponse response;
+  if (!count_only) response.items.emplace();
+  size_t bytes_read = 0, base_bytes_read = 0;
+
+  auto it = context.store.new_iterator(plan.lower, plan.upper);
+  if (plan.forward) {
+    if (plan.start_after) {
+      it->seek(*plan.start_after);
+      if (it->valid() && it->key() == *plan.start_after) it->next();
+    } else {
+      it->seek_to_first();
+    }
+  } else {
+    if (plan.start_after) {
+      it->seek_for_prev(*plan.start_after);
+      if (it->valid() && it->key() == *plan.start_after) it->prev();
+    } else {
+      it->seek_to_last();
+    }
+  }
+  for (; it->valid(); plan.forward ? it->next() : it->prev()) {
+    TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(it->value()));
+    if (plan.total_segments > 0) {
+      std::string encoded;
+      keys::append_key_value(encoded, item.find(partition.name)->second);
+      if (static_cast<int64_t>(stable_hash(encoded) % static_cast<uint64_t>(plan.total_segments)) !=
+          plan.segment) {
+        continue;
+      }
+    }
+    bytes_read += ddb::item_size_bytes(item);
+    ++response.scanned_count;
+    AttributeMap lek_source;
+    if (plan.fetch_base_item) {
+      // An LSI entry: the rest of the item comes from the table.
+      lek_source = item;
+      TH_ASSIGN_OR_RETURN(std::string base_key,
+                          encode_base_key(schema, extract_key(schema, item), KeySource::kKey));
+      TH_ASSIGN_OR_RETURN(std::optional<AttributeMap> full, read_item(context.store, base_key));
+      if (full) {
+        base_bytes_read += ddb::item_size_bytes(*full);
+        item = std::move(*full);
+      }
+    }
+    bool matches = true;
+    if (expressions.has_filter()) {
+      TH_ASSIGN_OR_RETURN(matches, expressions.filter_matches(item));
+    }
+    bool stop = (plan.limit > 0 && response.scanned_count >= plan.limit) || bytes_read >= kPageBytes;
+    if (stop) {
+      response.last_evaluated_key =
+          last_evaluated_key(schema, plan.index, plan.fetch_base_item ? lek_source : item);
+    }
+    if (matches) {
+      ++response.count;
+      if (!count_only) {
+        response.items->push_back(plan.select == "SPECIFIC_ATTRIBUTES" ? expressions.project(item)
+                                                                       : std::move(item));
+      }
+    }
+    if (stop) break;
+  }
+  TH_RETURN_IF_ERROR(it->status());
+
+  if (wants_capacity(return_consumed_capacity)) {
+    double units = read_units(bytes_read, plan.consistent);
+    response.consumed_capacity = read_capacity(table_name, units, return_consumed_capacity, plan.index);
+    if (plan.fetch_base_item) {
+      double base_units = read_units(base_bytes_read, plan.consistent);
+      auto& c = *response.consumed_capacity;
+      c.capacity_units = *c.capacity_units + base_units;
+      if (c.table) c.table->capacity_units = base_units;
+    }
+  }
+  return response;
+}
+
+}  // namespace townhall::engine

@@ -1,0 +1,26 @@
+// RocksDbStore: the production KvStore, over RocksDB. RocksDB's types stay
+// inside rocksdb_store.cc so that no engine header exposes them.
+//
+// Durability: every write goes to RocksDB's write-ahead log before it is
+// acknowledged, so it survives a process crash (kill -9). With sync, the WAL
+// is fsynced before acknowledging (RocksDB groups concurrent writers into one
+// fsync), so it also survives power loss.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/kv_store.h"
+
+namespace townhall::engine {
+
+struct RocksDbStoreOptions {
+  std::string path;        // the database directory; ignored when in_memory
+  bool in_memory = false;  // RocksDB over its in-memory Env: no files at all
+  bool sync = false;       // fsync the WAL before acknowledging a write
+  size_t block_cache_bytes = 64 << 20;
+};
+
+ddb::Result<std::unique_ptr<KvStore>> open_rocksdb_store(const RocksDbStoreOptions& options);
+
+}  // namespace townhall::engine

@@ -1,0 +1,338 @@
+// CreateTable, DeleteTable, DescribeTable, ListTables, UpdateTable, TTL,
+// tags and DescribeEndpoints.
+#include <chrono>
+#include <mutex>
+#include <shared_mutex>
+
+#include "engine/context.h"
+#include "engine/item_codec.h"
+#include "engine/items.h"
+#include "engine/key_codec.h"
+#include "engine/table_schema_builder.h"
+
+namespace townhall::engine {
+
+using ddb::Error;
+
+namespace {
+
+double now_seconds() {
+  using namespace std::chrono;
+  return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()) /
+         1000.0;
+}
+
+// Writes the index entries of every existing item into a new index, in
+// batches. REQUIRES: the table's mutex held exclusively (no item writes).
+ddb::Status backfill_index(EngineContext& context, TableHandle& handle, const TableSchema& schema,
+                           const IndexSchema& index) {
+  std::string prefix = keys::index_prefix(schema.id, keys::kBaseIndexId);
+  auto it = context.store.new_iterator(prefix, keys::prefix_successor(prefix));
+  KvWriteBatch batch;
+  // Entries a crash may have left from an earlier attempt with this index id.
+  std::string index_prefix = keys::index_prefix(schema.id, index.id);
+  batch.delete_range(index_prefix, keys::prefix_successor(index_prefix));
+  int64_t items = 0, bytes = 0;
+  for (it->seek_to_first(); it->valid(); it->next()) {
+    TH_ASSIGN_OR_RETURN(ddb::AttributeMap item, decode_item(it->value()));
+    auto key = index_key(schema, index, item);
+    if (!key) continue;
+    ddb::AttributeMap projected = project_for_index(schema, index, item);
+    ++items;
+    bytes += static_cast<int64_t>(ddb::item_size_bytes(projected));
+    batch.put(*key, encode_item(projected));
+    if (batch.size() >= 1000) {
+      TH_RETURN_IF_ERROR(context.store.write(batch));
+      batch.clear();
+    }
+  }
+  TH_RETURN_IF_ERROR(it->status());
+  TH_RETURN_IF_ERROR(context.store.write(batch));
+  handle.index_counters(index.id).add(items, bytes);
+  return {};
+}
+
+// "arn:aws:dynamodb:<region>:<account>:table/<name>" -> the table's handle.
+ddb::Result<std::shared_ptr<TableHandle>> find_by_arn(EngineContext& context, const std::string& arn) {
+  constexpr std::string_view kPrefix = "arn:aws:dynamodb:";
+  size_t slash = arn.find(":table/");
+  if (!arn.starts_with(kPrefix) || slash == std::string::npos) {
+    return Error::Validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+  }
+  std::string name = arn.substr(slash + 7);
+  auto handle = context.catalog.find(name);
+  if (!handle)
+    return Error::ResourceNotFound("Requested resource not found: ResourceArn: " + arn + " not found");
+  return handle;
+}
+
+}  // namespace
+
+ddb::Result<ddb::CreateTableResponse> Engine::create_table(const ddb::CreateTableRequest& request) {
+  TH_ASSIGN_OR_RETURN(TableSchema schema, schema_from_create_request(request));
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  if (context_->catalog.find(schema.name)) return Error::ResourceInUse("Cannot create preexisting table");
+  KvWriteBatch batch;
+  schema.id = context_->catalog.allocate_table_id(batch);
+  schema.creation_time = now_seconds();
+  Catalog::add_schema_write(schema, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  auto shared = std::make_shared<const TableSchema>(std::move(schema));
+  auto handle = std::make_shared<TableHandle>(shared);
+  context_->catalog.publish(handle);
+  ddb::CreateTableResponse response;
+  response.table_description = describe_schema(*shared, handle.get());
+  return response;
+}
+
+ddb::Result<ddb::DeleteTableResponse> Engine::delete_table(const ddb::DeleteTableRequest& request) {
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  std::unique_lock table_lock(handle->mutex());  // waits for item writes in flight
+  auto schema = handle->schema();
+  if (schema->deletion_protection) {
+    return Error::Validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
+        "protection "
+        "first.");
+  }
+  ddb::DeleteTableResponse response;
+  response.table_description = describe_schema(*schema, handle.get(), "DELETING");
+  // Items and index entries go in one range deletion, with the schema.
+  KvWriteBatch batch;
+  std::string prefix = keys::table_prefix(schema->id);
+  batch.delete_range(prefix, keys::prefix_successor(prefix));
+  Catalog::add_schema_delete(schema->name, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  handle->mark_deleted();
+  context_->catalog.remove(schema->name);
+  return response;
+}
+
+ddb::Result<ddb::DescribeTableResponse> Engine::describe_table(const ddb::DescribeTableRequest& request) {
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  std::shared_lock table_lock(handle->mutex());
+  ddb::DescribeTableResponse response;
+  response.table = describe_schema(*handle->schema(), handle.get());
+  return response;
+}
+
+ddb::Result<ddb::ListTablesResponse> Engine::list_tables(const ddb::ListTablesRequest& request) {
+  if (request.limit && (*request.limit < 1 || *request.limit > 100)) {
+    return Error::Validation(
+        "1 validation error detected: Value '" + std::to_string(*request.limit) +
+        "' at 'limit' failed to satisfy constraint: Member must have value " +
+        (*request.limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
+  }
+  if (request.exclusive_start_table_name) {
+    TH_RETURN_IF_ERROR(validate_table_name(*request.exclusive_start_table_name));
+  }
+  size_t limit = static_cast<size_t>(request.limit.value_or(100));
+  ddb::ListTablesResponse response;
+  for (auto& name : context_->catalog.table_names()) {
+    if (request.exclusive_start_table_name && name <= *request.exclusive_start_table_name) continue;
+    if (response.table_names.size() == limit) {
+      response.last_evaluated_table_name = response.table_names.back();
+      break;
+    }
+    response.table_names.push_back(std::move(name));
+  }
+  return response;
+}
+
+ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTableRequest& request) {
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  std::unique_lock table_lock(handle->mutex());
+  TableSchema schema = *handle->schema();
+  const bool nothing = !request.billing_mode && !request.provisioned_throughput &&
+                       !request.global_secondary_index_updates && !request.stream_specification &&
+                       !request.sse_specification && !request.deletion_protection_enabled &&
+                       !request.table_class;
+  if (nothing) {
+    return Error::Validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or "
+        "SSESpecification or ReplicaUpdates is required");
+  }
+  if (request.billing_mode) {
+    if (*request.billing_mode != "PROVISIONED" && *request.billing_mode != "PAY_PER_REQUEST") {
+      return Error::Validation(
+          "1 validation error detected: Value '" + *request.billing_mode +
+          "' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value "
+          "set: [PROVISIONED, PAY_PER_REQUEST]");
+    }
+    schema.billing_mode = *request.billing_mode;
+  }
+  if (request.provisioned_throughput) {
+    if (schema.billing_mode == "PAY_PER_REQUEST") {
+      return Error::InvalidParameter(
+          "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+          "PAY_PER_REQUEST");
+    }
+    schema.throughput = *request.provisioned_throughput;
+  } else if (schema.billing_mode == "PROVISIONED" && schema.throughput.read_capacity_units == 0) {
+    return Error::InvalidParameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+  }
+  if (request.stream_specification) schema.stream = request.stream_specification;
+  if (request.deletion_protection_enabled) schema.deletion_protection = *request.deletion_protection_enabled;
+  if (request.table_class) schema.table_class = *request.table_class;
+
+  KvWriteBatch batch;
+  std::vector<IndexSchema> created;
+  std::vector<uint16_t> dropped;
+  if (request.global_secondary_index_updates) {
+    for (const auto& update : *request.global_secondary_index_updates) {
+      int actions = update.create.has_value() + update.update.has_value() + update.delete_.has_value();
+      if (actions != 1) {
+        return Error::InvalidParameter(
+            "One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update, or "
+            "GlobalSecondaryIndexUpdate.Delete must be specified");
+      }
+      if (update.create) {
+        TH_ASSIGN_OR_RETURN(IndexSchema index,
+                            index_from_create_action(schema, *update.create,
+                                                     request.attribute_definitions.value_or(
+                                                         std::vector<ddb::AttributeDefinition>{}),
+                                                     schema.attribute_definitions));
+        index.id = schema.next_index_id++;
+        schema.indexes.push_back(index);
+        created.push_back(std::move(index));
+      } else {
+        const std::string& name = update.update ? update.update->index_name : update.delete_->index_name;
+        auto it = std::find_if(schema.indexes.begin(), schema.indexes.end(),
+                               [&](const IndexSchema& i) { return i.global && i.name == name; });
+        if (it == schema.indexes.end()) {
+          return Error::ResourceNotFound("Requested resource not found: Index: " + name + " not found");
+        }
+        if (update.update) {
+          if (update.update->provisioned_throughput) it->throughput = update.update->provisioned_throughput;
+        } else {
+          std::string prefix = keys::index_prefix(schema.id, it->id);
+          batch.delete_range(prefix, keys::prefix_successor(prefix));
+          dropped.push_back(it->id);
+          schema.indexes.erase(it);
+        }
+      }
+    }
+  }
+  // Attribute definitions keep only what some key still uses.
+  std::erase_if(schema.attribute_definitions, [&](const ddb::AttributeDefinition& d) {
+    return !schema.is_key_attribute(d.attribute_name);
+  });
+
+  for (const auto& index : created) TH_RETURN_IF_ERROR(backfill_index(*context_, *handle, schema, index));
+  Catalog::add_schema_write(schema, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  for (uint16_t id : dropped) handle->drop_index_counters(id);
+  auto shared = std::make_shared<const TableSchema>(std::move(schema));
+  handle->set_schema(shared);
+  ddb::UpdateTableResponse response;
+  response.table_description = describe_schema(*shared, handle.get());
+  return response;
+}
+
+ddb::Result<ddb::DescribeTimeToLiveResponse> Engine::describe_time_to_live(
+    const ddb::DescribeTimeToLiveRequest& request) {
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  auto schema = handle->schema();
+  ddb::DescribeTimeToLiveResponse response;
+  if (schema->ttl_attribute) {
+    response.time_to_live_description.time_to_live_status = "ENABLED";
+    response.time_to_live_description.attribute_name = *schema->ttl_attribute;
+  } else {
+    response.time_to_live_description.time_to_live_status = "DISABLED";
+  }
+  return response;
+}
+
+ddb::Result<ddb::UpdateTimeToLiveResponse> Engine::update_time_to_live(
+    const ddb::UpdateTimeToLiveRequest& request) {
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  const auto& spec = request.time_to_live_specification;
+  if (spec.attribute_name.empty()) {
+    return Error::Validation(
+        "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy "
+        "constraint: Member must have length greater than or equal to 1");
+  }
+  std::unique_lock table_lock(handle->mutex());
+  TableSchema schema = *handle->schema();
+  if (spec.enabled && schema.ttl_attribute) return Error::Validation("TimeToLive is already enabled");
+  if (!spec.enabled && !schema.ttl_attribute) return Error::Validation("TimeToLive is already disabled");
+  if (!spec.enabled && *schema.ttl_attribute != spec.attribute_name) {
+    return Error::Validation("TimeToLive is active on a different AttributeName: current AttributeName is " +
+                             *schema.ttl_attribute);
+  }
+  if (spec.enabled) {
+    schema.ttl_attribute = spec.attribute_name;
+  } else {
+    schema.ttl_attribute.reset();
+  }
+  KvWriteBatch batch;
+  Catalog::add_schema_write(schema, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
+  ddb::UpdateTimeToLiveResponse response;
+  response.time_to_live_specification = spec;
+  return response;
+}
+
+ddb::Result<ddb::TagResourceResponse> Engine::tag_resource(const ddb::TagResourceRequest& request) {
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  TH_ASSIGN_OR_RETURN(auto handle, find_by_arn(*context_, request.resource_arn));
+  std::unique_lock table_lock(handle->mutex());
+  TableSchema schema = *handle->schema();
+  for (const auto& tag : request.tags) {
+    if (tag.key.empty() || tag.key.size() > 128 || tag.value.size() > 256) {
+      return Error::Validation("One or more parameter values were invalid: The tag key or value is invalid");
+    }
+    auto it =
+        std::find_if(schema.tags.begin(), schema.tags.end(), [&](const auto& t) { return t.key == tag.key; });
+    if (it == schema.tags.end()) {
+      schema.tags.push_back(tag);
+    } else {
+      it->value = tag.value;
+    }
+  }
+  if (schema.tags.size() > 50) {
+    return Error{ddb::ErrorCode::kLimitExceeded,
+                 "The number of tags on the resource exceeds the limit of 50"};
+  }
+  KvWriteBatch batch;
+  Catalog::add_schema_write(schema, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
+  return ddb::TagResourceResponse{};
+}
+
+ddb::Result<ddb::UntagResourceResponse> Engine::untag_resource(const ddb::UntagResourceRequest& request) {
+  std::lock_guard ddl(context_->catalog.ddl_mutex());
+  TH_ASSIGN_OR_RETURN(auto handle, find_by_arn(*context_, request.resource_arn));
+  std::unique_lock table_lock(handle->mutex());
+  TableSchema schema = *handle->schema();
+  std::erase_if(schema.tags, [&](const ddb::Tag& t) {
+    return std::find(request.tag_keys.begin(), request.tag_keys.end(), t.key) != request.tag_keys.end();
+  });
+  KvWriteBatch batch;
+  Catalog::add_schema_write(schema, batch);
+  TH_RETURN_IF_ERROR(context_->store.write(batch));
+  handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
+  return ddb::UntagResourceResponse{};
+}
+
+ddb::Result<ddb::ListTagsOfResourceResponse> Engine::list_tags_of_resource(
+    const ddb::ListTagsOfResourceRequest& request) {
+  TH_ASSIGN_OR_RETURN(auto handle, find_by_arn(*context_, request.resource_arn));
+  ddb::ListTagsOfResourceResponse response;
+  response.tags = handle->schema()->tags;
+  return response;
+}
+
+ddb::Result<ddb::DescribeEndpointsResponse> Engine::describe_endpoints(const ddb::DescribeEndpointsRequest&) {
+  ddb::DescribeEndpointsResponse response;
+  response.endpoints.push_back({context_->options.endpoint_address, 1440});
+  return response;
+}
+
+}  // namespace townhall::engine

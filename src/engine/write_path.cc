@@ -1,0 +1,22 @@
+#include "engine/write_path.h"
+
+namespace townhall::engine {
+
+ddb::Result<WriteOutcome> write_item(EngineContext& context, TableHandle& handle, const TableSchema& schema,
+                                     const std::string& key, const ItemMutation& mutation) {
+  KeyLocks::SingleGuard guard(context.locks, key);
+  WriteOutcome outcome;
+  TH_ASSIGN_OR_RETURN(outcome.old_item, read_item(context.store, key));
+  const ddb::AttributeMap* old_item = outcome.old_item ? &*outcome.old_item : nullptr;
+  TH_ASSIGN_OR_RETURN(outcome.new_item, mutation(old_item));
+  if (outcome.new_item) TH_RETURN_IF_ERROR(validate_item_for_write(schema, *outcome.new_item));
+  KvWriteBatch batch;
+  CounterDeltas deltas;
+  add_item_change(schema, key, old_item, outcome.new_item ? &*outcome.new_item : nullptr, batch,
+                  outcome.units, deltas);
+  if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));
+  deltas.apply(handle);
+  return outcome;
+}
+
+}  // namespace townhall::engine

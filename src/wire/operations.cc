@@ -1,0 +1,32 @@
+#include "wire/operations.h"
+
+#include <array>
+
+#include "ddb/json_codec.h"
+
+namespace townhall::wire {
+namespace {
+
+template <class Request, class Response, ddb::Result<Response> (ddb::Database::*method)(const Request&)>
+ddb::Status run_operation(ddb::Database& database, std::string_view request_json,
+                          std::string& response_json) {
+  TH_ASSIGN_OR_RETURN(Request request, ddb::decode_json<Request>(request_json));
+  TH_ASSIGN_OR_RETURN(Response response, (database.*method)(request));
+  ddb::encode_json(response, response_json);
+  return ddb::Status::Ok();
+}
+
+#define TOWNHALL_OPERATION_ENTRY(Name, method, Request, Response) \
+  Operation{#Name, &run_operation<ddb::Request, ddb::Response, &ddb::Database::method>},
+constexpr std::array kOperations = {TOWNHALL_DDB_OPERATIONS(TOWNHALL_OPERATION_ENTRY)};
+#undef TOWNHALL_OPERATION_ENTRY
+
+}  // namespace
+
+const Operation* find_operation(std::string_view name) {
+  for (const auto& operation : kOperations)
+    if (operation.name == name) return &operation;
+  return nullptr;
+}
+
+}  // namespace townhall::wire

@@ -1,0 +1,120 @@
+#include "wire/request_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "ddb/json_codec.h"
+#include "wire/operations.h"
+
+namespace townhall::wire {
+namespace {
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// "application/x-amz-json-1.0; charset=utf-8" -> "application/x-amz-json-1.0"
+bool is_json_content_type(std::string_view value) {
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  return iequals(value, "application/x-amz-json-1.0") || iequals(value, "application/json");
+}
+
+ddb::ErrorCode to_error_code(sigv4::ErrorKind kind) {
+  switch (kind) {
+    case sigv4::ErrorKind::kMissingAuthenticationToken:
+      return ddb::ErrorCode::kMissingAuthenticationToken;
+    case sigv4::ErrorKind::kIncompleteSignature:
+      return ddb::ErrorCode::kIncompleteSignature;
+    case sigv4::ErrorKind::kInvalidSignature:
+      return ddb::ErrorCode::kInvalidSignature;
+    case sigv4::ErrorKind::kUnrecognizedClient:
+      return ddb::ErrorCode::kUnrecognizedClient;
+  }
+  return ddb::ErrorCode::kInternalServerError;
+}
+
+std::optional<ddb::Error> check_signature(const HandlerContext& context, const HttpRequest& request,
+                                          std::chrono::system_clock::time_point now) {
+  if (context.keys == nullptr && !request.has_authorization()) {
+    return ddb::Error{ddb::ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token"};
+  }
+  sigv4::Request signed_request{request.method, request.target, {}, request.body};
+  signed_request.headers.reserve(request.field_count);
+  for (size_t i = 0; i < request.field_count; ++i) {
+    signed_request.headers.push_back({request.fields[i].name, request.fields[i].value});
+  }
+  sigv4::VerifyOptions options;
+  options.keys = context.keys;
+  if (auto error = sigv4::verify(signed_request, options, now)) {
+    return ddb::Error{to_error_code(error->kind), std::move(error->message)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void set_error(const ddb::Error& error, HttpResponse& response) {
+  response.status = static_cast<unsigned>(ddb::http_status(error.code));
+  response.body = ddb::encode_error_json(error);
+  response.content_type = "application/x-amz-json-1.0";
+}
+
+void handle_request(const HandlerContext& context, const HttpRequest& request, HttpResponse& response,
+                    std::chrono::system_clock::time_point now) {
+  response.clear();
+  // GET / is what health probes send. DynamoDB Local answers it as an
+  // unauthenticated request (400 MissingAuthenticationToken) and probes
+  // written for it expect exactly that, so we answer the same.
+  if (request.method == "GET" || request.method == "HEAD") {
+    set_error({ddb::ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token"},
+              response);
+    response.head_only = request.method == "HEAD";
+    return;
+  }
+  // DynamoDB answers other methods, and bodies that are not JSON, with a bare
+  // 404 (DynamoDB Local is lenient about the content type; we follow the service).
+  if (request.method != "POST" || (!request.body.empty() && !is_json_content_type(request.content_type()))) {
+    response.status = 404;
+    response.body = "<UnknownOperationException/>\n";
+    response.content_type = {};
+    return;
+  }
+  std::string_view target = request.amz_target();
+  const Operation* operation = nullptr;
+  if (target.substr(0, kTargetPrefix.size()) == kTargetPrefix) {
+    operation = find_operation(target.substr(kTargetPrefix.size()));
+  }
+  if (operation == nullptr) {
+    set_error({ddb::ErrorCode::kUnknownOperation, "An unknown operation was requested."}, response);
+    return;
+  }
+  if (auto error = check_signature(context, request, now)) {
+    set_error(*error, response);
+    return;
+  }
+  try {
+    ddb::Status status = operation->handler(context.database, request.body, response.body);
+    if (!status.ok()) set_error(status.error(), response);
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed with an exception: {}", target, e.what());
+    set_error(ddb::Error::Internal("The server encountered an internal error trying to fulfill the request."),
+              response);
+  } catch (...) {
+    set_error(ddb::Error::Internal("The server encountered an internal error trying to fulfill the request."),
+              response);
+  }
+}
+
+}  // namespace townhall::wire

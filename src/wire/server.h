@@ -1,0 +1,72 @@
+// DynamoDbServer: serves any ddb::Database over DynamoDB's HTTP protocol
+// (JSON 1.0: POST / with X-Amz-Target: DynamoDB_20120810.<Operation>), so
+// boto3, the AWS CLI and the AWS SDKs talk to it as to DynamoDB or DynamoDB
+// Local.
+//
+// Threads: io_threads network threads, each running its own event loop; a
+// connection lives on one of them. Store calls run on a separate pool of
+// store_threads, so a slow or blocking store call never holds up the network
+// (store_threads = 0 runs them on the network thread instead).
+//
+// Thread-safety: start(), stop() and the accessors may be called from any
+// thread, but not concurrently with each other. The Database must outlive the
+// server and accept concurrent calls (ddb::Database promises that).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ddb/database.h"
+#include "ddb/result.h"
+#include "sigv4/sigv4.h"
+
+namespace townhall::wire {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  // an IPv4 or IPv6 literal
+  uint16_t port = 8000;               // 0: the system picks a free port (see DynamoDbServer::port())
+  // Unset: any SigV4-shaped request is accepted, whatever its key (DynamoDB
+  // Local's behaviour). Set: requests must be signed by one of these keys.
+  std::optional<sigv4::KeyRing> keys;
+  unsigned io_threads = 0;     // 0: one per core
+  unsigned store_threads = 0;  // 0: store calls run on the network threads
+  // A request (headers and body) must arrive within this time, and an idle
+  // keep-alive connection is closed after it: a slow client cannot hold the server.
+  std::chrono::milliseconds read_timeout{30'000};
+  // How long stop() lets requests in flight finish before closing their connections.
+  std::chrono::milliseconds stop_grace{5'000};
+  size_t max_body_bytes = 16 * 1024 * 1024;  // DynamoDB's request size limit; larger gets 413
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_connections = 16384;  // more are accepted and closed at once
+};
+
+class DynamoDbServer {
+ public:
+  // REQUIRES: database outlives the server.
+  DynamoDbServer(ddb::Database& database, ServerOptions options);
+  ~DynamoDbServer();  // stop()s
+  DynamoDbServer(const DynamoDbServer&) = delete;
+  DynamoDbServer& operator=(const DynamoDbServer&) = delete;
+
+  // Binds, listens and starts the threads; returns once the port accepts
+  // connections. An error if the address cannot be bound or the server already runs.
+  ddb::Status start();
+  // Stops accepting, closes idle connections, lets requests in flight finish
+  // (up to stop_grace), then closes the rest and joins the threads. Idempotent.
+  void stop();
+
+  // The bound port (the chosen one when ServerOptions::port was 0). REQUIRES: start() succeeded.
+  uint16_t port() const;
+  // "127.0.0.1:8000", "[::1]:8000": where clients connect. REQUIRES: start() succeeded.
+  std::string endpoint() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace townhall::wire

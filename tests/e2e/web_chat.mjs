@@ -1,0 +1,422 @@
+// End-to-end test of the web client (web/) in a real browser: Debian's
+// Chromium driven by playwright-core against a private `townhall serve`.
+//
+// Two users in two browser contexts sign up, create and join a channel and
+// talk live; one reloads and sees the history; one goes offline, misses
+// messages, sends one that fails, comes back and gets exactly what it missed
+// while its own message goes through; an XSS payload renders as text; edits,
+// tombstones, unread badges, paging into history, members and counts, the
+// narrow layout and dark mode are checked on the way. Screenshots go to
+// $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
+//
+//   TOWNHALL_BIN=build/townhall node tests/e2e/web_chat.mjs
+//   TOWNHALL_URL=http://127.0.0.1:8080 node tests/e2e/web_chat.mjs   # against a running server
+//   TOWNHALL_DOCS_SCREENSHOT=docs/screenshot.png ...                    # also writes the README picture
+//
+// Without Chromium or playwright-core it exits 77 (ctest reports a skip);
+// under CI=true it fails instead.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startTownhall } from '../support/townhall.mjs';
+
+const SKIP_EXIT_CODE = 77;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = path.join(process.env.TOWNHALL_ARTIFACTS || path.join(repoRoot, 'build/test-artifacts'), 'web');
+
+function unavailable(what) {
+  if (process.env.CI === 'true') {
+    console.error(`FAIL: ${what} (required when CI=true)`);
+    process.exit(1);
+  }
+  console.error(`SKIP: ${what}`);
+  process.exit(SKIP_EXIT_CODE);
+}
+
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) unavailable(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  unavailable('the npm package playwright-core is missing (scripts/install-deps)');
+}
+
+// Without the background-networking flags Chromium keeps calling home, which
+// floods a closed network.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, check, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = null;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? ` (${lastError.message})` : ''}`);
+    }
+    await sleep(50);
+  }
+}
+
+const users = [];
+let step = 0;
+
+async function screenshot(user, name) {
+  await user.page.screenshot({ path: path.join(artifacts, `${String(++step).padStart(2, '0')}-${user.name}-${name}.png`) });
+}
+
+async function openUser(browser, base, name, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  const page = await context.newPage();
+  const user = { name, context, page, problems: [], email: `${name.toLowerCase()}@example.com` };
+  page.on('pageerror', (err) => user.problems.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    // Expected: the 401 of /api/me before signing in, and sockets failing while offline.
+    if (/Failed to load resource|WebSocket connection to .* failed|ERR_INTERNET_DISCONNECTED/.test(text)) return;
+    user.problems.push(`console error: ${text}`);
+  });
+  page.on('dialog', (dialog) => {
+    user.problems.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith(base.replace('http', 'ws')) && !url.startsWith('data:')) {
+      user.problems.push(`request outside the server: ${url}`);
+    }
+  });
+  users.push(user);
+  return user;
+}
+
+const connectionState = (user) => user.page.locator('#connection').getAttribute('data-state');
+
+async function signUp(user, base) {
+  const { page } = user;
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  const form = page.locator('#auth-form');
+  await form.getByLabel('Name', { exact: true }).fill(user.name);
+  await form.getByLabel('E-mail').fill(user.email);
+  await form.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.locator('#chat-view').waitFor();
+  await until(`${user.name} connected`, async () => (await connectionState(user)) === 'open');
+  assert.equal(await page.locator('#me-name').textContent(), user.name);
+}
+
+async function createChannel(user, name, description = '') {
+  await user.page.getByRole('button', { name: 'New channel' }).click();
+  const dialog = user.page.getByRole('dialog', { name: 'New channel' });
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  if (description) await dialog.getByLabel('Description').fill(description);
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await until(`${user.name} in #${name}`, async () => (await user.page.locator('#channel-name').textContent()) === `#${name}`);
+}
+
+async function send(user, text) {
+  const box = user.page.locator('#composer-input');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+const messageTexts = (user) => user.page.locator('#message-list .msg__text').allTextContents();
+
+async function sees(user, text, timeoutMs) {
+  await until(`${user.name} to see "${text}"`, async () => (await messageTexts(user)).includes(text), timeoutMs);
+}
+
+async function seesOnce(user, text) {
+  await sees(user, text);
+  await sleep(300); // a duplicate would arrive right behind
+  const count = (await messageTexts(user)).filter((t) => t === text).length;
+  assert.equal(count, 1, `${user.name} sees "${text}" ${count} times`);
+}
+
+async function headerCounts(user) {
+  return {
+    members: await user.page.locator('#channel-members-count').textContent(),
+    messages: await user.page.locator('#channel-message-count').textContent(),
+  };
+}
+
+async function waitForCounts(user, members, messages) {
+  await until(`${user.name}'s header to show ${members} / ${messages}`, async () => {
+    const counts = await headerCounts(user);
+    return counts.members === members && counts.messages === messages;
+  });
+}
+
+function channelLink(user, name) {
+  return user.page.locator('#channel-list a', { has: user.page.locator('.channel-link__name', { hasText: name }) });
+}
+
+// REST as the signed-in page would do it (shares the context's cookies).
+async function restAs(user, base, method, urlPath, body) {
+  const cookies = await user.context.cookies(base);
+  const csrf = cookies.find((c) => c.name === 'th_csrf')?.value || '';
+  const response = await user.context.request.fetch(`${base}${urlPath}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.ok(), `${method} ${urlPath}: ${response.status()} ${await response.text()}`);
+  return response.status() === 204 ? null : response.json();
+}
+
+async function run(base) {
+  await mkdir(artifacts, { recursive: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const alice = await openUser(browser, base, 'Alice');
+    const bob = await openUser(browser, base, 'Bob');
+
+    // --- sign up, create, browse and join ---
+    await alice.page.goto(base);
+    await alice.page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await screenshot(alice, 'login');
+    await signUp(alice, base);
+    await signUp(bob, base);
+
+    await createChannel(alice, 'town-hall', 'General news for everyone');
+    await waitForCounts(alice, '1 member', '0 messages');
+    assert.equal(await alice.page.evaluate(() => document.activeElement.id), 'composer-input');
+
+    await bob.page.getByRole('button', { name: 'Browse channels' }).click();
+    await bob.page.getByLabel('Search by name').fill('TOWN');
+    const joinButton = bob.page.getByRole('button', { name: 'Join #town-hall' });
+    await joinButton.waitFor();
+    await screenshot(bob, 'browse');
+    await joinButton.click();
+    await until('Bob in #town-hall', async () => (await bob.page.locator('#channel-name').textContent()) === '#town-hall');
+    await channelLink(bob, 'town-hall').waitFor();
+    await waitForCounts(alice, '2 members', '0 messages'); // member.joined, live
+    await waitForCounts(bob, '2 members', '0 messages');
+
+    // --- live messages both ways ---
+    await send(alice, 'Hello Bob!');
+    await seesOnce(bob, 'Hello Bob!');
+    await send(bob, 'Hey Alice, how are you?');
+    await seesOnce(alice, 'Hey Alice, how are you?');
+    await send(alice, 'Fine, thanks.\nTwo lines, even.');
+    await seesOnce(bob, 'Fine, thanks.\nTwo lines, even.');
+    await waitForCounts(alice, '2 members', '3 messages');
+    await waitForCounts(bob, '2 members', '3 messages');
+    assert.equal(await alice.page.locator('#pending-list li').count(), 0, 'no send left pending');
+
+    // --- an XSS payload is text ---
+    const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b> & "quotes"';
+    await send(bob, payload);
+    await seesOnce(alice, payload);
+    await seesOnce(bob, payload);
+    for (const user of [alice, bob]) {
+      assert.equal(await user.page.evaluate(() => window.__xss), undefined, `a script ran for ${user.name}`);
+      assert.equal(await user.page.locator('#message-list img, #message-list script, #message-list b').count(), 0);
+      assert.equal(await user.page.locator('#message-list .msg__text').last().textContent(), payload);
+    }
+    await screenshot(alice, 'conversation');
+
+    // --- reload: the history comes back, in order ---
+    await alice.page.reload();
+    await until('Alice reconnected', async () => (await connectionState(alice)) === 'open');
+    await sees(alice, payload);
+    assert.deepEqual(await messageTexts(alice), ['Hello Bob!', 'Hey Alice, how are you?', 'Fine, thanks.\nTwo lines, even.', payload]);
+    await waitForCounts(alice, '2 members', '4 messages');
+
+    // --- offline and back: Bob misses messages, one of his fails and is retried ---
+    await bob.context.setOffline(true);
+    await until('Bob offline', async () => ['offline', 'waiting'].includes(await connectionState(bob)));
+    await send(bob, 'Written on the train');
+    await until('Bob\'s send marked failed', async () => (await bob.page.locator('#pending-list .msg--failed').count()) === 1);
+    assert.match(await bob.page.locator('#pending-list .msg--failed').textContent(), /Not sent/);
+    await bob.page.getByRole('button', { name: 'Retry' }).waitFor();
+    await screenshot(bob, 'offline');
+    await send(alice, 'Missed one');
+    await send(alice, 'Missed two');
+    await sees(alice, 'Missed two');
+    await bob.context.setOffline(false);
+    await until('Bob back online', async () => (await connectionState(bob)) === 'open', 20000);
+    await seesOnce(bob, 'Missed one');
+    await seesOnce(bob, 'Missed two');
+    await seesOnce(bob, 'Written on the train'); // redelivered with the same client message id
+    await seesOnce(alice, 'Written on the train');
+    await until('Bob\'s pending list empty', async () => (await bob.page.locator('#pending-list li').count()) === 0);
+    const bobTexts = await messageTexts(bob);
+    assert.ok(bobTexts.indexOf('Missed one') < bobTexts.indexOf('Missed two'), 'missed messages in order');
+    await waitForCounts(bob, '2 members', '7 messages');
+    await screenshot(bob, 'back-online');
+
+    // --- edit with the keyboard (Up, Enter; Up, Escape), delete with confirmation ---
+    const box = alice.page.locator('#composer-input');
+    await box.focus();
+    await box.press('ArrowUp');
+    const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.waitFor();
+    assert.equal(await editor.inputValue(), 'Missed two');
+    await editor.fill('Missed two (corrected)');
+    await editor.press('Enter');
+    await sees(bob, 'Missed two (corrected)');
+    await until('"(edited)" mark for Bob', async () => (await bob.page.locator('#message-list .msg__edited').count()) === 1);
+    await box.press('ArrowUp');
+    await editor.waitFor();
+    await editor.press('Escape');
+    await until('edit cancelled', async () => (await alice.page.locator('.msg__editor').count()) === 0);
+    assert.equal(await alice.page.evaluate(() => document.activeElement.id), 'composer-input');
+
+    const target = alice.page.locator('#message-list li.msg', { hasText: 'Missed one' });
+    await target.hover();
+    await target.getByRole('button', { name: 'Delete message' }).click();
+    await alice.page.locator('#confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+    for (const user of [alice, bob]) {
+      await until(`${user.name} sees the tombstone`, async () =>
+        (await user.page.locator('#message-list .msg--deleted .msg__text').allTextContents()).includes('This message was deleted.'));
+      assert.ok(!(await messageTexts(user)).includes('Missed one'));
+      await waitForCounts(user, '2 members', '6 messages');
+    }
+    assert.equal(await bob.page.locator('#message-list li.msg--mine', { hasText: 'Missed' }).count(), 0, 'Bob cannot edit Alice');
+
+    // --- unread badge, marked read on viewing, remembered by the server ---
+    await createChannel(bob, 'bobs-corner');
+    await send(alice, 'Are you there, Bob?');
+    const badge = channelLink(bob, 'town-hall').locator('.badge');
+    await until('unread badge 1', async () => (await badge.textContent()).startsWith('1'));
+    assert.equal(await badge.textContent(), '1 unread message');
+    await screenshot(bob, 'unread-badge');
+    await channelLink(bob, 'town-hall').click();
+    await sees(bob, 'Are you there, Bob?');
+    assert.equal(await badge.count(), 0);
+    await sleep(800); // the read marker is sent after a short pause
+    await bob.page.goto(`${base}/#/c/${encodeURIComponent(await bob.page.evaluate(() => {
+      const link = [...document.querySelectorAll('#channel-list a')].find((a) => a.textContent.includes('bobs-corner'));
+      return link.dataset.channelId;
+    }))}`);
+    await until('Bob reloaded', async () => (await connectionState(bob)) === 'open');
+    await channelLink(bob, 'town-hall').waitFor();
+    assert.equal(await channelLink(bob, 'town-hall').locator('.badge').count(), 0, 'read marker kept by the server');
+
+    // --- leave ---
+    await bob.page.getByRole('button', { name: 'Leave' }).click();
+    await until('bobs-corner gone from Bob\'s list', async () => (await channelLink(bob, 'bobs-corner').count()) === 0);
+
+    // --- history paging: 70 messages, newest 50 first, the rest on scrolling up ---
+    const { channel: history } = await restAs(alice, base, 'POST', '/api/channels', { name: 'history', description: 'Paging test' });
+    for (let i = 1; i <= 70; i++) {
+      await restAs(alice, base, 'POST', `/api/channels/${encodeURIComponent(history.id)}/messages`, { text: `history ${i}`, client_message_id: `history-${i}` });
+    }
+    await alice.page.reload(); // made through the API, as from another device
+    await channelLink(alice, 'history').click();
+    await sees(alice, 'history 70');
+    await until('history fills the view, then stops', async () => (await alice.page.locator('#message-list li').count()) >= 50);
+    await alice.page.locator('#messages').evaluate((el) => { el.scrollTop = 0; });
+    await sees(alice, 'history 1');
+    await alice.page.locator('#history-start').waitFor();
+    const historyTexts = await messageTexts(alice);
+    assert.deepEqual(historyTexts, Array.from({ length: 70 }, (_, i) => `history ${i + 1}`));
+    await waitForCounts(alice, '1 member', '70 messages');
+
+    // --- members panel (AP5) with the count (AP7), and the main screen picture ---
+    await channelLink(alice, 'town-hall').click();
+    await sees(alice, 'Are you there, Bob?');
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+    await until('members listed', async () => (await alice.page.locator('#member-list .member__name').count()) === 2);
+    assert.deepEqual((await alice.page.locator('#member-list .member__name').allTextContents()).sort(), ['Alice', 'Bob']);
+    assert.equal(await alice.page.locator('#members-count').textContent(), '(2)');
+    await alice.page.locator('#messages').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await screenshot(alice, 'main-screen');
+    if (process.env.TOWNHALL_DOCS_SCREENSHOT) {
+      await copyFile(path.join(artifacts, `${String(step).padStart(2, '0')}-Alice-main-screen.png`), process.env.TOWNHALL_DOCS_SCREENSHOT);
+    }
+
+    // --- a phone-sized screen in dark mode, keyboard only ---
+    const carol = await openUser(browser, base, 'Carol', { viewport: { width: 390, height: 800 }, colorScheme: 'dark', hasTouch: true });
+    await signUp(carol, base);
+    assert.equal(await carol.page.locator('#sidebar').isVisible(), false, 'channels start hidden on a phone');
+    await carol.page.getByRole('button', { name: 'Show channels' }).click();
+    await carol.page.getByRole('button', { name: 'Browse channels' }).waitFor();
+    await carol.page.getByRole('button', { name: 'Browse channels' }).click();
+    await carol.page.getByLabel('Search by name').fill('town');
+    await carol.page.getByRole('button', { name: 'Join #town-hall' }).click();
+    await sees(carol, 'Are you there, Bob?');
+    await screenshot(carol, 'phone-dark');
+    await waitForCounts(alice, '3 members', '7 messages');
+    await carol.page.locator('#composer-input').focus();
+    await carol.page.keyboard.type('Hi from my phone');
+    await carol.page.keyboard.press('Enter');
+    await seesOnce(alice, 'Hi from my phone');
+    await seesOnce(bob, 'Hi from my phone');
+    // The announcer reads messages from others to screen readers.
+    await until('announced to Alice', async () => (await alice.page.locator('#announcer').textContent()).includes('Carol: Hi from my phone'));
+
+    // --- a link to a public channel: read first, join to write ---
+    const townHallId = await channelLink(alice, 'town-hall').getAttribute('data-channel-id');
+    const dave = await openUser(browser, base, 'Dave');
+    await signUp(dave, base);
+    await dave.page.goto(`${base}/#/c/${encodeURIComponent(townHallId)}`);
+    await sees(dave, 'Hi from my phone');
+    assert.equal(await dave.page.locator('#composer').isVisible(), false, 'no composer before joining');
+    assert.equal(await channelLink(dave, 'town-hall').count(), 0, 'not in Dave\'s channels yet');
+    await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await dave.page.locator('#composer').waitFor();
+    await channelLink(dave, 'town-hall').waitFor();
+    await waitForCounts(alice, '4 members', '8 messages');
+    await send(dave, 'Dave here');
+    await seesOnce(alice, 'Dave here');
+
+    // --- log out ---
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await bob.page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await bob.page.getByLabel('E-mail').fill(bob.email);
+    await bob.page.getByLabel('Password', { exact: true }).fill('wrong password');
+    await bob.page.getByRole('button', { name: 'Log in' }).click();
+    await until('login error shown', async () => (await bob.page.locator('#auth-error').textContent()).length > 0);
+    await bob.page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await bob.page.getByRole('button', { name: 'Log in' }).click();
+    await until('Bob logged in again', async () => (await connectionState(bob)) === 'open');
+    await sees(bob, 'Hi from my phone');
+
+    for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
+  } catch (err) {
+    for (const user of users) {
+      await user.page.screenshot({ path: path.join(artifacts, `failure-${user.name}.png`) }).catch(() => {});
+      if (user.problems.length) console.error(`${user.name}:`, user.problems.join('\n  '));
+    }
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
+const external = process.env.TOWNHALL_URL;
+const server = external ? null : await startTownhall();
+try {
+  await run(external || server.url);
+  console.log(`web e2e: ok (screenshots in ${artifacts})`);
+} catch (err) {
+  if (server) console.error(`--- townhall output ---\n${server.output().slice(-4000)}`);
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  if (server) await server.stop();
+}

@@ -1,0 +1,95 @@
+// Unit tests for web/js/message-log.js, the web client's per-channel message
+// window: ordering, deduplication across REST pages, replays and live events,
+// edits and tombstones, and pending sends. Run: node --test tests/web/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { MessageLog } from '../../web/js/message-log.js';
+
+function msg(id, extra = {}) {
+  return { id, channel_id: 'c1', user_id: 'u1', user_name: 'Ann', text: `text ${id}`, edited_at_ms: 0, deleted: false, ...extra };
+}
+
+test('a history page (newest first) is kept oldest first', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('1700000003#c'), msg('1700000002#b'), msg('1700000001#a')], 'cursor1');
+  assert.deepEqual(log.ids, ['1700000001#a', '1700000002#b', '1700000003#c']);
+  assert.equal(log.newestId, '1700000003#c');
+  assert.equal(log.oldestId, '1700000001#a');
+  assert.equal(log.olderCursor, 'cursor1');
+  assert.equal(log.reachedStart, false);
+  assert.equal(log.loaded, true);
+});
+
+test('the last history page marks the start of the channel', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('2#b')], 'c');
+  log.putHistoryPage([msg('1#a')], null);
+  assert.deepEqual(log.ids, ['1#a', '2#b']);
+  assert.equal(log.reachedStart, true);
+  assert.equal(log.olderCursor, '');
+});
+
+test('the same message from a page, a replay and a live event is kept once', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('2#b'), msg('1#a')], null);
+  assert.equal(log.put(msg('2#b')).change, 'none');
+  assert.equal(log.put(msg('3#c')).change, 'added');
+  assert.equal(log.put(msg('3#c')).change, 'none');
+  assert.deepEqual(log.ids, ['1#a', '2#b', '3#c']);
+});
+
+test('messages arriving out of order are placed in id order and report their index', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('1#a')], null);
+  assert.deepEqual(log.put(msg('3#c')), { id: '3#c', change: 'added', index: 1, settled: '' });
+  assert.deepEqual(log.put(msg('2#b')), { id: '2#b', change: 'added', index: 1, settled: '' });
+  assert.deepEqual(log.ids, ['1#a', '2#b', '3#c']);
+});
+
+test('a live event older than the loaded window waits for history paging', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('5#e'), msg('4#d')], 'more');
+  assert.equal(log.put(msg('2#b', { edited_at_ms: 9 })).change, 'none');
+  assert.deepEqual(log.ids, ['4#d', '5#e']);
+  log.putHistoryPage([msg('3#c'), msg('2#b')], null);
+  assert.deepEqual(log.ids, ['2#b', '3#c', '4#d', '5#e']);
+});
+
+test('a later edit replaces the text; an older or repeated version does not', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('1#a')], null);
+  assert.equal(log.put(msg('1#a', { text: 'new', edited_at_ms: 200 })).change, 'updated');
+  assert.equal(log.put(msg('1#a', { text: 'older edit', edited_at_ms: 100 })).change, 'none');
+  assert.equal(log.put(msg('1#a', { text: 'original' })).change, 'none');
+  assert.equal(log.get('1#a').text, 'new');
+});
+
+test('deletion is final: a tombstone is not revived by a late edit or replay', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('1#a')], null);
+  assert.equal(log.put(msg('1#a', { deleted: true, text: '' })).change, 'updated');
+  assert.equal(log.put(msg('1#a', { text: 'edited late', edited_at_ms: 500 })).change, 'none');
+  assert.equal(log.get('1#a').deleted, true);
+  assert.equal(log.size, 1);
+});
+
+test('a confirmed message settles the pending send with its client message id', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([], null);
+  log.addPending('cm-1', 'hello');
+  log.addPending('cm-2', 'again');
+  const result = log.put(msg('1#a', { client_message_id: 'cm-1', text: 'hello' }));
+  assert.equal(result.change, 'added');
+  assert.equal(result.settled, 'cm-1');
+  assert.deepEqual([...log.pending.keys()], ['cm-2']);
+  // The ack after the event (or the other way round) changes nothing more.
+  assert.deepEqual(log.put(msg('1#a', { client_message_id: 'cm-1', text: 'hello' })), { id: '1#a', change: 'none', index: 0, settled: '' });
+});
+
+test('an empty log accepts live messages before its first page', () => {
+  const log = new MessageLog();
+  assert.equal(log.put(msg('9#z')).change, 'added');
+  log.putHistoryPage([msg('9#z'), msg('8#y')], 'more');
+  assert.deepEqual(log.ids, ['8#y', '9#z']);
+});

@@ -1,0 +1,99 @@
+// The REST client for Townhall's /api: JSON in and out, the session cookie
+// (HttpOnly, sent by the browser), and the CSRF double-submit header on every
+// state-changing request. Failures become ApiError with the server's code.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status; // 0 when the server could not be reached
+    this.code = code;
+  }
+}
+
+function readCookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return '';
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = readCookie('th_csrf');
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server.');
+  }
+  const text = response.status === 204 ? '' : await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const error = data && data.error;
+    throw new ApiError(
+      response.status,
+      (error && error.code) || `http_${response.status}`,
+      (error && error.message) || response.statusText || 'Request failed.',
+    );
+  }
+  return data;
+}
+
+const part = encodeURIComponent; // message ids contain '#'
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  signup: (name, email, password) => request('POST', '/api/signup', { name, email, password }),
+  login: (email, password) => request('POST', '/api/login', { email, password }),
+  logout: () => request('POST', '/api/logout'),
+  me: () => request('GET', '/api/me'),
+
+  directory: (q, cursor, limit = 30) => request('GET', `/api/channels${query({ q, cursor, limit })}`),
+  createChannel: (name, description, isPrivate) =>
+    request('POST', '/api/channels', { name, description, private: isPrivate }),
+  channel: (id) => request('GET', `/api/channels/${part(id)}`),
+  join: (id) => request('POST', `/api/channels/${part(id)}/join`),
+  leave: (id) => request('POST', `/api/channels/${part(id)}/leave`),
+  members: (id, cursor, limit = 50) =>
+    request('GET', `/api/channels/${part(id)}/members${query({ cursor, limit })}`),
+  myChannels: (cursor) => request('GET', `/api/me/channels${query({ cursor })}`),
+
+  history: (id, cursor, limit = 50) =>
+    request('GET', `/api/channels/${part(id)}/messages${query({ cursor, limit })}`),
+  after: (id, after, limit = 100) =>
+    request('GET', `/api/channels/${part(id)}/messages${query({ after, limit })}`),
+  send: (id, text, clientMessageId) =>
+    request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId }),
+  edit: (id, messageId, text) =>
+    request('PATCH', `/api/channels/${part(id)}/messages/${part(messageId)}`, { text }),
+  remove: (id, messageId) => request('DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}`),
+  markRead: (id, messageId) => request('POST', `/api/channels/${part(id)}/read`, { message_id: messageId }),
+};

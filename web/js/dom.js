@@ -1,0 +1,41 @@
+// Small DOM helpers. Everything that comes from users or the server goes in
+// as text (textContent, attribute values), never as HTML.
+
+export const $ = (id) => document.getElementById(id);
+
+// el('li', {class: 'x', dataset: {id: '1'}, onclick: f}, 'text', child, ...)
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else if (key === 'text') node.textContent = value;
+    else if (key in node && typeof value !== 'string') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node) {
+  node.replaceChildren();
+}
+
+export function show(node, visible) {
+  node.hidden = !visible;
+}
+
+// A short, human-friendly plural: plural(3, 'member') === '3 members'.
+export function plural(n, word) {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+}

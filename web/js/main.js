@@ -1,0 +1,596 @@
+// The Townhall web client. App keeps the page's state (the signed-in user,
+// their channels, each channel's messages) and connects the views to the REST
+// API (api.js) and the live connection (realtime.js).
+//
+// Message flow: a channel's newest page comes over REST when it is first
+// opened; from then on live events and catch-up replays (after a reconnect)
+// extend it, older pages come on scroll. Every copy of a message goes through
+// ingest(), which dedupes by id and keeps the counts and badges right.
+
+import { api, ApiError } from './api.js';
+import { Realtime } from './realtime.js';
+import { MessageLog } from './message-log.js';
+import { ChannelState, eventChannelId, membershipOf } from './channel-state.js';
+import { Outbox, describeError as describe } from './outbox.js';
+import { MessageView } from './message-view.js';
+import { Sidebar, channelHref } from './sidebar.js';
+import { MembersPanel } from './members-panel.js';
+import { BrowseDialog, CreateDialog, confirmDialog } from './dialogs.js';
+import { AuthView } from './auth-view.js';
+import { $, show, plural } from './dom.js';
+
+const PAGE_SIZE = 50;
+const READ_DELAY_MS = 300;
+const BOOT_RETRY_MS = 3000;
+const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
+
+const CONNECTION_LABELS = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  waiting: 'Reconnecting…',
+  offline: 'Offline',
+  stopped: 'Disconnected',
+};
+
+class App {
+  constructor() {
+    this.me = null;
+    this.channels = new Map(); // id -> ChannelState
+    this.activeId = '';
+    this.realtime = null;
+    this.everOpen = false;
+    this.focusComposerOnOpen = false; // after creating or joining a channel
+    this.readTimer = 0;
+    this.resyncTimer = 0;
+
+    this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields) });
+    this.sidebar = new Sidebar();
+    this.view = new MessageView({
+      onSend: (text) => this.send(text),
+      onEdit: (id, text) => this.edit(id, text),
+      onDelete: (id) => this.remove(id),
+      onRetry: (cmid) => this.retry(cmid),
+      onDiscard: (cmid) => this.discard(cmid),
+      onLoadOlder: () => this.loadOlder(),
+      onReadBottom: () => this.scheduleRead(),
+      confirm: confirmDialog,
+    });
+    this.outbox = new Outbox({
+      send: (id, text, cmid) => api.send(id, text, cmid),
+      realtime: () => this.realtime,
+      onChanged: (ch, entry) => {
+        if (ch.id === this.activeId) this.view.updatePending(entry);
+      },
+      onConfirmed: (ch, entry, message) => {
+        if (ch.log.pending.delete(entry.clientMessageId) && ch.id === this.activeId) {
+          this.view.removePending(entry.clientMessageId);
+        }
+        if (message) this.ingest(ch, message, 'message.created');
+      },
+      onUnauthorized: () => this.sessionEnded(),
+    });
+    this.members = new MembersPanel({
+      loadPage: (id, cursor) => api.members(id, cursor),
+      onToggle: () => {},
+    });
+    this.browse = new BrowseDialog({
+      search: (q, cursor) => api.directory(q, cursor),
+      isMember: (id) => Boolean(this.channels.get(id)?.member),
+      onJoin: (id) => this.join(id),
+      onOpen: (id) => {
+        this.focusComposerOnOpen = true;
+        this.navigate(id);
+      },
+    });
+    this.create = new CreateDialog({
+      create: async (name, description, isPrivate) => (await api.createChannel(name, description, isPrivate)).channel,
+      onCreated: (channel) => this.created(channel),
+    });
+
+    $('browse-open').addEventListener('click', () => this.browse.open());
+    $('create-open').addEventListener('click', () => this.create.open());
+    $('logout').addEventListener('click', () => this.logout());
+    $('join-channel').addEventListener('click', () => this.joinActive());
+    $('leave-channel').addEventListener('click', () => this.leaveActive());
+    window.addEventListener('hashchange', () => this.route());
+    document.addEventListener('visibilitychange', () => this.scheduleRead());
+    window.addEventListener('focus', () => this.scheduleRead());
+    window.addEventListener('unhandledrejection', (e) => {
+      if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded();
+    });
+  }
+
+  // --- session ---
+
+  async boot() {
+    try {
+      const { user } = await api.me();
+      await this.enter(user);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        show($('boot'), false);
+        this.auth.show();
+        return;
+      }
+      $('boot').textContent = `Cannot reach Townhall (${err.message}). Retrying…`;
+      setTimeout(() => this.boot(), BOOT_RETRY_MS);
+    }
+  }
+
+  async authenticate(mode, { name, email, password }) {
+    const result = mode === 'signup' ? await api.signup(name, email, password) : await api.login(email, password);
+    await this.enter(result.user);
+  }
+
+  async enter(user) {
+    this.me = user;
+    show($('boot'), false);
+    this.auth.hide();
+    show($('chat-view'), true);
+    $('me-name').textContent = user.name;
+    await this.loadMyChannels();
+    this.realtime = new Realtime({
+      subscriptions: () => this.subscriptions(),
+      onEvent: (event) => this.onEvent(event),
+      onState: (state) => this.onConnection(state),
+    });
+    this.realtime.start();
+    this.route();
+  }
+
+  async logout() {
+    try {
+      await api.logout();
+    } catch {
+      // the session is gone from this page either way
+    }
+    this.sessionEnded();
+  }
+
+  // Starts over from a clean page: no state of this user survives.
+  sessionEnded() {
+    if (this.realtime) this.realtime.stop();
+    history.replaceState(null, '', location.pathname);
+    location.reload();
+  }
+
+  // --- channels ---
+
+  async loadMyChannels() {
+    const listed = new Set();
+    let cursor = '';
+    do {
+      const page = await api.myChannels(cursor);
+      for (const raw of page.channels || []) {
+        const entry = membershipOf(raw);
+        listed.add(entry.id);
+        let ch = this.channels.get(entry.id);
+        if (!ch) {
+          ch = new ChannelState(entry.id, entry.name);
+          this.channels.set(entry.id, ch);
+        }
+        ch.member = true;
+        if (entry.name) ch.name = entry.name;
+        if (entry.private !== undefined) ch.private = Boolean(entry.private);
+        if (entry.unread !== undefined && entry.id !== this.activeId) ch.unread = entry.unread;
+      }
+      cursor = page.next_cursor || '';
+    } while (cursor);
+    for (const ch of this.channels.values()) if (!listed.has(ch.id)) ch.member = false;
+    this.renderSidebar();
+  }
+
+  renderSidebar() {
+    const mine = [...this.channels.values()]
+      .filter((ch) => ch.member)
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+    this.sidebar.render(mine, this.activeId);
+    const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId ? 0 : ch.unread), 0);
+    const active = this.channels.get(this.activeId);
+    document.title = `${unread ? `(${unread}) ` : ''}${active ? `#${active.name} · ` : ''}Townhall`;
+  }
+
+  navigate(id) {
+    const href = channelHref(id);
+    if (location.hash === href) this.route();
+    else location.hash = href;
+  }
+
+  route() {
+    if (!this.me) return;
+    const match = /^#\/c\/(.+)$/.exec(location.hash);
+    if (match) {
+      this.openChannel(decodeURIComponent(match[1]));
+      return;
+    }
+    const first = [...this.channels.values()].filter((ch) => ch.member).sort((a, b) => a.name.localeCompare(b.name))[0];
+    if (first) {
+      history.replaceState(null, '', channelHref(first.id));
+      this.openChannel(first.id);
+    } else {
+      this.closeChannel();
+    }
+  }
+
+  // A public channel looked at without joining is dropped when left behind.
+  forgetPreview() {
+    const previous = this.channels.get(this.activeId);
+    if (!previous || previous.member) return;
+    this.channels.delete(previous.id);
+    if (this.realtime) this.realtime.unsubscribe([previous.id]);
+  }
+
+  closeChannel() {
+    this.forgetPreview();
+    this.activeId = '';
+    show($('channel-pane'), false);
+    show($('no-channel'), true);
+    this.members.reset('');
+    this.renderSidebar();
+  }
+
+  async openChannel(id) {
+    let ch = this.channels.get(id);
+    if (!ch) {
+      // Not one of ours: a public channel seen before joining.
+      ch = new ChannelState(id, '');
+      ch.member = false;
+      this.channels.set(id, ch);
+    }
+    const switching = this.activeId !== id;
+    if (switching) this.forgetPreview();
+    this.activeId = id;
+    this.sidebar.setOpen(false);
+    ch.unread = 0;
+    show($('no-channel'), false);
+    show($('channel-pane'), true);
+    this.renderHeader(ch);
+    this.renderSidebar();
+    if (switching) {
+      this.view.show(ch.log, this.me, ch.name);
+      this.members.reset(id);
+    }
+    if (this.focusComposerOnOpen && ch.member) this.view.focusComposer();
+    this.focusComposerOnOpen = false;
+    if (!ch.member && this.realtime) this.realtime.subscribe([{ id }]);
+    const info = this.refreshInfo(ch);
+    if (!ch.log.loaded && !ch.loading) await this.loadNewest(ch);
+    else this.scheduleRead();
+    await info;
+  }
+
+  async refreshInfo(ch) {
+    try {
+      const { channel } = await api.channel(ch.id);
+      ch.info = channel;
+      ch.name = channel.name;
+      ch.private = Boolean(channel.private);
+      if (ch.id === this.activeId) {
+        this.renderHeader(ch);
+        this.view.setChannelName(ch.name);
+      }
+      this.renderSidebar();
+    } catch (err) {
+      if (!(err instanceof ApiError) || ![403, 404].includes(err.status)) throw err;
+      // Gone, or private and not ours (any more).
+      this.channels.delete(ch.id);
+      if (ch.id === this.activeId) {
+        this.closeChannel();
+        $('no-channel').querySelector('p').textContent = 'That channel does not exist or you cannot see it.';
+      }
+    }
+  }
+
+  renderHeader(ch) {
+    const info = ch.info;
+    $('channel-name').textContent = ch.name ? `${ch.private ? '🔒 ' : '#'}${ch.name}` : '…';
+    $('channel-description').textContent = info ? info.description || '' : '';
+    $('channel-members-count').textContent = info ? plural(info.user_count || 0, 'member') : '';
+    $('channel-message-count').textContent = info ? plural(info.message_count || 0, 'message') : '';
+    show($('channel-stats'), Boolean(info));
+    this.members.setCount(info ? info.user_count || 0 : undefined);
+    show($('join-channel'), !ch.member);
+    show($('leave-channel'), ch.member);
+    show($('composer'), ch.member);
+  }
+
+  async loadNewest(ch) {
+    ch.loading = api.history(ch.id, '', PAGE_SIZE);
+    try {
+      const page = await ch.loading;
+      this.ingestPage(ch, page);
+      if (ch.id === this.activeId) {
+        this.view.fillViewport();
+        this.scheduleRead();
+      }
+      // The live subscription may have started after the page was read:
+      // resume from the page's newest message so nothing falls between.
+      if (this.realtime) this.realtime.subscribe([{ id: ch.id, after: ch.log.newestId }]);
+    } catch (err) {
+      if (ch.id === this.activeId) this.view.showComposerError(`Could not load messages: ${describe(err)}`);
+      if (err instanceof ApiError && err.status === 401) throw err;
+    } finally {
+      ch.loading = null;
+    }
+  }
+
+  async refreshNewest(ch) {
+    const page = await api.history(ch.id, '', PAGE_SIZE);
+    const results = ch.log.merge(page.messages || []);
+    if (ch.id === this.activeId) this.view.apply(results);
+  }
+
+  async loadOlder() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch || !ch.log.olderCursor) return;
+    try {
+      this.ingestPage(ch, await api.history(ch.id, ch.log.olderCursor, PAGE_SIZE));
+    } catch (err) {
+      if (ch.id === this.activeId) this.view.showComposerError(`Could not load older messages: ${describe(err)}`);
+    }
+  }
+
+  ingestPage(ch, page) {
+    const results = ch.log.putHistoryPage(page.messages || [], page.next_cursor);
+    if (ch.id === this.activeId) this.view.apply(results);
+  }
+
+  subscriptions() {
+    const list = [];
+    for (const ch of this.channels.values()) {
+      if (!ch.member && ch.id !== this.activeId) continue;
+      // Resume where the loaded log ends; a channel not loaded yet only needs live events.
+      list.push(ch.log.loaded ? { id: ch.id, after: ch.log.newestId } : { id: ch.id });
+    }
+    return list;
+  }
+
+  async join(id) {
+    const result = await api.join(id);
+    const channel = result.channel || { id };
+    let ch = this.channels.get(id);
+    if (!ch) {
+      ch = new ChannelState(id, channel.name || '');
+      this.channels.set(id, ch);
+    }
+    ch.member = true;
+    if (result.channel) {
+      ch.info = result.channel;
+      ch.name = result.channel.name;
+      ch.private = Boolean(result.channel.private);
+    }
+    if (this.realtime) this.realtime.subscribe([ch.log.loaded ? { id, after: ch.log.newestId } : { id }]);
+    this.renderSidebar();
+    if (id === this.activeId) this.renderHeader(ch);
+  }
+
+  async joinActive() {
+    try {
+      await this.join(this.activeId);
+      this.view.focusComposer();
+    } catch (err) {
+      this.view.showComposerError(`Could not join: ${describe(err)}`);
+    }
+  }
+
+  async leaveActive() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return;
+    try {
+      await api.leave(ch.id);
+    } catch (err) {
+      this.view.showComposerError(`Could not leave: ${describe(err)}`);
+      return;
+    }
+    this.channels.delete(ch.id);
+    if (this.realtime) this.realtime.unsubscribe([ch.id]);
+    history.replaceState(null, '', location.pathname);
+    this.route();
+    $('browse-open').focus();
+  }
+
+  created(channel) {
+    const ch = new ChannelState(channel.id, channel.name);
+    ch.info = channel;
+    ch.private = Boolean(channel.private);
+    this.channels.set(channel.id, ch);
+    if (this.realtime) this.realtime.subscribe([{ id: channel.id }]);
+    this.focusComposerOnOpen = true;
+    this.navigate(channel.id);
+  }
+
+  // --- live events ---
+
+  onConnection({ state, failures }) {
+    const indicator = $('connection');
+    indicator.dataset.state = state;
+    indicator.textContent = CONNECTION_LABELS[state] || state;
+    if (state === 'open') {
+      if (this.everOpen) this.resync();
+      this.everOpen = true;
+      this.outbox.redeliver(this.channels.values());
+    } else if (state === 'waiting' && failures >= 2) {
+      // A socket that keeps failing to open may mean the session expired.
+      this.checkSession();
+    }
+  }
+
+  checkSession() {
+    api.me().catch((err) => {
+      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
+    });
+  }
+
+  restartLog(ch) {
+    const pending = ch.log.pending;
+    ch.log = new MessageLog();
+    ch.log.pending = pending;
+    if (ch.id === this.activeId) {
+      this.view.show(ch.log, this.me, ch.name);
+      this.loadNewest(ch);
+    }
+  }
+
+  // After a reconnect the replay restores messages; badges, names and counts
+  // are refreshed once the replay has had a moment to arrive.
+  resync() {
+    clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => {
+      this.loadMyChannels().catch(() => {});
+      const ch = this.channels.get(this.activeId);
+      if (ch) {
+        this.refreshInfo(ch).catch(() => {});
+        if (this.members.isOpen) this.members.reset(ch.id);
+        // The replay brings new messages; edits and deletions of older ones
+        // made while away come with a fresh newest page.
+        if (ch.log.loaded) this.refreshNewest(ch).catch(() => {});
+      }
+    }, 1000);
+  }
+
+  onEvent(event) {
+    const ch = this.channels.get(eventChannelId(event));
+    if (event.type === 'error') {
+      if (event.code === 'unauthenticated') this.checkSession();
+      else console.warn('townhall:', event.code, event.message);
+      return;
+    }
+    if (event.type === 'subscribed') {
+      // More was missed than the server replays: start the channel afresh.
+      if (ch && event.complete === false) this.restartLog(ch);
+      return;
+    }
+    if (!ch || (!ch.member && ch.id !== this.activeId)) return;
+    switch (event.type) {
+      case 'message.created':
+      case 'message.edited':
+      case 'message.deleted':
+        if (event.message) this.ingest(ch, event.message, event.type);
+        break;
+      case 'member.joined':
+      case 'member.left':
+        this.onMember(ch, event);
+        break;
+      case 'channel.updated':
+        if (event.info) this.onChannelUpdated(ch, event.info);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Every copy of a message (event, ack, REST reply) comes through here.
+  ingest(ch, incoming, kind) {
+    const known = ch.log.get(incoming.id);
+    let message = known && kind !== 'message.created' ? { ...known, ...incoming } : incoming;
+    if (kind === 'message.deleted') message = { ...message, deleted: true, text: '' };
+    const active = ch.id === this.activeId;
+    const mine = message.user_id === this.me.id;
+    let fresh;
+    let newlyDeleted;
+    if (ch.log.loaded || ch.loading) {
+      const result = ch.log.put(message);
+      if (active) this.view.apply([result], { live: kind === 'message.created' });
+      fresh = result.change === 'added' && !message.deleted;
+      newlyDeleted = message.deleted && (result.change === 'updated' || (result.index < 0 && kind === 'message.deleted'));
+    } else {
+      fresh = kind === 'message.created' && !ch.counted.has(message.id);
+      if (fresh) {
+        if (ch.counted.size > COUNTED_IDS_KEPT) ch.counted.clear();
+        ch.counted.add(message.id);
+      }
+      newlyDeleted = kind === 'message.deleted';
+    }
+    if (ch.info && (fresh || newlyDeleted)) {
+      ch.info.message_count = Math.max(0, (ch.info.message_count || 0) + (fresh ? 1 : -1));
+      if (active) this.renderHeader(ch);
+    }
+    if (fresh && !mine && kind === 'message.created') {
+      if (active) this.scheduleRead();
+      else {
+        ch.unread++;
+        this.renderSidebar();
+      }
+    }
+  }
+
+  onMember(ch, event) {
+    const member = event.member || {};
+    const joined = event.type === 'member.joined';
+    if (member.user_id === this.me.id) {
+      // This user joined or left in another tab.
+      this.loadMyChannels().catch(() => {});
+      return;
+    }
+    if (ch.info) {
+      ch.info.user_count = Math.max(0, (ch.info.user_count || 0) + (joined ? 1 : -1));
+      if (typeof event.user_count === 'number') ch.info.user_count = event.user_count;
+    }
+    if (ch.id === this.activeId) {
+      this.renderHeader(ch);
+      if (joined) this.members.add(member);
+      else this.members.remove(member.user_id);
+    }
+  }
+
+  onChannelUpdated(ch, channel) {
+    ch.info = { ...(ch.info || {}), ...channel };
+    if (channel.name) ch.name = channel.name;
+    if (ch.id === this.activeId) {
+      this.renderHeader(ch);
+      this.view.setChannelName(ch.name);
+    }
+    this.renderSidebar();
+  }
+
+  // --- sending, editing, deleting ---
+
+  send(text) {
+    const ch = this.channels.get(this.activeId);
+    if (ch && ch.member) this.outbox.send(ch, text);
+  }
+
+  retry(clientMessageId) {
+    const ch = this.channels.get(this.activeId);
+    if (ch) this.outbox.retry(ch, clientMessageId);
+  }
+
+  discard(clientMessageId) {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return;
+    ch.log.pending.delete(clientMessageId);
+    this.view.removePending(clientMessageId);
+  }
+
+  async edit(id, text) {
+    const ch = this.channels.get(this.activeId);
+    const result = await api.edit(ch.id, id, text);
+    if (result && result.message) this.ingest(ch, result.message, 'message.edited');
+  }
+
+  async remove(id) {
+    const ch = this.channels.get(this.activeId);
+    const result = await api.remove(ch.id, id);
+    this.ingest(ch, (result && result.message) || { id }, 'message.deleted');
+  }
+
+  // --- read markers ---
+
+  scheduleRead() {
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => this.markRead(), READ_DELAY_MS);
+  }
+
+  markRead() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch || !ch.member || document.visibilityState !== 'visible' || !this.view.isAtBottom()) return;
+    const newest = ch.log.newestId;
+    if (!newest || newest <= ch.readId) return;
+    ch.readId = newest;
+    api.markRead(ch.id, newest).catch(() => {
+      if (ch.readId === newest) ch.readId = '';
+    });
+  }
+}
+
+new App().boot();

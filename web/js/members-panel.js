@@ -1,0 +1,112 @@
+// MembersPanel: who is in the open channel (AP5), paged, kept current by
+// member.joined / member.left events. The count in its heading is the
+// channel's user count (AP7).
+
+import { $, el, clear, show } from './dom.js';
+
+export class MembersPanel {
+  // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>
+  constructor({ loadPage, onToggle }) {
+    this.loadPage = loadPage;
+    this.onToggle = onToggle;
+    this.panel = $('members-panel');
+    this.list = $('member-list');
+    this.more = $('members-more');
+    this.toggleButton = $('members-toggle');
+    this.channelId = '';
+    this.cursor = '';
+    this.loaded = false;
+    this.loading = null;
+    this.ids = new Set();
+    this.toggleButton.addEventListener('click', () => this.setOpen(this.panel.hidden));
+    $('members-close').addEventListener('click', () => {
+      this.setOpen(false);
+      this.toggleButton.focus();
+    });
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        this.setOpen(false);
+        this.toggleButton.focus();
+      }
+    });
+    this.more.addEventListener('click', () => this.fetchPage());
+  }
+
+  get isOpen() {
+    return !this.panel.hidden;
+  }
+
+  setOpen(open) {
+    this.panel.hidden = !open;
+    this.toggleButton.setAttribute('aria-expanded', String(open));
+    if (open && !this.loaded) this.fetchPage();
+    this.onToggle(open);
+  }
+
+  // Switches to another channel; members load when the panel is open.
+  reset(channelId) {
+    this.channelId = channelId;
+    this.cursor = '';
+    this.loaded = false;
+    this.loading = null;
+    this.ids.clear();
+    clear(this.list);
+    show(this.more, false);
+    if (this.isOpen && channelId) this.fetchPage();
+  }
+
+  setCount(count) {
+    $('members-count').textContent = count === undefined ? '' : `(${count.toLocaleString()})`;
+  }
+
+  async fetchPage() {
+    if (this.loading || !this.channelId) return;
+    const channelId = this.channelId;
+    const cursor = this.cursor;
+    this.loading = this.loadPage(channelId, cursor);
+    try {
+      const page = await this.loading;
+      if (channelId !== this.channelId) return;
+      for (const member of page.members || []) this.add(member);
+      this.cursor = page.next_cursor || '';
+      this.loaded = true;
+      show(this.more, Boolean(this.cursor));
+    } catch (err) {
+      if (channelId === this.channelId) this.list.append(el('li', { class: 'error', text: err.message }));
+    } finally {
+      if (channelId === this.channelId) this.loading = null;
+    }
+  }
+
+  add(member) {
+    if (this.ids.has(member.user_id)) return;
+    // A live join past the last loaded page shows up when that page loads.
+    if (this.cursor && this.loaded && !this.isBeforeLast(member.user_id)) return;
+    this.ids.add(member.user_id);
+    const item = el(
+      'li',
+      { class: 'member', dataset: { userId: member.user_id } },
+      el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(member.user_name) }),
+      el('span', { class: 'member__name', text: member.user_name || member.user_id }),
+    );
+    // Pages come in user-id order; keep live joins in that order too.
+    const next = [...this.list.children].find((li) => li.dataset.userId > member.user_id);
+    this.list.insertBefore(item, next || null);
+  }
+
+  isBeforeLast(userId) {
+    const last = this.list.lastElementChild;
+    return !last || userId < last.dataset.userId;
+  }
+
+  remove(userId) {
+    if (!this.ids.delete(userId)) return;
+    const item = this.list.querySelector(`[data-user-id="${CSS.escape(userId)}"]`);
+    if (item) item.remove();
+  }
+}
+
+function initial(name) {
+  const first = (name || '?').trim().codePointAt(0);
+  return first ? String.fromCodePoint(first).toUpperCase() : '?';
+}

@@ -1,0 +1,125 @@
+// MessageLog: one channel's messages as the page holds them.
+//
+// Confirmed messages form one contiguous window of the channel's history in
+// the server's order (message ids sort in send order), grown at the old end by
+// history pages and at the new end by live events and catch-up replays. The
+// same message may arrive several times (REST page, replay, live event, ack):
+// put() keeps one copy, the most recent version of it. Messages being sent
+// wait in `pending` under their client message id until confirmed.
+//
+// No DOM here, so it is unit-tested under Node.
+
+export function compareIds(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// First index whose id is greater than id (ids is ascending, without id).
+function insertionPoint(ids, id) {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareIds(ids[mid], id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Whether `incoming` is a later version of the same message than `known`.
+// Deletion is final; otherwise the later edit wins.
+function supersedes(incoming, known) {
+  if (known.deleted) return false;
+  if (incoming.deleted) return true;
+  return (incoming.edited_at_ms || 0) > (known.edited_at_ms || 0);
+}
+
+export class MessageLog {
+  constructor() {
+    this.byId = new Map();
+    this.ids = []; // ascending
+    this.olderCursor = ''; // next history page, '' once reachedStart
+    this.reachedStart = false;
+    this.loaded = false; // the newest page has been fetched
+    this.pending = new Map(); // client_message_id -> {clientMessageId, text, status, error}
+  }
+
+  get size() {
+    return this.ids.length;
+  }
+
+  get newestId() {
+    return this.ids.length ? this.ids[this.ids.length - 1] : '';
+  }
+
+  get oldestId() {
+    return this.ids.length ? this.ids[0] : '';
+  }
+
+  get(id) {
+    return this.byId.get(id);
+  }
+
+  at(index) {
+    return this.byId.get(this.ids[index]);
+  }
+
+  indexOf(id) {
+    const i = insertionPoint(this.ids, id);
+    return this.ids[i] === id ? i : -1;
+  }
+
+  // Adds or updates one message. Returns {id, change, index, settled}: change
+  // is 'added', 'updated' or 'none'; index is where the message is now (later
+  // puts may move it); settled is the client message id of a pending send
+  // this message confirms, if any. A live event older than the loaded
+  // window is left for history paging (fromHistory pages always go in).
+  put(message, { fromHistory = false } = {}) {
+    const settled = this.settle(message);
+    const known = this.byId.get(message.id);
+    if (known) {
+      if (!supersedes(message, known)) return { id: message.id, change: 'none', index: this.indexOf(message.id), settled };
+      this.byId.set(message.id, message);
+      return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled };
+    }
+    if (!fromHistory && this.ids.length && !this.reachedStart && compareIds(message.id, this.ids[0]) < 0) {
+      return { id: message.id, change: 'none', index: -1, settled };
+    }
+    const index = insertionPoint(this.ids, message.id);
+    this.ids.splice(index, 0, message.id);
+    this.byId.set(message.id, message);
+    return { id: message.id, change: 'added', index, settled };
+  }
+
+  // Records one history page (newest first, as the server sends it).
+  putHistoryPage(messages, nextCursor) {
+    const results = [];
+    for (const message of messages) results.push(this.put(message, { fromHistory: true }));
+    this.loaded = true;
+    this.olderCursor = nextCursor || '';
+    this.reachedStart = !nextCursor;
+    return results;
+  }
+
+  // Merges a fresh copy of part of the history (say, the newest page again
+  // after a reconnect) without touching the paging position. Messages newer
+  // than the log are added: the caller has subscribed from the log's newest id,
+  // so the replay fills any gap below them.
+  merge(messages) {
+    return messages.map((message) => this.put(message, { fromHistory: true }));
+  }
+
+  addPending(clientMessageId, text) {
+    const entry = { clientMessageId, text, status: 'sending', error: '' };
+    this.pending.set(clientMessageId, entry);
+    return entry;
+  }
+
+  settle(message) {
+    const id = message.client_message_id;
+    if (id && this.pending.has(id)) {
+      this.pending.delete(id);
+      return id;
+    }
+    return '';
+  }
+}

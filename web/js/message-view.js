@@ -1,0 +1,439 @@
+// MessageView: the open channel's messages, the composer, and their keyboard
+// and scrolling behaviour. It renders a MessageLog (message-log.js) and tells
+// the app what the user does through callbacks; it never talks to the server.
+//
+// The list sticks to the bottom while the reader is there; otherwise new
+// messages raise a "New messages" button instead of moving the page. Reaching
+// the top loads older history and keeps the reader's place.
+
+import { $, el, clear, show } from './dom.js';
+import { fullTime, messageTimeMs, shortTime } from './format.js';
+
+const GROUP_WINDOW_MS = 5 * 60 * 1000;
+const BOTTOM_SLACK_PX = 48;
+const ANNOUNCEMENTS_KEPT = 3;
+
+export class MessageView {
+  // callbacks: onSend(text), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
+  // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
+  // onReadBottom(), confirm(text) -> Promise<boolean>
+  constructor(callbacks) {
+    this.cb = callbacks;
+    this.scroller = $('messages');
+    this.list = $('message-list');
+    this.pendingList = $('pending-list');
+    this.input = $('composer-input');
+    this.jump = $('jump-latest');
+    this.loadOlderButton = $('load-older');
+    this.announcer = $('announcer');
+    this.composerError = $('composer-error');
+    this.elements = new Map(); // message id -> li
+    this.log = null;
+    this.me = null;
+    this.editingId = '';
+    this.loadingOlder = false;
+
+    $('composer').addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submitComposer();
+    });
+    this.input.addEventListener('keydown', (e) => this.composerKey(e));
+    this.input.addEventListener('input', () => this.autosize(this.input));
+    this.list.addEventListener('click', (e) => this.listClick(e));
+    this.pendingList.addEventListener('click', (e) => this.pendingClick(e));
+    this.scroller.addEventListener('scroll', () => this.scrolled(), { passive: true });
+    this.jump.addEventListener('click', () => {
+      this.scrollToBottom();
+      this.input.focus();
+    });
+    this.loadOlderButton.addEventListener('click', () => this.loadOlder());
+    // Loads older history as the top of the list comes into view.
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) this.loadOlder();
+      },
+      { root: this.scroller, rootMargin: '200px 0px 0px 0px' },
+    );
+    this.observer.observe(this.scroller.querySelector('.messages__top'));
+  }
+
+  // Shows a channel's log from scratch (channel switch, first load).
+  show(log, me, channelName) {
+    this.log = log;
+    this.me = me;
+    this.editingId = '';
+    this.elements.clear();
+    clear(this.list);
+    for (let i = 0; i < log.size; i++) this.list.append(this.render(log.at(i), i));
+    this.renderPending();
+    this.renderTop();
+    this.input.setAttribute('aria-label', `Message #${channelName}`);
+    this.input.placeholder = `Message #${channelName}`;
+    this.scroller.setAttribute('aria-label', `Messages in #${channelName}`);
+    this.composerError.textContent = '';
+    show(this.jump, false);
+    this.scrollToBottom();
+  }
+
+  setChannelName(channelName) {
+    this.input.setAttribute('aria-label', `Message #${channelName}`);
+    this.input.placeholder = `Message #${channelName}`;
+    this.scroller.setAttribute('aria-label', `Messages in #${channelName}`);
+  }
+
+  // Applies the results of MessageLog.put calls on the shown log.
+  // live: they came from others just now (announce them, raise "New messages").
+  apply(results, { live = false } = {}) {
+    const atBottom = this.isAtBottom();
+    const heightBefore = this.scroller.scrollHeight;
+    const topBefore = this.scroller.scrollTop;
+    let addedAbove = false;
+    let addedBelow = false;
+    for (const { id, change, settled } of results) {
+      if (settled) this.removePending(settled);
+      if (change === 'none') continue;
+      // Indexes shift as a batch goes in; look the message up now.
+      const index = this.log.indexOf(id);
+      const message = this.log.at(index);
+      if (change === 'updated') {
+        if (id === this.editingId && !message.deleted) continue;
+        if (id === this.editingId) this.editingId = '';
+        this.elements.get(id).replaceWith(this.render(message, index));
+        continue;
+      }
+      const next = this.nextRendered(index);
+      this.list.insertBefore(this.render(message, index), next);
+      if (next) this.regroup(this.log.indexOf(next.dataset.id));
+      if (index === this.log.size - 1) addedBelow = true;
+      else if (index === 0) addedAbove = true;
+      if (live && index === this.log.size - 1 && message.user_id !== this.me.id) this.announce(message);
+    }
+    this.renderTop();
+    if (addedAbove && !atBottom) {
+      // Keep the reader's place when older messages appear above it.
+      this.scroller.scrollTop = topBefore + (this.scroller.scrollHeight - heightBefore);
+    }
+    if (atBottom) this.scrollToBottom();
+    else if (addedBelow && live) show(this.jump, true);
+  }
+
+  // The element of the first message after index that is on screen, or null.
+  nextRendered(index) {
+    for (let i = index + 1; i < this.log.size; i++) {
+      const li = this.elements.get(this.log.ids[i]);
+      if (li) return li;
+    }
+    return null;
+  }
+
+  render(message, index) {
+    const mine = this.me && message.user_id === this.me.id;
+    const previous = index > 0 ? this.log.at(index - 1) : null;
+    const ms = messageTimeMs(message);
+    const li = el('li', {
+      class: `msg${mine ? ' msg--mine' : ''}${message.deleted ? ' msg--deleted' : ''}`,
+      dataset: { id: message.id },
+    });
+    if (this.continues(previous, message)) li.classList.add('msg--continued');
+    const meta = el(
+      'div',
+      { class: 'msg__meta' },
+      el('span', { class: 'msg__author', text: message.user_name || 'Someone' }),
+      ' ',
+      el('time', {
+        class: 'msg__time',
+        datetime: ms ? new Date(ms).toISOString() : undefined,
+        title: ms ? fullTime(ms) : undefined,
+        text: ms ? shortTime(ms) : '',
+      }),
+      message.edited_at_ms && !message.deleted
+        ? el('span', { class: 'msg__edited', title: fullTime(message.edited_at_ms), text: ' (edited)' })
+        : null,
+    );
+    li.append(meta);
+    if (message.deleted) {
+      li.append(el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' }));
+    } else {
+      li.append(el('p', { class: 'msg__text', text: message.text }));
+      if (mine) {
+        li.append(
+          el(
+            'div',
+            { class: 'msg__actions' },
+            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }),
+            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }),
+          ),
+        );
+      }
+    }
+    this.elements.set(message.id, li);
+    return li;
+  }
+
+  continues(previous, message) {
+    if (!previous || previous.deleted || message.deleted) return false;
+    return previous.user_id === message.user_id && messageTimeMs(message) - messageTimeMs(previous) < GROUP_WINDOW_MS;
+  }
+
+  regroup(index) {
+    const li = this.elements.get(this.log.ids[index]);
+    if (li) li.classList.toggle('msg--continued', this.continues(this.log.at(index - 1), this.log.at(index)));
+  }
+
+  renderPending() {
+    clear(this.pendingList);
+    for (const entry of this.log.pending.values()) this.pendingList.append(this.renderPendingEntry(entry));
+  }
+
+  renderPendingEntry(entry) {
+    const failed = entry.status === 'failed';
+    return el(
+      'li',
+      { class: `msg msg--mine msg--pending${failed ? ' msg--failed' : ''}`, dataset: { cmid: entry.clientMessageId } },
+      el(
+        'div',
+        { class: 'msg__meta' },
+        el('span', { class: 'msg__author', text: this.me ? this.me.name : '' }),
+        ' ',
+        el('span', { class: 'msg__status', text: failed ? `Not sent${entry.error ? `: ${entry.error}` : ''}` : 'Sending…' }),
+      ),
+      el('p', { class: 'msg__text', text: entry.text }),
+      failed
+        ? el(
+            'div',
+            { class: 'msg__actions msg__actions--always' },
+            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'retry' }, text: 'Retry' }),
+            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'discard' }, text: 'Discard' }),
+          )
+        : null,
+    );
+  }
+
+  // A pending entry was added or changed state.
+  updatePending(entry) {
+    const atBottom = this.isAtBottom();
+    const fresh = this.renderPendingEntry(entry);
+    const old = this.pendingList.querySelector(`[data-cmid="${CSS.escape(entry.clientMessageId)}"]`);
+    if (old) old.replaceWith(fresh);
+    else this.pendingList.append(fresh);
+    if (atBottom || entry.status === 'sending') this.scrollToBottom();
+  }
+
+  removePending(clientMessageId) {
+    const old = this.pendingList.querySelector(`[data-cmid="${CSS.escape(clientMessageId)}"]`);
+    if (old) old.remove();
+  }
+
+  renderTop() {
+    const log = this.log;
+    const start = $('history-start');
+    start.textContent = log.size ? 'This is the beginning of the channel.' : 'No messages yet. Say hello!';
+    show(start, log.loaded && log.reachedStart);
+    show(this.loadOlderButton, log.loaded && !log.reachedStart && !this.loadingOlder);
+    show($('history-loading'), !log.loaded || this.loadingOlder);
+  }
+
+  async loadOlder() {
+    if (!this.log || !this.log.loaded || this.log.reachedStart || this.loadingOlder) return;
+    const log = this.log;
+    this.loadingOlder = true;
+    this.renderTop();
+    try {
+      await this.cb.onLoadOlder();
+    } finally {
+      this.loadingOlder = false;
+      if (this.log === log) {
+        this.renderTop();
+        this.fillViewport();
+      }
+    }
+  }
+
+  // The observer only reports changes, so when a page of history does not
+  // fill the view (the top is still in sight), ask for the next one here.
+  fillViewport() {
+    requestAnimationFrame(() => {
+      if (this.log && this.log.loaded && !this.log.reachedStart && this.scroller.scrollTop < 200) this.loadOlder();
+    });
+  }
+
+  isAtBottom() {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight <= BOTTOM_SLACK_PX;
+  }
+
+  scrollToBottom() {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    show(this.jump, false);
+  }
+
+  scrolled() {
+    if (this.isAtBottom()) {
+      show(this.jump, false);
+      this.cb.onReadBottom();
+    }
+  }
+
+  announce(message) {
+    const text = message.text.length > 200 ? `${message.text.slice(0, 200)}…` : message.text;
+    this.announcer.append(el('p', { text: `${message.user_name}: ${text}` }));
+    while (this.announcer.childElementCount > ANNOUNCEMENTS_KEPT) this.announcer.firstElementChild.remove();
+  }
+
+  // --- composer ---
+
+  submitComposer() {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.cb.onSend(text);
+    this.input.value = '';
+    this.autosize(this.input);
+    this.composerError.textContent = '';
+  }
+
+  composerKey(e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.submitComposer();
+    } else if (e.key === 'ArrowUp' && !this.input.value) {
+      const id = this.lastOwnMessageId();
+      if (id) {
+        e.preventDefault();
+        this.startEdit(id);
+      }
+    }
+  }
+
+  showComposerError(message) {
+    this.composerError.textContent = message;
+  }
+
+  focusComposer() {
+    this.input.focus();
+  }
+
+  autosize(textarea) {
+    textarea.rows = Math.min(8, Math.max(1, textarea.value.split('\n').length));
+  }
+
+  lastOwnMessageId() {
+    for (let i = this.log.size - 1; i >= 0; i--) {
+      const m = this.log.at(i);
+      if (m.user_id === this.me.id && !m.deleted) return m.id;
+    }
+    return '';
+  }
+
+  // --- edit and delete ---
+
+  listClick(e) {
+    const button = e.target.closest('button[data-action]');
+    if (!button) return;
+    const id = button.closest('li.msg').dataset.id;
+    if (button.dataset.action === 'edit') this.startEdit(id);
+    else if (button.dataset.action === 'delete') this.confirmDelete(id, button);
+  }
+
+  pendingClick(e) {
+    const button = e.target.closest('button[data-action]');
+    if (!button) return;
+    const cmid = button.closest('li.msg').dataset.cmid;
+    if (button.dataset.action === 'retry') this.cb.onRetry(cmid);
+    else if (button.dataset.action === 'discard') {
+      this.cb.onDiscard(cmid);
+      this.input.focus();
+    }
+  }
+
+  startEdit(id) {
+    if (this.editingId) this.cancelEdit();
+    const li = this.elements.get(id);
+    const message = this.log.get(id);
+    if (!li || !message || message.deleted) return;
+    this.editingId = id;
+    const textarea = el('textarea', { class: 'msg__editor', maxlength: '4096', 'aria-label': 'Edit message', 'aria-describedby': 'edit-hint' });
+    textarea.value = message.text;
+    this.autosize(textarea);
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el(
+      'form',
+      { class: 'msg__edit' },
+      textarea,
+      el('span', { id: 'edit-hint', class: 'hint', text: 'Enter to save, Escape to cancel' }),
+      el(
+        'div',
+        { class: 'msg__edit-buttons' },
+        el('button', { type: 'button', class: 'button button--tiny', text: 'Cancel', onclick: () => this.cancelEdit() }),
+        el('button', { type: 'submit', class: 'button button--tiny button--primary', text: 'Save' }),
+      ),
+      error,
+    );
+    const save = async () => {
+      const text = textarea.value.trim();
+      if (!text) {
+        error.textContent = 'A message cannot be empty; delete it instead.';
+        return;
+      }
+      if (text === message.text) {
+        this.cancelEdit();
+        return;
+      }
+      textarea.disabled = true;
+      try {
+        await this.cb.onEdit(id, text);
+        this.finishEdit(id);
+      } catch (err) {
+        textarea.disabled = false;
+        error.textContent = err.message;
+        textarea.focus();
+      }
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      save();
+    });
+    textarea.addEventListener('input', () => this.autosize(textarea));
+    textarea.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.cancelEdit();
+      } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        save();
+      }
+    });
+    li.querySelector('.msg__text').replaceWith(form);
+    const actions = li.querySelector('.msg__actions');
+    if (actions) actions.hidden = true;
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  }
+
+  // Re-renders the edited message from the log (the server's version).
+  finishEdit(id) {
+    if (this.editingId !== id) return;
+    this.editingId = '';
+    const index = this.log.indexOf(id);
+    const old = this.elements.get(id);
+    if (index >= 0 && old) old.replaceWith(this.render(this.log.at(index), index));
+    this.input.focus();
+  }
+
+  cancelEdit() {
+    this.finishEdit(this.editingId);
+  }
+
+  async confirmDelete(id, button) {
+    if (!(await this.cb.confirm('Delete this message? Everyone will see that a message was deleted.'))) {
+      button.focus();
+      return;
+    }
+    try {
+      await this.cb.onDelete(id);
+      this.input.focus();
+    } catch (err) {
+      this.showComposerError(`Could not delete: ${err.message}`);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// Outbox: messages the user typed until the server has them. Each gets a
+// client message id, shows at once as pending, and goes over the socket when
+// it is open, else (or if the socket drops mid-send) over REST. The server
+// keeps one message per client message id, so sending again is always safe.
+// A send that fails is marked failed with the reason; failures for want of a
+// connection are retried when the connection is back, the rest on request.
+
+import { ApiError } from './api.js';
+
+function newClientMessageId() {
+  // crypto.randomUUID needs a secure context; getRandomValues does not.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function describeError(err) {
+  if (err instanceof ApiError && err.status === 0) return 'no connection';
+  return err.message || 'failed';
+}
+
+function isTransient(err) {
+  return (
+    err.code === 'disconnected' ||
+    err.code === 'timeout' ||
+    err.code === 'unavailable' ||
+    (err instanceof ApiError && (err.status === 0 || err.status >= 500))
+  );
+}
+
+export class Outbox {
+  // send(channelId, text, cmid) -> Promise<{message}> over REST;
+  // realtime() -> the Realtime or null;
+  // onChanged(ch, entry): an entry was added or changed state;
+  // onConfirmed(ch, entry, message): the server has it;
+  // onUnauthorized(): the session is gone.
+  constructor({ send, realtime, onChanged, onConfirmed, onUnauthorized }) {
+    this.restSend = send;
+    this.realtime = realtime;
+    this.onChanged = onChanged;
+    this.onConfirmed = onConfirmed;
+    this.onUnauthorized = onUnauthorized;
+  }
+
+  send(ch, text) {
+    const entry = ch.log.addPending(newClientMessageId(), text);
+    this.deliver(ch, entry);
+  }
+
+  async deliver(ch, entry) {
+    entry.status = 'sending';
+    entry.error = '';
+    entry.transient = false;
+    this.onChanged(ch, entry);
+    let result;
+    try {
+      const realtime = this.realtime();
+      try {
+        if (!realtime || !realtime.isOpen) throw Object.assign(new Error('Not connected.'), { code: 'disconnected' });
+        result = await realtime.send(ch.id, entry.text, entry.clientMessageId);
+      } catch (err) {
+        if (err.code !== 'disconnected' && err.code !== 'timeout') throw err;
+        result = await this.restSend(ch.id, entry.text, entry.clientMessageId);
+      }
+    } catch (err) {
+      if (!ch.log.pending.has(entry.clientMessageId)) return; // confirmed by an event meanwhile, or discarded
+      entry.status = 'failed';
+      entry.error = describeError(err);
+      entry.transient = isTransient(err);
+      this.onChanged(ch, entry);
+      if (err instanceof ApiError && err.status === 401) this.onUnauthorized();
+      return;
+    }
+    this.onConfirmed(ch, entry, result && result.message);
+  }
+
+  // Sends that failed for want of a connection go again.
+  redeliver(channels) {
+    for (const ch of channels) {
+      for (const entry of ch.log.pending.values()) {
+        if (entry.status === 'failed' && entry.transient) this.deliver(ch, entry);
+      }
+    }
+  }
+
+  retry(ch, clientMessageId) {
+    const entry = ch.log.pending.get(clientMessageId);
+    if (entry) this.deliver(ch, entry);
+  }
+}
