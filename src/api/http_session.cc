@@ -95,8 +95,10 @@ asio::awaitable<void> HttpSession::run() {
     stream_.expires_after(buffer.size() == 0 ? options.idle_timeout : options.read_timeout);
     co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
-      co_await reject(413, "payload_too_large",
-                      "the body must be at most " + std::to_string(options.api.max_body_bytes) + " bytes");
+      // Named, not a temporary in the co_await expression (see offload.h).
+      std::string message =
+          "the body must be at most " + std::to_string(options.api.max_body_bytes) + " bytes";
+      co_await reject(413, "payload_too_large", message);
       break;
     }
     if (ec == http::error::header_limit) {
@@ -129,7 +131,8 @@ asio::awaitable<void> HttpSession::run() {
           auto authenticated = co_await offload(context_.workers,
                                                 [&] { return context_.api.authenticate(credentials.token); });
           if (!authenticated.ok()) {
-            co_await reject(401, "unauthenticated", authenticated.error().message);
+            const std::string& message = authenticated.error().message;
+            co_await reject(401, "unauthenticated", message);
             break;
           }
           user = std::move(authenticated).value();

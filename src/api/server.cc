@@ -65,6 +65,7 @@ chat::Status Server::start() {
   port_ = acceptor_->local_endpoint().port();
   host_ = endpoint.address().to_string();
   running_ = true;
+  keep_running_.emplace(io_.get_executor());
   accept();
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
     threads_.emplace_back([this] {
@@ -130,6 +131,7 @@ void Server::stop() {
     spdlog::warn("shutdown: {} connections still open after {}s; closing them", left,
                  options_.drain_timeout.count());
   }
+  keep_running_.reset();
   io_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();

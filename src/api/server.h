@@ -15,6 +15,7 @@
 // thread-safe with each other; port() and address() are safe after start().
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -60,6 +61,9 @@ class Server {
   Metrics& metrics_;
   ChatApi api_;
   boost::asio::io_context io_;
+  // Keeps the network threads running while sessions wait on the worker
+  // pool (those waits are not I/O the io_context can see); released at stop.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running_;
   boost::asio::thread_pool workers_;
   std::unique_ptr<ServerContext> context_;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;

@@ -18,6 +18,11 @@ struct WebSocketOptions {
   size_t max_frame_bytes = 16 * 1024;      // client frames
   size_t max_queue_frames = 1024;          // outgoing, per connection, before "slow consumer"
   size_t max_queue_bytes = 4 * 1024 * 1024;
+  // The kernel's send buffer per WebSocket (SO_SNDBUF; 0 leaves Linux's
+  // autotuning, which lets each socket grow to megabytes). Small and fixed,
+  // it bounds kernel memory across many connections and lets the bounded
+  // queue above notice a slow consumer quickly.
+  int send_buffer_bytes = 64 * 1024;
   size_t max_subscriptions = 500;
   size_t max_replay = 10000;  // messages replayed per channel on resume
 };

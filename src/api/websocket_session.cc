@@ -89,6 +89,10 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   ws_.auto_fragment(false);
 
   beast::error_code ec;
+  if (options.send_buffer_bytes > 0) {
+    beast::get_lowest_layer(ws_).socket().set_option(
+        asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
+  }
   co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
   upgrade = {};
   if (ec) co_return;

@@ -205,6 +205,10 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--ws-queue-bytes", o.websocket.max_queue_bytes, "Outgoing bytes queued per WebSocket")
       ->envname("TOWNHALL_WS_QUEUE_BYTES")
       ->capture_default_str();
+  cmd->add_option("--ws-send-buffer", o.websocket.send_buffer_bytes,
+                  "Kernel send buffer per WebSocket in bytes (0: kernel autotuning)")
+      ->envname("TOWNHALL_WS_SEND_BUFFER")
+      ->capture_default_str();
   cmd->add_option("--drain-seconds", s.drain_seconds, "Graceful shutdown deadline")
       ->envname("TOWNHALL_DRAIN_SECONDS")
       ->capture_default_str();

@@ -1,0 +1,169 @@
+#include "api/hub.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "api/subscription.h"
+
+namespace townhall::api {
+namespace {
+
+class Recorder : public Subscriber {
+ public:
+  void deliver(const SharedEvent& event) override { events.push_back(event); }
+  std::vector<SharedEvent> events;
+};
+
+chat::ChannelEvent message_event(std::string channel, std::string id) {
+  chat::Message message;
+  message.id = std::move(id);
+  message.channel_id = channel;
+  message.text = "hi";
+  return {chat::ChannelEvent::Kind::kMessageCreated, std::move(channel), message, std::nullopt, std::nullopt};
+}
+
+TEST(Hub, FansOutToSubscribersOfTheChannelOnly) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>(), c = std::make_shared<Recorder>();
+  hub.subscribe("7", a);
+  hub.subscribe("7", b);
+  hub.subscribe("8", c);
+  hub.subscribe("7", a);  // once per channel
+  EXPECT_EQ(hub.subscriber_count("7"), 2u);
+  hub.publish(message_event("7", "1#a"));
+  ASSERT_EQ(a->events.size(), 1u);
+  ASSERT_EQ(b->events.size(), 1u);
+  EXPECT_TRUE(c->events.empty());
+  // Serialized once: every recipient shares the same buffer.
+  EXPECT_EQ(a->events[0]->json.get(), b->events[0]->json.get());
+  EXPECT_EQ(a->events[0]->message_id, "1#a");
+  EXPECT_NE(a->events[0]->json->find("\"type\":\"message.created\""), std::string::npos);
+}
+
+TEST(Hub, UnsubscribeAndExpiredSubscribers) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>();
+  hub.subscribe("7", a);
+  hub.subscribe("7", b);
+  hub.unsubscribe("7", a.get());
+  EXPECT_EQ(hub.deliver(make_hub_event(message_event("7", "1#a"))), 1u);
+  EXPECT_TRUE(a->events.empty());
+  EXPECT_EQ(b->events.size(), 1u);
+  // A subscriber that went away without unsubscribing is skipped, then collected.
+  b.reset();
+  EXPECT_EQ(hub.deliver(make_hub_event(message_event("7", "1#b"))), 0u);
+  hub.unsubscribe("7", nullptr);
+  EXPECT_EQ(hub.channel_count(), 0u);
+}
+
+TEST(Hub, RelayCarriesEachEventOnceAndDeliversLocally) {
+  struct LoopbackRelay : Relay {
+    Hub* hub = nullptr;
+    int sent = 0;
+    void send(const SharedEvent& event) override {
+      ++sent;
+      hub->deliver(event);  // what a Redis subscriber would do on receipt
+    }
+  } relay;
+  Hub hub(&relay);
+  relay.hub = &hub;
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("7", a);
+  hub.publish(message_event("7", "1#a"));
+  EXPECT_EQ(relay.sent, 1);
+  EXPECT_EQ(a->events.size(), 1u);
+}
+
+TEST(Hub, ConcurrentPublishAndSubscribe) {
+  Hub hub;
+  struct Counter : Subscriber {
+    std::atomic<int> count{0};
+    void deliver(const SharedEvent&) override { count.fetch_add(1); }
+  };
+  auto steady = std::make_shared<Counter>();
+  hub.subscribe("7", steady);
+  std::atomic<bool> done{false};
+  std::thread churn([&] {
+    while (!done) {
+      auto transient = std::make_shared<Counter>();
+      hub.subscribe("7", transient);
+      hub.unsubscribe("7", transient.get());
+    }
+  });
+  for (int i = 0; i < 20000; ++i) hub.publish(message_event("7", std::to_string(i)));
+  done = true;
+  churn.join();
+  EXPECT_EQ(steady->count.load(), 20000);
+}
+
+std::shared_ptr<const HubEvent> live(
+    std::string id, chat::ChannelEvent::Kind kind = chat::ChannelEvent::Kind::kMessageCreated) {
+  auto event = std::make_shared<HubEvent>();
+  event->kind = kind;
+  event->channel_id = "7";
+  event->message_id = std::move(id);
+  event->json = std::make_shared<const std::string>("{}");
+  return event;
+}
+
+TEST(ChannelSubscription, ResumeHasNoGapAndNoDuplicate) {
+  ChannelSubscription subscription;
+  // Registered with the hub, then live events arrive while the table is read:
+  EXPECT_EQ(subscription.on_live(live("3")), ChannelSubscription::Action::kHeld);
+  EXPECT_EQ(subscription.on_live(live("4")), ChannelSubscription::Action::kHeld);
+  // The table read returns 1..3 (3 committed before the read, also published).
+  EXPECT_TRUE(subscription.on_replay("1"));
+  EXPECT_TRUE(subscription.on_replay("2"));
+  EXPECT_TRUE(subscription.on_replay("3"));
+  EXPECT_FALSE(subscription.on_replay("3"));  // a page overlap never repeats
+  auto edited = live("2", chat::ChannelEvent::Kind::kMessageEdited);
+  EXPECT_EQ(subscription.on_live(edited), ChannelSubscription::Action::kHeld);
+  auto released = subscription.finish_catch_up();
+  // 3 was replayed: only 4 and the edit of 2 remain, in arrival order.
+  ASSERT_EQ(released.size(), 2u);
+  EXPECT_EQ(released[0]->message_id, "4");
+  EXPECT_EQ(released[1], edited);
+  EXPECT_FALSE(subscription.catching_up());
+  EXPECT_EQ(subscription.on_live(live("5")), ChannelSubscription::Action::kSend);
+}
+
+TEST(ChannelSubscription, OutOfOrderCommitIsNotLost) {
+  // Ids are minted before commit: 5 may commit (and be replayed) before 4,
+  // whose live event then arrives held. Deduplication is by id, not by order.
+  ChannelSubscription subscription;
+  EXPECT_TRUE(subscription.on_replay("5"));
+  subscription.on_live(live("4"));
+  auto released = subscription.finish_catch_up();
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0]->message_id, "4");
+}
+
+TEST(ChannelSubscription, TooManyHeldEventsOverflow) {
+  ChannelSubscription subscription(2);
+  EXPECT_EQ(subscription.on_live(live("1")), ChannelSubscription::Action::kHeld);
+  EXPECT_EQ(subscription.on_live(live("2")), ChannelSubscription::Action::kHeld);
+  EXPECT_EQ(subscription.on_live(live("3")), ChannelSubscription::Action::kOverflow);
+}
+
+TEST(OutboundQueue, BoundedByFramesAndBytes) {
+  OutboundQueue by_count(2, 1000);
+  EXPECT_TRUE(by_count.push(std::make_shared<const std::string>("a")));
+  EXPECT_TRUE(by_count.push(std::make_shared<const std::string>("b")));
+  EXPECT_FALSE(by_count.push(std::make_shared<const std::string>("c")));  // the slow-consumer cut-off
+  by_count.pop();
+  EXPECT_TRUE(by_count.push(std::make_shared<const std::string>("c")));
+  EXPECT_EQ(by_count.front(), "b");
+
+  OutboundQueue by_bytes(100, 10);
+  EXPECT_TRUE(by_bytes.push(std::make_shared<const std::string>("12345")));
+  EXPECT_FALSE(by_bytes.push(std::make_shared<const std::string>("123456")));
+  EXPECT_TRUE(by_bytes.push(std::make_shared<const std::string>("12345")));
+  EXPECT_EQ(by_bytes.bytes(), 10u);
+  by_bytes.pop();
+  EXPECT_EQ(by_bytes.bytes(), 5u);
+}
+
+}  // namespace
+}  // namespace townhall::api

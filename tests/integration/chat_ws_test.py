@@ -1,0 +1,390 @@
+"""The WebSocket protocol driven like a client would: live delivery between
+two users, authentication, authorization on subscribe, resume across a
+server restart with no gap and no duplicate, heartbeats, and the slow
+consumer cut-off."""
+import asyncio
+import base64
+import json
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+import websockets
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from townhall import ChatServer  # noqa: E402
+
+SERVER = None
+
+
+def setUpModule():
+    global SERVER
+    SERVER = ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0",
+                                    "--ws-queue-frames", "20", "--drain-seconds", "5"]).__enter__()
+
+
+def tearDownModule():
+    SERVER.__exit__(None, None, None)
+
+
+COUNTER = [0]
+
+
+def signup(name):
+    COUNTER[0] += 1
+    r = requests.post(SERVER.url + "/api/signup", json={
+        "name": name, "email": "%s%d-%d@ws.example" % (name.lower(), COUNTER[0], os.getpid()),
+        "password": "12345678"})
+    assert r.status_code == 201, r.text
+    return r.json()["token"], r.json()["user"]
+
+
+def rest(token, method, path, **kwargs):
+    return requests.request(method, SERVER.url + path, headers={"Authorization": "Bearer " + token}, timeout=30,
+                            **kwargs)
+
+
+def new_channel(token, name="room", private=False):
+    r = rest(token, "POST", "/api/channels", json={"name": name, "private": private})
+    assert r.status_code == 201, r.text
+    return r.json()["channel"]["id"]
+
+
+async def connect(token=None, **kwargs):
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    return await websockets.connect(SERVER.ws_url, extra_headers=headers, max_size=2 ** 20, **kwargs)
+
+
+async def receive(ws, timeout=10):
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
+
+
+async def receive_until(ws, predicate, timeout=10):
+    """Frames up to and including the first one matching predicate."""
+    frames = []
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await receive(ws, max(0.1, deadline - time.monotonic()))
+        frames.append(frame)
+        if predicate(frame):
+            return frames
+
+
+async def subscribe(ws, channel, after=None):
+    entry = {"id": channel}
+    if after is not None:
+        entry["after"] = after
+    await ws.send(json.dumps({"type": "subscribe", "channels": [entry]}))
+    frames = await receive_until(ws, lambda f: f["type"] in ("subscribed", "error") and f.get("channel") == channel)
+    return frames
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+class LiveTest(unittest.TestCase):
+    def test_two_users_chat_live(self):
+        alice_token, alice = signup("Alice")
+        bob_token, bob = signup("Bob")
+        channel = new_channel(alice_token, "live")
+        rest(bob_token, "POST", "/api/channels/%s/join" % channel)
+
+        async def scenario():
+            a = await connect(alice_token)
+            b = await connect(bob_token)
+            self.assertEqual((await receive(a))["type"], "ready")
+            self.assertEqual((await receive(b))["user"]["id"], bob["id"])
+            await subscribe(a, channel)
+            await subscribe(b, channel)
+            await a.send(json.dumps({"type": "send", "channel": channel, "text": "Hello Bob!",
+                                     "client_message_id": "c1"}))
+            frames = await receive_until(a, lambda f: f["type"] == "ack")
+            ack = frames[-1]
+            self.assertEqual(ack["client_message_id"], "c1")
+            self.assertFalse(ack["duplicate"])
+            event = await receive_until(b, lambda f: f["type"] == "message.created")
+            self.assertEqual(event[-1]["message"]["text"], "Hello Bob!")
+            self.assertEqual(event[-1]["message"]["id"], ack["message"]["id"])
+            self.assertEqual(event[-1]["channel"], channel)
+            # A REST send reaches WebSocket subscribers too; an edit follows as message.edited.
+            sent = rest(bob_token, "POST", "/api/channels/%s/messages" % channel, json={"text": "Hey Alice"}).json()
+            got = await receive_until(a, lambda f: f["type"] == "message.created")
+            self.assertEqual(got[-1]["message"]["user_id"], bob["id"])
+            rest(bob_token, "PATCH", "/api/channels/%s/messages/%s" % (channel, sent["message"]["id"].replace("#", "%23")),
+                 json={"text": "Hey Alice!"})
+            edited = await receive_until(a, lambda f: f["type"] == "message.edited")
+            self.assertEqual(edited[-1]["message"]["text"], "Hey Alice!")
+            # Retrying a send with the same client id is acknowledged as a duplicate, not delivered twice.
+            await a.send(json.dumps({"type": "send", "channel": channel, "text": "Hello Bob!",
+                                     "client_message_id": "c1"}))
+            again = (await receive_until(a, lambda f: f["type"] == "ack"))[-1]
+            self.assertTrue(again["duplicate"])
+            self.assertEqual(again["message"]["id"], ack["message"]["id"])
+            # Members joining show up as events.
+            carol_token, carol = signup("Carol")
+            rest(carol_token, "POST", "/api/channels/%s/join" % channel)
+            joined = await receive_until(b, lambda f: f["type"] == "member.joined")
+            self.assertEqual(joined[-1]["member"]["user_id"], carol["id"])
+            await a.send(json.dumps({"type": "ping"}))
+            self.assertEqual((await receive_until(a, lambda f: f["type"] == "pong"))[-1], {"type": "pong"})
+            await a.close()
+            await b.close()
+        run(scenario())
+
+    def test_send_errors_carry_the_client_message_id(self):
+        token, _ = signup("Dave")
+        other_token, _ = signup("Erin")
+        channel = new_channel(other_token, "not-dave")
+
+        async def scenario():
+            ws = await connect(token)
+            await receive(ws)
+            await ws.send(json.dumps({"type": "send", "channel": channel, "text": "hi", "client_message_id": "x9"}))
+            error = await receive(ws)
+            self.assertEqual(error["type"], "error")
+            self.assertEqual(error["code"], "permission_denied")
+            self.assertEqual(error["client_message_id"], "x9")
+            await ws.send(json.dumps({"type": "send", "channel": channel, "text": "x" * 5000}))
+            self.assertEqual((await receive(ws))["code"], "invalid_argument")
+            await ws.send("not json")
+            self.assertEqual((await receive(ws))["code"], "invalid_argument")
+            await ws.send(json.dumps({"type": "dance"}))
+            self.assertEqual((await receive(ws))["code"], "invalid_argument")
+            await ws.close()
+        run(scenario())
+
+
+class AuthTest(unittest.TestCase):
+    def test_auth_by_first_message(self):
+        token, user = signup("Frank")
+
+        async def scenario():
+            ws = await connect()
+            await ws.send(json.dumps({"type": "subscribe", "channels": ["x"]}))
+            self.assertEqual((await receive(ws))["code"], "unauthenticated")
+            await ws.send(json.dumps({"type": "auth", "token": "wrong"}))
+            self.assertEqual((await receive(ws))["code"], "unauthenticated")
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            ready = await receive(ws)
+            self.assertEqual(ready["type"], "ready")
+            self.assertEqual(ready["user"]["id"], user["id"])
+            await ws.close()
+        run(scenario())
+
+    def test_bad_token_refused_at_upgrade(self):
+        async def scenario():
+            with self.assertRaises(websockets.exceptions.InvalidStatusCode) as refused:
+                await connect("not-a-token")
+            self.assertEqual(refused.exception.status_code, 401)
+        run(scenario())
+
+    def test_cookie_auth_and_cross_origin(self):
+        r = requests.post(SERVER.url + "/api/signup", json={"name": "Gina", "email": "gina%d@ws.example" % os.getpid(),
+                                                              "password": "12345678"})
+        cookie = "th_session=" + r.cookies["th_session"]
+
+        async def scenario():
+            ws = await websockets.connect(SERVER.ws_url, extra_headers={"Cookie": cookie},
+                                          origin="http://127.0.0.1:%d" % SERVER.port)
+            self.assertEqual((await receive(ws))["type"], "ready")
+            await ws.close()
+            with self.assertRaises(websockets.exceptions.InvalidStatusCode) as refused:
+                await websockets.connect(SERVER.ws_url, extra_headers={"Cookie": cookie}, origin="http://evil.example")
+            self.assertEqual(refused.exception.status_code, 403)
+        run(scenario())
+
+    def test_private_channel_subscribe_refused_to_outsiders(self):
+        owner, _ = signup("Hank")
+        outsider, _ = signup("Ivy")
+        channel = new_channel(owner, "hidden", private=True)
+
+        async def scenario():
+            ws = await connect(outsider)
+            await receive(ws)
+            frames = await subscribe(ws, channel, after="")
+            self.assertEqual(frames[-1]["type"], "error")
+            self.assertEqual(frames[-1]["code"], "not_found")
+            # And nothing from it arrives later.
+            rest(owner, "POST", "/api/channels/%s/messages" % channel, json={"text": "secret"})
+            with self.assertRaises(asyncio.TimeoutError):
+                await receive(ws, timeout=1)
+            await ws.close()
+        run(scenario())
+
+
+class ResumeTest(unittest.TestCase):
+    def test_resume_across_restart_has_no_gap_and_no_duplicate(self):
+        alice_token, _ = signup("Alice")
+        bob_token, _ = signup("Bob")
+        channel = new_channel(alice_token, "resume")
+        rest(bob_token, "POST", "/api/channels/%s/join" % channel)
+
+        def send(text):
+            r = rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": text})
+            assert r.status_code == 201, r.text
+            return r.json()["message"]["id"]
+
+        async def first_session():
+            ws = await connect(bob_token)
+            await receive(ws)
+            await subscribe(ws, channel, after="")
+            for i in range(3):
+                send("m%d" % i)
+            seen = []
+            while len(seen) < 3:
+                frame = await receive(ws)
+                if frame["type"] == "message.created":
+                    seen.append(frame["message"])
+            # A graceful restart closes this socket with 1001.
+            restart = threading.Thread(target=SERVER.restart)
+            restart.start()
+            with self.assertRaises(websockets.exceptions.ConnectionClosed) as closed:
+                while True:
+                    await receive(ws, timeout=30)
+            self.assertEqual(closed.exception.code, 1001)
+            restart.join()
+            return seen
+
+        seen = run(first_session())
+        last_seen = seen[-1]["id"]
+        missed = [send("m%d" % i) for i in range(3, 8)]
+
+        async def second_session():
+            ws = await connect(bob_token)
+            await receive(ws)
+            frames = await subscribe(ws, channel, after=last_seen)
+            replayed = [f["message"]["id"] for f in frames if f["type"] == "message.created"]
+            self.assertEqual(frames[-1]["type"], "subscribed")
+            self.assertEqual(frames[-1]["replayed"], 5)
+            self.assertEqual(replayed, missed)
+            live = send("m8")
+            frame = await receive_until(ws, lambda f: f["type"] == "message.created")
+            self.assertEqual(frame[-1]["message"]["id"], live)
+            with self.assertRaises(asyncio.TimeoutError):
+                await receive(ws, timeout=1)  # nothing twice
+            await ws.close()
+        run(second_session())
+
+    def test_resume_while_messages_keep_coming(self):
+        """Messages committed during the catch-up read arrive exactly once."""
+        alice_token, _ = signup("Alice")
+        bob_token, _ = signup("Bob")
+        channel = new_channel(alice_token, "busy")
+        rest(bob_token, "POST", "/api/channels/%s/join" % channel)
+        first = rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": "start"}).json()
+        for i in range(150):  # more than one replay page
+            rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": "backlog %d" % i})
+        stop = threading.Event()
+
+        def keep_sending():
+            i = 0
+            while not stop.is_set():
+                rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": "during %d" % i})
+                i += 1
+
+        async def scenario():
+            ws = await connect(bob_token)
+            await receive(ws)
+            with ThreadPoolExecutor(3) as pool:
+                for _ in range(3):
+                    pool.submit(keep_sending)
+                await asyncio.sleep(0.2)
+                frames = await subscribe(ws, channel, after=first["message"]["id"])
+                await asyncio.sleep(1)
+                stop.set()
+            got = [f["message"]["id"] for f in frames if f["type"] == "message.created"]
+            self.assertGreaterEqual(len(got), 150)
+            try:
+                while True:
+                    frame = await receive(ws, timeout=2)
+                    if frame["type"] == "message.created":
+                        got.append(frame["message"]["id"])
+            except asyncio.TimeoutError:
+                pass
+            await ws.close()
+            return got
+
+        seen_live = run(scenario())
+        history = []
+        after = first["message"]["id"]
+        while True:
+            page = rest(bob_token, "GET", "/api/channels/%s/messages" % channel,
+                        params={"after": after, "limit": 100}).json()
+            history += [m["id"] for m in page["messages"]]
+            if not page["next_cursor"]:
+                break
+            after = page["next_cursor"]
+        # Frames collected after subscribe include the replay and everything live.
+        subscribed_ids = [i for i in seen_live]
+        self.assertEqual(len(subscribed_ids), len(set(subscribed_ids)), "duplicates delivered")
+        self.assertEqual(sorted(subscribed_ids), sorted(history), "gap or extra")
+
+
+def raw_websocket(port, token, rcvbuf=4096):
+    """A WebSocket that never reads after the handshake: the slowest consumer."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.connect(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n"
+                  % (key, token)).encode())
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += sock.recv(1)
+    assert b" 101 " in response.split(b"\r\n")[0], response
+    return sock
+
+
+def masked_text_frame(text):
+    payload = text.encode()
+    mask = os.urandom(4)
+    header = bytes([0x81])
+    if len(payload) < 126:
+        header += bytes([0x80 | len(payload)])
+    else:
+        header += bytes([0x80 | 126]) + struct.pack("!H", len(payload))
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+class SlowConsumerTest(unittest.TestCase):
+    def test_slow_consumer_is_cut_off_without_slowing_others(self):
+        alice_token, _ = signup("Alice")
+        slow_token, _ = signup("Slow")
+        channel = new_channel(alice_token, "firehose")
+        rest(slow_token, "POST", "/api/channels/%s/join" % channel)
+        slow = raw_websocket(SERVER.port, slow_token)
+        slow.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+        time.sleep(0.5)
+
+        async def scenario():
+            fast = await connect(alice_token)
+            await receive(fast)
+            await subscribe(fast, channel)
+            text = "x" * 4000
+            with ThreadPoolExecutor(8) as pool:
+                results = list(pool.map(lambda i: rest(alice_token, "POST", "/api/channels/%s/messages" % channel,
+                                                       json={"text": text}).status_code, range(400)))
+            self.assertEqual(set(results), {201})
+            received = 0
+            while received < 400:
+                frame = await receive(fast, timeout=10)
+                received += frame["type"] == "message.created"
+            await fast.close()
+        run(scenario())
+        metrics = requests.get(SERVER.url + "/metrics").text
+        closes = [line for line in metrics.splitlines()
+                  if line.startswith("townhall_websocket_slow_consumer_closes_total ")]
+        self.assertGreaterEqual(int(closes[0].split()[1]), 1, metrics)
+        slow.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
