@@ -6,8 +6,8 @@
 // messages, sends one that fails, comes back and gets exactly what it missed
 // while its own message goes through; an XSS payload renders as text; edits,
 // tombstones, unread badges, paging into history, members and counts, the
-// narrow layout and dark mode are checked on the way. Screenshots go to
-// $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
+// narrow layout and dark mode are checked on the way. Screenshots and the
+// server's log go to $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
 //
 //   TOWNHALL_BIN=build/townhall node tests/e2e/web_chat.mjs
 //   TOWNHALL_URL=http://127.0.0.1:8080 node tests/e2e/web_chat.mjs   # against a running server
@@ -18,7 +18,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,7 +61,7 @@ const CHROMIUM_ARGS = [
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what, check, timeoutMs = 10000) {
+async function until(what, check, timeoutMs = 20000) { // generous: CI machines are shared
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
   for (;;) {
@@ -341,7 +341,7 @@ async function run(base) {
     await sees(alice, 'Are you there, Bob?');
     await alice.page.getByRole('button', { name: 'Members' }).click();
     await until('members listed', async () => (await alice.page.locator('#member-list .member__name').count()) === 2);
-    assert.deepEqual((await alice.page.locator('#member-list .member__name').allTextContents()).sort(), ['Alice', 'Bob']);
+    assert.deepEqual(await alice.page.locator('#member-list .member__name').allTextContents(), ['Alice', 'Bob']);
     assert.equal(await alice.page.locator('#members-count').textContent(), '(2)');
     await alice.page.locator('#messages').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await screenshot(alice, 'main-screen');
@@ -361,6 +361,10 @@ async function run(base) {
     await sees(carol, 'Are you there, Bob?');
     await screenshot(carol, 'phone-dark');
     await waitForCounts(alice, '3 members', '7 messages');
+    // Alice's open members panel took Carol in live, in name order.
+    await until('Carol in Alice\'s members panel', async () =>
+      (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
+    assert.equal(await alice.page.locator('#members-count').textContent(), '(3)');
     await carol.page.locator('#composer-input').focus();
     await carol.page.keyboard.type('Hi from my phone');
     await carol.page.keyboard.press('Enter');
@@ -414,9 +418,16 @@ try {
   await run(external || server.url);
   console.log(`web e2e: ok (screenshots in ${artifacts})`);
 } catch (err) {
-  if (server) console.error(`--- townhall output ---\n${server.output().slice(-4000)}`);
+  if (server) {
+    const exited = server.exited();
+    console.error(`--- townhall output${exited ? ` (it exited: ${JSON.stringify(exited)})` : ''} ---`);
+    console.error(server.output().slice(-4000));
+  }
   console.error(err);
   process.exitCode = 1;
 } finally {
-  if (server) await server.stop();
+  if (server) {
+    await server.stop();
+    await writeFile(path.join(artifacts, 'townhall.log'), server.output());
+  }
 }
