@@ -169,6 +169,8 @@ async function waitForCounts(user, members, messages) {
   });
 }
 
+const activeChannelId = (user) => user.page.evaluate(() => decodeURIComponent(location.hash.slice('#/c/'.length)));
+
 function channelLink(user, name) {
   return user.page.locator('#channel-list a', { has: user.page.locator('.channel-link__name', { hasText: name }) });
 }
@@ -186,7 +188,7 @@ async function restAs(user, base, method, urlPath, body) {
   return response.status() === 204 ? null : response.json();
 }
 
-async function run(base) {
+async function run(base, server) {
   await mkdir(artifacts, { recursive: true });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
   try {
@@ -268,6 +270,21 @@ async function run(base) {
     await waitForCounts(bob, '2 members', '7 messages');
     await screenshot(bob, 'back-online');
 
+    // --- the server restarts: both pages reconnect on their own and resume ---
+    const restartMessages = server ? 2 : 0;
+    if (server) {
+      await server.restart();
+      await restAs(bob, base, 'POST', `/api/channels/${encodeURIComponent(await activeChannelId(bob))}/messages`,
+        { text: 'Sent while you were reconnecting', client_message_id: 'restart-1' });
+      for (const user of [alice, bob]) {
+        await until(`${user.name} reconnected after the restart`, async () => (await connectionState(user)) === 'open', 30000);
+        await seesOnce(user, 'Sent while you were reconnecting');
+      }
+      await send(bob, 'Back after the restart');
+      await seesOnce(alice, 'Back after the restart');
+      await waitForCounts(alice, '2 members', '9 messages');
+    }
+
     // --- edit with the keyboard (Up, Enter; Up, Escape), delete with confirmation ---
     const box = alice.page.locator('#composer-input');
     await box.focus();
@@ -293,7 +310,7 @@ async function run(base) {
       await until(`${user.name} sees the tombstone`, async () =>
         (await user.page.locator('#message-list .msg--deleted .msg__text').allTextContents()).includes('This message was deleted.'));
       assert.ok(!(await messageTexts(user)).includes('Missed one'));
-      await waitForCounts(user, '2 members', '6 messages');
+      await waitForCounts(user, '2 members', `${6 + restartMessages} messages`);
     }
     assert.equal(await bob.page.locator('#message-list li.msg--mine', { hasText: 'Missed' }).count(), 0, 'Bob cannot edit Alice');
 
@@ -360,7 +377,7 @@ async function run(base) {
     await carol.page.getByRole('button', { name: 'Join #town-hall' }).click();
     await sees(carol, 'Are you there, Bob?');
     await screenshot(carol, 'phone-dark');
-    await waitForCounts(alice, '3 members', '7 messages');
+    await waitForCounts(alice, '3 members', `${7 + restartMessages} messages`);
     // Alice's open members panel took Carol in live, in name order.
     await until('Carol in Alice\'s members panel', async () =>
       (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
@@ -384,7 +401,7 @@ async function run(base) {
     await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
     await dave.page.locator('#composer').waitFor();
     await channelLink(dave, 'town-hall').waitFor();
-    await waitForCounts(alice, '4 members', '8 messages');
+    await waitForCounts(alice, '4 members', `${8 + restartMessages} messages`);
     await send(dave, 'Dave here');
     await seesOnce(alice, 'Dave here');
 
@@ -415,7 +432,7 @@ async function run(base) {
 const external = process.env.TOWNHALL_URL;
 const server = external ? null : await startTownhall();
 try {
-  await run(external || server.url);
+  await run(external || server.url, server);
   console.log(`web e2e: ok (screenshots in ${artifacts})`);
 } catch (err) {
   if (server) {

@@ -5,6 +5,7 @@
 //
 //   const server = await startTownhall();
 //   ... fetch(`${server.url}/api/me`) ...
+//   await server.restart();   // same port, same store
 //   await server.stop();
 //
 // The store is the embedded engine in the data directory, unless
@@ -108,16 +109,20 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
     '--password-cost', 'minimum', // signups in milliseconds, not seconds
     ...extraArgs,
   ];
-  const proc = launch(bin, args, { env: { ...process.env, ...env } });
+  const url = `http://127.0.0.1:${port}`;
+  let proc = null;
+  let earlierOutput = '';
   const cleanup = async () => {
-    await proc.stop();
+    if (proc) await proc.stop();
     if (store) await store.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
-
-  const url = `http://127.0.0.1:${port}`;
-  try {
+  const launchServe = async () => {
+    proc = launch(bin, args, { env: { ...process.env, ...env } });
     await waitUntil('townhall serve', proc, async () => (await fetch(`${url}/healthz`)).ok, readyTimeoutMs);
+  };
+  try {
+    await launchServe();
   } catch (err) {
     await cleanup();
     throw err;
@@ -127,10 +132,20 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
     url,
     port,
     dataDir,
-    output: () => proc.output,
+    output: () => earlierOutput + proc.output,
     exited: () => proc.exited, // {code, signal} once it has exited, else null
+    // Stops townhall (SIGTERM: a graceful shutdown) and starts it again on the
+    // same port over the same store, like a deploy.
+    async restart() {
+      const exited = await proc.stop();
+      earlierOutput += `${proc.output}--- restart (exited ${JSON.stringify(exited)}) ---\n`;
+      await launchServe();
+      return exited;
+    },
     async stop() {
       const exited = await proc.stop();
+      earlierOutput += proc.output;
+      proc.output = '';
       await cleanup();
       return exited;
     },
