@@ -352,6 +352,18 @@ async function run(base, server) {
     const historyTexts = await messageTexts(alice);
     assert.deepEqual(historyTexts, Array.from({ length: 70 }, (_, i) => `history ${i + 1}`));
     await waitForCounts(alice, '1 member', '70 messages');
+    // Reading old messages: a new one does not pull the view down but offers a way there.
+    const scrollTop = () => alice.page.locator('#messages').evaluate((el) => el.scrollTop);
+    const readingAt = await scrollTop();
+    await restAs(alice, base, 'POST', `/api/channels/${encodeURIComponent(history.id)}/messages`, { text: 'history 71' });
+    const jump = alice.page.getByRole('button', { name: 'New messages ↓' });
+    await jump.waitFor();
+    assert.equal(await scrollTop(), readingAt, 'the view stayed where it was');
+    await jump.click();
+    await until('scrolled to the newest', async () =>
+      alice.page.locator('#messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 50));
+    assert.equal(await jump.isVisible(), false);
+    assert.equal((await messageTexts(alice)).at(-1), 'history 71');
 
     // --- members panel (AP5) with the count (AP7), and the main screen picture ---
     await channelLink(alice, 'town-hall').click();
@@ -404,6 +416,10 @@ async function run(base, server) {
     await waitForCounts(alice, '4 members', `${8 + restartMessages} messages`);
     await send(dave, 'Dave here');
     await seesOnce(alice, 'Dave here');
+    await dave.page.getByRole('button', { name: 'Leave' }).click();
+    await until('Dave gone from Alice\'s members panel', async () =>
+      (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
+    await waitForCounts(alice, '3 members', `${9 + restartMessages} messages`);
 
     // --- log out ---
     await bob.page.getByRole('button', { name: 'Log out' }).click();
