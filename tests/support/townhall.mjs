@@ -123,8 +123,10 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
     if (store) await store.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
+  // DynamoDB Local takes any keys, but the client wants some.
+  const storeEnv = endpoint ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } : {};
   const launchServe = async () => {
-    proc = launch(bin, args, { env: { ...process.env, ...env } });
+    proc = launch(bin, args, { env: { ...storeEnv, ...process.env, ...env } });
     await waitUntil('townhall serve', proc, async () => (await fetch(`${url}/healthz`)).ok, readyTimeoutMs);
   };
   try {
