@@ -421,6 +421,18 @@ async function run(base, server) {
       (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
     await waitForCounts(alice, '3 members', `${9 + restartMessages} messages`);
 
+    // --- private channels stay out of sight ---
+    const { channel: secret } = await restAs(alice, base, 'POST', '/api/channels', { name: 'secret-plans', private: true });
+    await dave.page.getByRole('button', { name: 'Browse channels' }).click();
+    await dave.page.getByLabel('Search by name').fill('secret');
+    await until('no match for a private channel', async () =>
+      (await dave.page.locator('#browse-status').textContent()) === 'No public channels match.');
+    await dave.page.keyboard.press('Escape');
+    await dave.page.goto(`${base}/#/c/${encodeURIComponent(secret.id)}`);
+    await until('Dave told the channel is not there', async () =>
+      (await dave.page.locator('#no-channel').textContent()).includes('does not exist, or you cannot see it'));
+    assert.equal(await dave.page.locator('#message-list li').count(), 0);
+
     // --- log out ---
     await bob.page.getByRole('button', { name: 'Log out' }).click();
     await bob.page.getByRole('heading', { name: 'Log in' }).waitFor();
