@@ -402,7 +402,9 @@ class App {
   onConnection({ state, failures }) {
     const indicator = $('connection');
     indicator.dataset.state = state;
-    indicator.textContent = CONNECTION_LABELS[state] || state;
+    // Retrying reads as one steady "Reconnecting…" (it is a live region: no chatter).
+    const label = state === 'connecting' && this.everOpen ? CONNECTION_LABELS.waiting : CONNECTION_LABELS[state] || state;
+    if (indicator.textContent !== label) indicator.textContent = label;
     if (state === 'open') {
       if (this.everOpen) this.resync();
       this.everOpen = true;
