@@ -5,7 +5,7 @@
 // the server's RSS. Start the server without rate limits and with the
 // minimum password cost (see bench/chat_load/README.md).
 //
-//   chat_load --server 127.0.0.1:8080 --server-pid PID --mode fanout --clients 1000 --channels 1 \
+//   chat_load --server 127.0.0.1:8080 --server-pid PID --mode fanout --clients 1000 --channels 1
 //             --senders 10 --rate 100 --seconds 20
 #include <utility>  // before Boost 1.74's Asio headers
 
