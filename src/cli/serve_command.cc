@@ -125,9 +125,8 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--store-endpoint", s.store.endpoint,
                   "Use a DynamoDB-compatible endpoint (http://host:port) instead of the embedded store")
       ->envname("TOWNHALL_STORE_ENDPOINT");
-  cmd->add_option("--region", s.store.region, "Region of the store endpoint")
-      ->envname("TOWNHALL_REGION")
-      ->capture_default_str();
+  cmd->add_option("--region", s.store.region, "Region of the store endpoint (default: the AWS configuration)")
+      ->envname("TOWNHALL_REGION");
   cmd->add_option("--table", s.chat.table_name, "Chat table name")
       ->envname("TOWNHALL_TABLE")
       ->capture_default_str();

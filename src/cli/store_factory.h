@@ -1,10 +1,6 @@
-// open_store: the ddb::Database that `townhall serve` runs chat on.
-//
-// The embedded engine (--data-dir) and the remote client (full SigV4,
-// retries, ~/.aws) are being written on the engine and client branches; the
-// lead wires them in here. Until then only --store-endpoint works, through
-// DevHttpDatabase (a minimal DynamoDB JSON client good enough for DynamoDB
-// Local in tests).
+// open_store: the ddb::Database that `townhall serve` runs chat on: the
+// embedded engine in a data directory, or a remote DynamoDB-compatible
+// endpoint through the client layer (SigV4, retries, the AWS configuration).
 #pragma once
 
 #include <memory>
@@ -16,8 +12,8 @@ namespace townhall::cli {
 
 struct StoreOptions {
   std::string data_dir = "./townhall-data";  // the embedded engine's directory
-  std::string endpoint;                      // http://host:port of a DynamoDB-compatible endpoint
-  std::string region = "us-east-1";
+  std::string endpoint;                      // a DynamoDB-compatible endpoint URL; empty: embedded
+  std::string region;                        // for the endpoint; empty: from the AWS configuration
 };
 
 ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& options);

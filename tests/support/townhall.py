@@ -4,10 +4,10 @@ loopback ports, talk to it, stop and restart it.
     with ChatServer(binary) as server:
         requests.get(server.url + "/healthz")
 
-The store: TOWNHALL_TEST_STORE=dynamodb-local (the default until the embedded
-engine is wired into serve) starts DynamoDB Local from node_modules (kept
-across restarts of townhall, like a data directory); TOWNHALL_TEST_STORE=embedded
-passes --data-dir with a temporary directory that survives restarts.
+The store: TOWNHALL_TEST_STORE=embedded (the default) passes --data-dir with
+a temporary directory that survives restarts; TOWNHALL_TEST_STORE=dynamodb-local
+starts DynamoDB Local from node_modules (kept across restarts of townhall) and
+passes --store-endpoint with dummy credentials.
 """
 import os
 import re
@@ -84,7 +84,7 @@ class ChatServer:
     def __init__(self, binary=None, extra_args=()):
         self.binary = binary or townhall_binary()
         self.extra_args = list(extra_args)
-        self.store_kind = os.environ.get("TOWNHALL_TEST_STORE", "dynamodb-local")
+        self.store_kind = os.environ.get("TOWNHALL_TEST_STORE", "embedded")
         self.store = None
         self.data_dir = None
         self.process = None
@@ -125,7 +125,9 @@ class ChatServer:
         else:
             args += ["--data-dir", self.data_dir]
         args += self.extra_args
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="townhall", AWS_SECRET_ACCESS_KEY="townhall",
+                   AWS_REGION="us-east-1")
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 60
         while time.time() < deadline:
             line = self.process.stdout.readline()
