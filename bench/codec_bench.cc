@@ -72,6 +72,7 @@ void BM_Decode(benchmark::State& state, const std::string& json) {
     benchmark::DoNotOptimize(decoded);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * json.size()));
+  state.SetLabel(std::to_string(json.size()) + " B");
 }
 
 template <class T>
@@ -84,6 +85,7 @@ void BM_Encode(benchmark::State& state, const std::string& json) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * out.size()));
+  state.SetLabel(std::to_string(out.size()) + " B");
 }
 
 void BM_SimdjsonDom(benchmark::State& state, const std::string& json) {

@@ -1,17 +1,22 @@
 // townhall: one binary, several jobs, chosen by subcommand. Each subcommand
-// registers itself from its own file (serve_command.cc, ...).
+// registers itself from its own file (serve_command.cc, dynamodb_command.cc, ...).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "cli/chat_command.h"
+#include "cli/dynamodb_command.h"
 #include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Townhall: a chat server on a DynamoDB single-table design, with its own DynamoDB engine"};
   app.require_subcommand(1);
+  int exit_code = 0;
   auto* version = app.add_subcommand("version", "Print the version");
   version->callback([] { std::puts("townhall 0.1.0"); });
   townhall::cli::register_serve_command(app);
+  townhall::cli::register_dynamodb_command(app, &exit_code);
+  townhall::cli::register_chat_command(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
-  return 0;
+  return exit_code;
 }

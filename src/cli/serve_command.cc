@@ -13,7 +13,9 @@
 #include "api/server.h"
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
+#include "cli/listen_address.h"
 #include "cli/store_factory.h"
+#include "wire/server.h"
 
 namespace townhall::cli {
 namespace {
@@ -27,6 +29,7 @@ struct ServeSettings {
   double session_cache_seconds = 30;
   int64_t drain_seconds = 10;
   int64_t ping_seconds = 20;
+  std::string dynamodb_listen = "127.0.0.1:8000";
 };
 
 // Enough descriptors for tens of thousands of WebSockets, as far as the hard limit allows.
@@ -96,13 +99,34 @@ int serve(ServeSettings& settings) {
   }
   std::printf("listening on %s (chat: REST, WebSocket, web page)\n", server.address().c_str());
   std::fflush(stdout);
-  spdlog::info("chat server on http://{} (store: {})", server.address(),
-               settings.store.endpoint.empty() ? settings.store.data_dir : settings.store.endpoint);
+  spdlog::info("chat server on http://{} (store: {})", server.address(), settings.store.describe());
+
+  // The notebook and the chat share one store: the same engine, also over
+  // DynamoDB's protocol. Its requests bypass the chat layer on purpose.
+  std::unique_ptr<wire::DynamoDbServer> dynamodb;
+  if (settings.dynamodb_listen != "off") {
+    auto endpoint_options = parse_listen_address(settings.dynamodb_listen);
+    if (!endpoint_options.ok()) {
+      std::fprintf(stderr, "townhall serve: --dynamodb-listen: %s\n",
+                   endpoint_options.error().message.c_str());
+      server.stop();
+      return 1;
+    }
+    dynamodb = std::make_unique<wire::DynamoDbServer>(**store, endpoint_options.value());
+    if (auto status = dynamodb->start(); !status.ok()) {
+      std::fprintf(stderr, "townhall serve: DynamoDB endpoint: %s\n", status.error().message.c_str());
+      server.stop();
+      return 1;
+    }
+    std::printf("listening on %s (DynamoDB endpoint)\n", dynamodb->endpoint().c_str());
+    std::fflush(stdout);
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   spdlog::info("{}: shutting down (draining for up to {}s)", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                settings.drain_seconds);
+  if (dynamodb) dynamodb->stop();
   server.stop();
   spdlog::info("stopped");
   return 0;
@@ -119,14 +143,11 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--listen", o.listen, "Chat address host:port (port 0 picks a free one)")
       ->envname("TOWNHALL_LISTEN")
       ->capture_default_str();
-  cmd->add_option("--data-dir", s.store.data_dir, "Directory of the embedded store")
-      ->envname("TOWNHALL_DATA_DIR")
+  add_store_options(cmd, s.store);
+  cmd->add_option("--dynamodb-listen", s.dynamodb_listen,
+                  "Also serve the store as a DynamoDB endpoint at host:port (off: don't)")
+      ->envname("TOWNHALL_DYNAMODB_LISTEN")
       ->capture_default_str();
-  cmd->add_option("--store-endpoint", s.store.endpoint,
-                  "Use a DynamoDB-compatible endpoint (http://host:port) instead of the embedded store")
-      ->envname("TOWNHALL_STORE_ENDPOINT");
-  cmd->add_option("--region", s.store.region, "Region of the store endpoint (default: the AWS configuration)")
-      ->envname("TOWNHALL_REGION");
   cmd->add_option("--table", s.chat.table_name, "Chat table name")
       ->envname("TOWNHALL_TABLE")
       ->capture_default_str();

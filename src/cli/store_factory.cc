@@ -6,19 +6,70 @@
 
 namespace townhall::cli {
 
+std::string StoreOptions::describe() const {
+  if (kind == "dynamodb")
+    return "dynamodb " + (endpoint.empty() ? std::string("(from the AWS configuration)") : endpoint);
+  return in_memory ? std::string("embedded (in memory)") : "embedded " + data_dir;
+}
+
+void add_store_options(CLI::App* cmd, StoreOptions& options) {
+  cmd->add_option("--store", options.kind, "embedded (RocksDB in process) or dynamodb (a remote endpoint)")
+      ->envname("TOWNHALL_STORE")
+      ->check(CLI::IsMember({"embedded", "dynamodb"}))
+      ->capture_default_str();
+  cmd->add_option("--data,--data-dir", options.data_dir, "Directory of the embedded store")
+      ->envname("TOWNHALL_DATA")
+      ->capture_default_str();
+  cmd->add_flag("--in-memory", options.in_memory, "Embedded store in memory only (nothing is kept)")
+      ->envname("TOWNHALL_IN_MEMORY");
+  cmd->add_flag("--sync", options.sync,
+                "Embedded store: fsync before acknowledging a write (survives power loss, not only crashes)")
+      ->envname("TOWNHALL_SYNC");
+  cmd->add_option(
+         "--endpoint,--store-endpoint", options.endpoint,
+         "dynamodb store: endpoint URL (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, ~/.aws)")
+      ->envname("TOWNHALL_STORE_ENDPOINT");
+  cmd->add_option("--region", options.region, "dynamodb store: region (default: AWS_REGION, ~/.aws/config)")
+      ->envname("TOWNHALL_REGION");
+  cmd->add_option("--profile", options.profile, "dynamodb store: AWS profile (default: AWS_PROFILE)")
+      ->envname("TOWNHALL_PROFILE");
+}
+
 ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& options) {
-  if (!options.endpoint.empty()) {
+  if (options.kind == "dynamodb") {
     client::ClientFlags flags;
-    flags.endpoint_url = options.endpoint;
+    if (!options.endpoint.empty()) flags.endpoint_url = options.endpoint;
     if (!options.region.empty()) flags.region = options.region;
-    TH_ASSIGN_OR_RETURN(client::ClientOptions resolved, client::resolve_client_options(flags));
-    TH_ASSIGN_OR_RETURN(auto db, client::Client::create(std::move(resolved)));
-    return std::unique_ptr<ddb::Database>(std::move(db));
+    if (!options.profile.empty()) flags.profile = options.profile;
+    TH_ASSIGN_OR_RETURN(auto client_options, client::resolve_client_options(flags));
+    TH_ASSIGN_OR_RETURN(auto client, client::Client::create(std::move(client_options)));
+    return std::unique_ptr<ddb::Database>(std::move(client));
   }
+  if (options.kind != "embedded") return ddb::Error::Validation("unknown store kind " + options.kind);
   engine::EngineOptions engine_options;
   engine_options.data_dir = options.data_dir;
-  TH_ASSIGN_OR_RETURN(auto db, engine::Engine::open(engine_options));
-  return std::unique_ptr<ddb::Database>(std::move(db));
+  engine_options.in_memory = options.in_memory;
+  engine_options.sync = options.sync;
+  TH_ASSIGN_OR_RETURN(auto engine, engine::Engine::open(engine_options));
+  return std::unique_ptr<ddb::Database>(std::move(engine));
+}
+
+ddb::Result<StoreOptions> parse_store_spec(const std::string& spec) {
+  StoreOptions options;
+  auto colon = spec.find(':');
+  std::string kind = spec.substr(0, colon);
+  std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (kind == "embedded") {
+    if (rest.empty()) return ddb::Error::Validation("embedded store needs a directory: embedded:DIR");
+    options.in_memory = rest == "memory";
+    options.data_dir = rest;
+  } else if (kind == "dynamodb") {
+    options.kind = "dynamodb";
+    options.endpoint = rest;
+  } else {
+    return ddb::Error::Validation("store must be embedded:DIR or dynamodb:URL, not " + spec);
+  }
+  return options;
 }
 
 }  // namespace townhall::cli

@@ -1,7 +1,9 @@
-// open_store: the ddb::Database that `townhall serve` runs chat on: the
-// embedded engine in a data directory, or a remote DynamoDB-compatible
-// endpoint through the client layer (SigV4, retries, the AWS configuration).
+// The store a subcommand runs on: the embedded engine (default) or a remote
+// DynamoDB-compatible endpoint through the client, chosen by the same flags
+// everywhere (serve, dynamodb, chat, migrate, backup).
 #pragma once
+
+#include <CLI/CLI.hpp>
 
 #include <memory>
 #include <string>
@@ -11,11 +13,28 @@
 namespace townhall::cli {
 
 struct StoreOptions {
-  std::string data_dir = "./townhall-data";  // the embedded engine's directory
-  std::string endpoint;                      // a DynamoDB-compatible endpoint URL; empty: embedded
-  std::string region;                        // for the endpoint; empty: from the AWS configuration
+  std::string kind = "embedded";             // embedded | dynamodb
+  std::string data_dir = "./townhall-data";  // embedded: the RocksDB directory
+  bool in_memory = false;                    // embedded: nothing on disk
+  bool sync = false;                         // embedded: fsync before acknowledging
+  // dynamodb: unset ones come from AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION,
+  // AWS_PROFILE and ~/.aws, as the AWS CLI reads them.
+  std::string endpoint;
+  std::string region;
+  std::string profile;
+
+  // "embedded ./townhall-data", "dynamodb http://127.0.0.1:8000": for logs.
+  std::string describe() const;
 };
 
+// Adds --store, --data, --in-memory, --sync, --endpoint, --region, --profile
+// (with TOWNHALL_* environment variables) to cmd.
+void add_store_options(CLI::App* cmd, StoreOptions& options);
+
 ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& options);
+
+// Parses "embedded:DIR", "embedded:memory" or "dynamodb:URL" (URL may be
+// empty: from the environment), as `townhall migrate --from/--to` take them.
+ddb::Result<StoreOptions> parse_store_spec(const std::string& spec);
 
 }  // namespace townhall::cli

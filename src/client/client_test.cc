@@ -323,6 +323,44 @@ TEST(ClientRetryTest, StaleKeepAliveConnectionIsReplacedWithoutRetry) {
   EXPECT_EQ(server.connections_accepted(), 2);
 }
 
+TEST(ClientTest, IdleConnectionsPastMaxIdleAreNotReused) {
+  TestServer server([](const testing::ReceivedRequest&) { return Reply::ok(kGetItemAnswer); });
+  ClientOptions options = options_for(server);
+  options.max_idle = milliseconds(30);
+  auto client = make_client(options);
+  ASSERT_TRUE(client->get_item(get_request()).ok());
+  ASSERT_TRUE(client->get_item(get_request()).ok());
+  EXPECT_EQ(server.connections_accepted(), 1);
+  std::this_thread::sleep_for(milliseconds(80));
+  ASSERT_TRUE(client->get_item(get_request()).ok());
+  EXPECT_EQ(server.connections_accepted(), 2);
+  EXPECT_EQ(client->open_connections(), 1u);
+}
+
+// A server that accepts TCP connections (the kernel does, from the backlog)
+// but never speaks: the TLS handshake must give up after connect_timeout.
+TEST(ClientRetryTest, ConnectTimeoutBoundsTheTlsHandshake) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor silent(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  ClientOptions options;
+  options.endpoint_url = "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+  options.region = "us-east-1";
+  options.credentials = {"A", "S", ""};
+  options.connect_timeout = milliseconds(200);
+  options.retry = {2, milliseconds(1), milliseconds(1)};
+  auto client = make_client(options);
+  auto start = std::chrono::steady_clock::now();
+  auto response = client->list_tables({});
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, ddb::ErrorCode::kRequestTimeout);
+  EXPECT_NE(response.error().message.find("TLS handshake with 127.0.0.1"), std::string::npos)
+      << response.error().message;
+  EXPECT_NE(response.error().message.find("timed out"), std::string::npos) << response.error().message;
+  EXPECT_GE(elapsed, milliseconds(400));  // two attempts
+  EXPECT_LT(elapsed, milliseconds(2000));
+}
+
 TEST(ClientTest, ManyThreadsShareABoundedPool) {
   TestServer server([](const testing::ReceivedRequest&) {
     std::this_thread::sleep_for(milliseconds(2));

@@ -3,11 +3,15 @@
 // binaries as base64, numbers as strings.
 //
 // Decoding validates the JSON's shape and the attribute values the way
-// DynamoDB does before any operation runs: malformed JSON or a wrong JSON type
-// is a SerializationException; a missing required member, an attribute value
-// with no or several types, an invalid number, an empty or duplicated set, or
-// nesting deeper than 32 levels is a ValidationException. Semantic checks (is
-// the table name valid, is the key complete) are the store's job.
+// DynamoDB does before any operation runs, with DynamoDB's messages and in its
+// order: malformed JSON or a wrong JSON type anywhere is a
+// SerializationException; else missing required members, all in one
+// ValidationException ("2 validation errors detected: Value null at ..."); else
+// the first invalid attribute value (no or several types, an invalid number,
+// an empty or duplicated set, NULL false, nesting deeper than 32 levels) is a
+// ValidationException. As in DynamoDB, a repeated member takes its last value,
+// null is the same as absent, and unknown members are ignored. Semantic checks
+// (is the table name valid, is the key complete) are the store's job.
 //
 // Thread-safety: all functions are safe to call concurrently.
 #pragma once
@@ -24,6 +28,7 @@ namespace townhall::ddb {
 // T is any request or response type named in TOWNHALL_DDB_OPERATIONS.
 template <class T>
 Result<T> decode_json(std::string_view json);
+// Appends the JSON of value to out.
 template <class T>
 void encode_json(const T& value, std::string& out);
 template <class T>

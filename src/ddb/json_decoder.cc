@@ -1,6 +1,5 @@
 #include "ddb/json_decoder.h"
 
-#include <bit>
 #include <cmath>
 
 #include "ddb/base64.h"
@@ -20,7 +19,7 @@ constexpr std::string_view kNullNotTrue = "Null attribute value types must have 
 constexpr std::string_view kTooDeep =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
     "supported limit";
-constexpr std::string_view kNullInList = "The supplied Item contains a null AttributeValue";
+constexpr std::string_view kNullAttributeValue = "The supplied Item contains a null AttributeValue";
 constexpr std::string_view kNullInStringSet = "An string set may not have a null string as a member";
 
 // The Java-flavoured messages of DynamoDB's SerializationException.
@@ -248,13 +247,14 @@ void JsonDecoder::decode_attribute_map(dom::element el, AttributeMap& out, int d
   out.clear();
   for (dom::key_value_pair entry : obj) {
     if (entry.value.is_null()) {
-      fail_value(make_value_error(std::string(kNullInList) + ": " + std::string(entry.key) + " is null"));
+      fail_value(make_value_error(std::string(kNullAttributeValue) + ": " + std::string(entry.key) + " is null"));
       continue;
     }
-    // Items usually arrive with their names in order (we and DynamoDB write
-    // them sorted), so inserting at the found position is cheap.
-    auto it = out.lower_bound(entry.key);
-    if (it == out.end() || it->first != entry.key) it = out.emplace_hint(it, entry.key, AttributeValue());
+    // Names often arrive in order (this codec writes them sorted): with the
+    // end as hint, such a name is placed after one comparison, not a search.
+    // A name given twice finds its first entry, which takes the last value.
+    auto it = out.emplace_hint(out.end(), std::piecewise_construct, std::forward_as_tuple(entry.key),
+                               std::forward_as_tuple());
     decode_attribute_value(entry.value, it->second, depth + 1, Position::kElement);
     if (stopped()) return;
   }
@@ -321,7 +321,7 @@ void JsonDecoder::decode_attribute_value(dom::element el, AttributeValue& out, i
         list.reserve(arr.size());
         for (dom::element item : arr) {
           if (item.is_null()) {
-            fail_value(make_value_error(kNullInList));
+            fail_value(make_value_error(kNullAttributeValue));
             continue;
           }
           decode_attribute_value(item, list.emplace_back(), depth + 1, Position::kElement);
@@ -346,9 +346,8 @@ void JsonDecoder::decode_attribute_value(dom::element el, AttributeValue& out, i
     if (stopped()) return;
     present |= bit;
   }
-  int types = std::popcount(present);
-  if (types == 0) fail_value(make_value_error(kEmptyValue));
-  if (types > 1) fail_value(make_value_error(kSeveralTypes));
+  if (present == 0) fail_value(make_value_error(kEmptyValue));
+  if ((present & (present - 1)) != 0) fail_value(make_value_error(kSeveralTypes));  // two bits or more
 }
 
 void JsonDecoder::decode_set(AttributeType type, dom::array values, AttributeValue& out) {
@@ -388,7 +387,7 @@ void JsonDecoder::decode_set(AttributeType type, dom::array values, AttributeVal
   for (dom::element item : values) {
     if (item.is_null()) {
       fail_value(type == AttributeType::kSS ? invalid_parameter(kNullInStringSet)
-                                            : make_value_error(kNullInList));
+                                            : make_value_error(kNullAttributeValue));
       continue;
     }
     if (type == AttributeType::kSS) {

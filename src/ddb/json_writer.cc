@@ -4,21 +4,50 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace townhall::ddb {
 namespace {
 
-constexpr uint64_t kOnes = 0x0101010101010101ull;
-constexpr uint64_t kHighBits = 0x8080808080808080ull;
-
-// True when one of the 8 bytes in v needs attention: a control character, a
-// quote, a backslash or a non-ASCII byte. (Bit tricks: a byte is below 0x20
-// iff subtracting 0x20 borrows into its high bit while the byte had none.)
-bool needs_attention(uint64_t v) {
-  uint64_t control = (v - kOnes * 0x20) & ~v;
-  uint64_t quote = ((v ^ (kOnes * '"')) - kOnes) & ~(v ^ (kOnes * '"'));
-  uint64_t backslash = ((v ^ (kOnes * '\\')) - kOnes) & ~(v ^ (kOnes * '\\'));
-  return ((control | quote | backslash | v) & kHighBits) != 0;
+// The offset of the first byte in s[i, i + 16) or s[i, i + 8) that needs
+// attention when quoting (a control character, a quote, a backslash or a
+// non-ASCII byte), or the block size if none does. REQUIRES: the block lies
+// within s.
+#if defined(__SSE2__)
+constexpr size_t kBlock = 16;
+size_t first_special(const char* p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed: bytes >= 0x80 are negative, so one comparison finds both
+  // control characters and non-ASCII bytes.
+  __m128i special = _mm_or_si128(
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+  return mask == 0 ? kBlock : static_cast<size_t>(__builtin_ctz(mask));
 }
+#else
+constexpr size_t kBlock = 8;
+size_t first_special(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  // Bit tricks: a byte is below 0x20 iff subtracting 0x20 borrows into its
+  // high bit while the byte had none; a byte is zero likewise for 1.
+  uint64_t control = (v - kOnes * 0x20) & ~v;
+  uint64_t q = v ^ (kOnes * '"');
+  uint64_t b = v ^ (kOnes * '\\');
+  uint64_t any = (control | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | v) & kHigh;
+  if (any == 0) return kBlock;
+  for (size_t k = 0; k < kBlock; ++k) {  // which one (the trick above can misplace it)
+    unsigned char c = static_cast<unsigned char>(p[k]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return k;
+  }
+  return kBlock;
+}
+#endif
 
 // Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0
 // if it is not valid (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF).
@@ -53,7 +82,9 @@ void JsonWriter::integer(int64_t n) {
 
 void JsonWriter::number(double d) {
   separate();
-  if (!std::isfinite(d)) {
+  // JSON has no infinities; and "-0" would read back as the integer 0, so
+  // negative zero is written as 0 to keep encode(decode(x)) stable.
+  if (!std::isfinite(d) || d == 0) {
     out_.append("0");
     return;
   }
@@ -62,20 +93,53 @@ void JsonWriter::number(double d) {
   out_.append(buf, end);
 }
 
+void JsonWriter::put_value(const char* text, size_t length) {
+  if (!comma_due()) {
+    out_.append(text, length);
+    return;
+  }
+  char buf[8];
+  if (length < sizeof buf) {
+    buf[0] = ',';
+    std::memcpy(buf + 1, text, length);
+    out_.append(buf, length + 1);
+    return;
+  }
+  out_.push_back(',');
+  out_.append(text, length);
+}
+
+void JsonWriter::key_literal(std::string_view name) {
+  // [,]"name": in one append when the name is short, as member names are.
+  char buf[64];
+  if (name.size() + 4 > sizeof buf) {
+    separate();
+    out_.push_back('"');
+    out_.append(name);
+    out_.append("\":", 2);
+    return;
+  }
+  size_t n = 0;
+  if (comma_due()) buf[n++] = ',';
+  buf[n++] = '"';
+  std::memcpy(buf + n, name.data(), name.size());
+  n += name.size();
+  buf[n++] = '"';
+  buf[n++] = ':';
+  out_.append(buf, n);
+}
+
 void JsonWriter::append_quoted(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t run_start = 0;  // start of the bytes not yet copied
   size_t i = 0;
   while (i < s.size()) {
-    // Skip 8 plain bytes at a time; most strings are mostly plain ASCII.
-    if (i + 8 <= s.size()) {
-      uint64_t v;
-      std::memcpy(&v, s.data() + i, 8);
-      if (!needs_attention(v)) {
-        i += 8;
-        continue;
-      }
+    if (i + kBlock <= s.size()) {
+      size_t k = first_special(s.data() + i);
+      i += k;
+      if (k == kBlock) continue;
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -91,33 +155,32 @@ void JsonWriter::append_quoted(std::string& out, std::string_view s) {
     out.append(s.data() + run_start, i - run_start);
     switch (c) {
       case '"':
-        out.append("\\\"");
+        out.append("\\\"", 2);
         break;
       case '\\':
-        out.append("\\\\");
+        out.append("\\\\", 2);
         break;
       case '\n':
-        out.append("\\n");
+        out.append("\\n", 2);
         break;
       case '\r':
-        out.append("\\r");
+        out.append("\\r", 2);
         break;
       case '\t':
-        out.append("\\t");
+        out.append("\\t", 2);
         break;
       case '\b':
-        out.append("\\b");
+        out.append("\\b", 2);
         break;
       case '\f':
-        out.append("\\f");
+        out.append("\\f", 2);
         break;
       default:
         if (c >= 0x80) {
-          out.append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not valid UTF-8
+          out.append("\xEF\xBF\xBD", 3);  // U+FFFD for a byte that is not valid UTF-8
         } else {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
+          char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out.append(escape, 6);
         }
     }
     ++i;

@@ -20,15 +20,9 @@ class JsonWriter {
   // Appends to out, after what out already holds.
   explicit JsonWriter(std::string& out) : out_(out), start_(out.size()) {}
 
-  void begin_object() {
-    separate();
-    out_.push_back('{');
-  }
+  void begin_object() { put_value("{", 1); }
   void end_object() { out_.push_back('}'); }
-  void begin_array() {
-    separate();
-    out_.push_back('[');
-  }
+  void begin_array() { put_value("[", 1); }
   void end_array() { out_.push_back(']'); }
 
   // Inside an object: the member name; the next value call writes its value.
@@ -38,32 +32,18 @@ class JsonWriter {
     out_.push_back(':');
   }
   // The same for a name known to need no escaping (the API's member names).
-  void key_literal(std::string_view name) {
-    separate();
-    out_.push_back('"');
-    out_.append(name);
-    out_.append("\":", 2);
-  }
+  void key_literal(std::string_view name);
 
   void string(std::string_view s) {
     separate();
     append_quoted(out_, s);
   }
-  void boolean(bool b) {
-    separate();
-    out_.append(b ? "true" : "false");
-  }
-  void null() {
-    separate();
-    out_.append("null");
-  }
+  void boolean(bool b) { b ? put_value("true", 4) : put_value("false", 5); }
+  void null() { put_value("null", 4); }
   void integer(int64_t n);
   void number(double d);
   // Pre-encoded JSON, written as one value.
-  void raw(std::string_view json) {
-    separate();
-    out_.append(json);
-  }
+  void raw(std::string_view json) { put_value(json.data(), json.size()); }
   // Places a separator if one is due and returns the buffer, to which the
   // caller appends exactly one complete JSON value (numbers and base64 are
   // written this way, without temporaries).
@@ -82,11 +62,16 @@ class JsonWriter {
   // array, or follows a member name: exactly when the last character written
   // is not one of '{', '[' or ':'. (Every value ends in '"', '}', ']', a digit
   // or a letter of true/false/null, so the last character tells.)
-  void separate() {
-    if (out_.size() == start_) return;
+  bool comma_due() const {
+    if (out_.size() == start_) return false;
     char last = out_.back();
-    if (last != '{' && last != '[' && last != ':') out_.push_back(',');
+    return last != '{' && last != '[' && last != ':';
   }
+  void separate() {
+    if (comma_due()) out_.push_back(',');
+  }
+  // A separator if due and the value's text, in one append.
+  void put_value(const char* text, size_t length);
 
   std::string& out_;
   size_t start_;

@@ -102,10 +102,12 @@ TEST(JsonWriterTest, PlacesCommasAndAppendsAfterExistingContent) {
   w.integer(-9223372036854775807 - 1);
   w.key("c\"");
   w.number(1e300 * 1e300);  // not finite: written as 0
+  w.key("d");
+  w.number(-0.0);
   w.end_object();
   EXPECT_EQ(out,
             "HTTP body follows:{\"a\":[1,\"x\",false,null,{},[],1.5,{\"r\":1},\"direct\"],"
-            "\"b\":-9223372036854775808,\"c\\\"\":0}");
+            "\"b\":-9223372036854775808,\"c\\\"\":0,\"d\":0}");
 }
 
 }  // namespace

@@ -174,6 +174,37 @@ TEST_F(BatchTransactionTest, TransactionValidation) {
   TH_ASSERT_OK(db_->transact_write_items(r));
 }
 
+TEST_F(BatchTransactionTest, BadUpdatesInTransactions) {
+  AttributeMap big = account("big", 1);
+  big["Data"] = S(std::string(300 * 1024, 'x'));
+  ddb::TransactWriteItemsRequest setup;
+  setup.transact_items = {put_action(big), put_action(account("small", 1))};
+  TH_ASSERT_OK(db_->transact_write_items(setup));
+
+  // Too large after the update: a cancellation with a ValidationError reason.
+  ddb::TransactWriteItemsRequest grow;
+  grow.transact_items = {transfer_leg("small", 1), transfer_leg("big", 1)};
+  grow.transact_items[1].update->update_expression = "SET More = :d";
+  grow.transact_items[1].update->expression_attribute_values =
+      AttributeMap{{":d", S(std::string(200 * 1024, 'y'))}};
+  auto failed = db_->transact_write_items(grow);
+  ASSERT_FALSE(failed.ok());
+  ASSERT_EQ(failed.error().code, ErrorCode::kTransactionCanceled);
+  ASSERT_EQ(failed.error().cancellation_reasons.size(), 2u);
+  EXPECT_EQ(failed.error().cancellation_reasons[0].code, "None");
+  EXPECT_EQ(failed.error().cancellation_reasons[1].code, "ValidationError");
+  EXPECT_EQ(failed.error().cancellation_reasons[1].message,
+            "Item size to update has exceeded the maximum allowed size");
+
+  // An operand of the wrong type: DynamoDB (Local) answers a plain ValidationException.
+  ddb::TransactWriteItemsRequest bad;
+  bad.transact_items = {transfer_leg("small", 1)};
+  bad.transact_items[0].update->update_expression = "SET Balance = Data + :d";
+  bad.transact_items[0].update->key = key("big");
+  TH_EXPECT_ERROR(db_->transact_write_items(bad), ErrorCode::kValidation, "");
+  EXPECT_EQ(get("small")->at("Balance"), N(1));
+}
+
 TEST_F(BatchTransactionTest, ClientRequestTokenIsIdempotent) {
   ddb::TransactWriteItemsRequest r;
   r.client_request_token = "token-1";

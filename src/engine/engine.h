@@ -52,6 +52,8 @@ class Engine : public ddb::Database {
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> context);
+  // TransactWriteItems once its ClientRequestToken (if any) is claimed.
+  ddb::Result<ddb::TransactWriteItemsResponse> run_transaction(const ddb::TransactWriteItemsRequest& request);
   std::unique_ptr<EngineContext> context_;
 };
 

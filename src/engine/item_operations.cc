@@ -27,11 +27,20 @@ ItemMutation conditional(const Expressions& expressions, bool return_old_on_fail
   };
 }
 
-template <class Response>
-void fill_write_response(Response& response, const std::string& table_name, const WriteUnits& units,
-                         const std::optional<std::string>& return_consumed_capacity) {
-  if (wants_capacity(return_consumed_capacity)) {
-    response.consumed_capacity = write_capacity(table_name, units, return_consumed_capacity);
+template <class Response, class Request>
+void fill_write_response(Response& response, const Request& request, const TableSchema& schema,
+                         const AttributeMap& key_source, const WriteUnits& units) {
+  if (wants_capacity(request.return_consumed_capacity)) {
+    response.consumed_capacity = write_capacity(request.table_name, units, request.return_consumed_capacity);
+  }
+  // Item collections exist only in tables with local secondary indexes.
+  bool has_local_index = std::any_of(schema.indexes.begin(), schema.indexes.end(),
+                                     [](const IndexSchema& index) { return !index.global; });
+  if (request.return_item_collection_metrics == "SIZE" && has_local_index) {
+    ddb::ItemCollectionMetrics metrics;
+    metrics.item_collection_key = AttributeMap{*key_source.find(schema.hash.name)};
+    metrics.size_estimate_range_gb = std::vector<double>{0.0, 1.0};
+    response.item_collection_metrics = std::move(metrics);
   }
 }
 
@@ -42,6 +51,7 @@ ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& re
   TH_RETURN_IF_ERROR(
       check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
@@ -55,7 +65,7 @@ ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& re
   ddb::PutItemResponse response;
   if (request.return_values == "ALL_OLD" && outcome.old_item)
     response.attributes = std::move(outcome.old_item);
-  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  fill_write_response(response, request, table.schema(), request.item, outcome.units);
   return response;
 }
 
@@ -64,6 +74,7 @@ ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRe
   TH_RETURN_IF_ERROR(
       check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
@@ -77,7 +88,7 @@ ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRe
   ddb::DeleteItemResponse response;
   if (request.return_values == "ALL_OLD" && outcome.old_item)
     response.attributes = std::move(outcome.old_item);
-  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  fill_write_response(response, request, table.schema(), request.key, outcome.units);
   return response;
 }
 
@@ -86,6 +97,7 @@ ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRe
   TH_RETURN_IF_ERROR(
       check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
+  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
@@ -98,6 +110,7 @@ ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRe
                   [&](const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
                     AttributeMap item = old_item ? *old_item : request.key;
                     if (expressions.has_update()) TH_RETURN_IF_ERROR(expressions.apply_update(item));
+                    TH_RETURN_IF_ERROR(check_updated_item_size(item));
                     return std::optional(std::move(item));
                   });
   TH_ASSIGN_OR_RETURN(WriteOutcome outcome, write_item(*context_, table.handle(), schema, key, mutation));
@@ -114,7 +127,7 @@ ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRe
     attributes = expressions.updated_parts(*outcome.new_item);
   }
   if (attributes && !attributes->empty()) response.attributes = std::move(attributes);
-  fill_write_response(response, request.table_name, outcome.units, request.return_consumed_capacity);
+  fill_write_response(response, request, table.schema(), request.key, outcome.units);
   return response;
 }
 

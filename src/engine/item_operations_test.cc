@@ -206,6 +206,20 @@ TEST_F(ItemOperationsTest, UpdateItemReturnValues) {
   EXPECT_EQ(get(key("fresh")), expected);
 }
 
+TEST_F(ItemOperationsTest, UpdateBeyondTheItemSizeLimit) {
+  AttributeMap item = key("large");
+  item["D"] = S(std::string(300 * 1024, 'x'));
+  TH_ASSERT_OK(put(item));
+  ddb::UpdateItemRequest r;
+  r.table_name = "Items";
+  r.key = key("large");
+  r.update_expression = "SET E = :v";
+  r.expression_attribute_values = AttributeMap{{":v", S(std::string(200 * 1024, 'y'))}};
+  TH_EXPECT_ERROR(db_->update_item(r), ErrorCode::kValidation,
+                  "Item size to update has exceeded the maximum allowed size");
+  EXPECT_EQ(get(key("large")), item);
+}
+
 TEST_F(ItemOperationsTest, ProjectionExpression) {
   AttributeMap item = key("p");
   item["A"] = S("a");
@@ -255,6 +269,19 @@ TEST_F(ItemOperationsTest, ConsumedCapacity) {
   EXPECT_EQ(db_->get_item(g)->consumed_capacity->capacity_units, 1.0);
   g.return_consumed_capacity = "BAD";
   TH_EXPECT_ERROR(db_->get_item(g), ErrorCode::kValidation, "");
+}
+
+TEST_F(ItemOperationsTest, ItemCollectionMetricsForTablesWithLocalIndexes) {
+  ddb::PutItemRequest p;
+  p.table_name = "Items";
+  p.item = key("icm");
+  p.return_item_collection_metrics = "SIZE";
+  auto r = db_->put_item(p);
+  TH_ASSERT_OK(r);
+  ASSERT_TRUE(r->item_collection_metrics);
+  EXPECT_EQ(r->item_collection_metrics->item_collection_key, (AttributeMap{{"PK", S("icm")}}));
+  p.return_item_collection_metrics = "ALL";
+  TH_EXPECT_ERROR(db_->put_item(p), ErrorCode::kValidation, "");
 }
 
 TEST_F(ItemOperationsTest, CountersFollowWrites) {

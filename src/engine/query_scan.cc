@@ -137,13 +137,17 @@ ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) 
   plan.schema = schema.get();
   TH_ASSIGN_OR_RETURN(plan.index, find_index(*schema, request.index_name));
   TH_RETURN_IF_ERROR(check_consistent_read(request.consistent_read, plan.index, true));
-  const ddb::KeyCondition* condition = expressions.key_condition();
-  if (!condition) {
+  if (!expressions.key_condition()) {
     return Error::Validation(
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   }
   const KeyAttribute& hash = plan.index ? plan.index->hash : schema->hash;
   const auto& range = plan.index ? plan.index->range : schema->range;
+  // Oriented by the schema: "SK = :s AND PK = :p" has two equalities, and only
+  // the schema tells which one is on the partition key.
+  TH_ASSIGN_OR_RETURN(const ddb::KeyCondition oriented,
+                      expressions.key_condition_for(hash.name, range ? std::string_view(range->name) : ""));
+  const ddb::KeyCondition* condition = &oriented;
   TH_RETURN_IF_ERROR(
       plan_key_range(*condition, hash, range,
                      keys::index_prefix(schema->id, plan.index ? plan.index->id : keys::kBaseIndexId), plan));

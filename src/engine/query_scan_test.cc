@@ -95,6 +95,13 @@ TEST_F(QueryScanTest, BeginsWithNewestFirstWithLimit) {
   EXPECT_EQ(all.back(), "MSG#000");
 }
 
+TEST_F(QueryScanTest, KeyConditionsInEitherOrder) {
+  // Two equalities: only the key schema tells which is on the partition key.
+  auto r = db_->query(query("SK = :s AND PK = :c", {{":c", S("CHAN#1")}, {":s", S("MSG#010")}}));
+  TH_ASSERT_OK(r);
+  EXPECT_EQ(sort_keys(*r), (std::vector<std::string>{"MSG#010"}));
+}
+
 TEST_F(QueryScanTest, SortKeyOperators) {
   auto count = [&](std::string condition, AttributeMap values) {
     values[":c"] = S("CHAN#1");

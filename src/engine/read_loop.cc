@@ -45,7 +45,7 @@ ddb::Status check_limit(const std::optional<int64_t>& limit) {
 }
 
 ddb::Status resolve_select(const std::optional<std::string>& select, const ddb::Expressions& expressions,
-                           bool is_query, ReadPlan& plan) {
+                           bool /*is_query*/, ReadPlan& plan) {
   const bool projection = expressions.has_projection();
   const IndexSchema* index = plan.index;
   if (select) {
@@ -70,8 +70,9 @@ ddb::Status resolve_select(const std::optional<std::string>& select, const ddb::
     }
     if (s == "ALL_PROJECTED_ATTRIBUTES") {
       if (!index) {
-        return Error::Validation(std::string("ALL_PROJECTED_ATTRIBUTES can be used only when ") +
-                                 (is_query ? "Querying" : "Scanning") + " using an IndexName");
+        // DynamoDB says "Querying" for Scan too.
+        return Error::Validation(
+            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
       }
       if (projection) {
         return Error::Validation(

@@ -25,6 +25,14 @@ ddb::Status check_return_values_on_condition_check_failure(const std::optional<s
       "satisfy enum value set: [ALL_OLD, NONE]");
 }
 
+ddb::Status check_return_item_collection_metrics(const std::optional<std::string>& value) {
+  if (!value || *value == "NONE" || *value == "SIZE") return {};
+  return Error::Validation(
+      "1 validation error detected: Value '" + *value +
+      "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
+      "value set: [SIZE, NONE]");
+}
+
 bool return_old_on_failure(const std::optional<std::string>& value) { return value && *value == "ALL_OLD"; }
 
 ddb::Status check_update_leaves_key_alone(const TableSchema& schema, const ddb::Expressions& expressions) {
@@ -34,6 +42,13 @@ ddb::Status check_update_leaves_key_alone(const TableSchema& schema, const ddb::
       return Error::InvalidParameter("Cannot update attribute " + name +
                                      ". This attribute is part of the key");
     }
+  }
+  return {};
+}
+
+ddb::Status check_updated_item_size(const ddb::AttributeMap& item) {
+  if (ddb::item_size_bytes(item) > ddb::kMaxItemBytes) {
+    return Error::Validation("Item size to update has exceeded the maximum allowed size");
   }
   return {};
 }

@@ -1,4 +1,5 @@
 // TransactWriteItems and TransactGetItems.
+#include <deque>
 #include <set>
 
 #include "ddb/expression.h"
@@ -66,24 +67,37 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
     canonical.return_consumed_capacity.reset();
     canonical.return_item_collection_metrics.reset();
     fingerprint = ddb::encode_json(canonical);
-    switch (context_->transaction_tokens.check(*request.client_request_token, fingerprint)) {
+    switch (context_->transaction_tokens.begin(*request.client_request_token, fingerprint)) {
       case IdempotencyCache::Lookup::kNew:
         break;
       case IdempotencyCache::Lookup::kSameRequest:
         return ddb::TransactWriteItemsResponse{};  // already committed: do not write again
+      case IdempotencyCache::Lookup::kInProgress:
+        return Error{ddb::ErrorCode::kTransactionInProgress,
+                     "Transaction with the same client request token is in progress"};
       case IdempotencyCache::Lookup::kMismatch:
         return Error{
             ddb::ErrorCode::kIdempotentParameterMismatch,
             "The request uses the same client request token as a previous, but non-identical request."};
     }
   }
+  auto result = run_transaction(request);
+  if (request.client_request_token) {
+    context_->transaction_tokens.finish(*request.client_request_token, result.ok());
+  }
+  return result;
+}
 
+ddb::Result<ddb::TransactWriteItemsResponse> Engine::run_transaction(
+    const ddb::TransactWriteItemsRequest& request) {
   // Validate every action before touching anything.
   std::vector<Expressions> expressions;
   expressions.reserve(request.transact_items.size());
   std::vector<MultiWriteItem> items;
   items.reserve(request.transact_items.size());
   std::set<std::pair<uint32_t, std::string>> seen;
+  // A deque keeps the flags' addresses stable as it grows.
+  std::deque<bool> update_failures;
   for (size_t i = 0; i < request.transact_items.size(); ++i) {
     TH_ASSIGN_OR_RETURN(ActionRef ref, action_of(request.transact_items[i]));
     const auto& action = *ref.action;
@@ -123,8 +137,9 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
     const Expressions& expr = expressions.back();
     const bool return_old = return_old_on_failure(action.return_values_on_condition_check_failure);
     item.check_only = ref.kind == Expressions::TransactKind::kConditionCheck;
-    item.mutation = [&expr, &action, kind = ref.kind,
-                     return_old](const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
+    update_failures.push_back(false);
+    item.mutation = [&expr, &action, kind = ref.kind, return_old, failed = &update_failures.back()](
+                        const AttributeMap* old_item) -> ddb::Result<std::optional<AttributeMap>> {
       TH_ASSIGN_OR_RETURN(bool holds, expr.condition_holds(old_item));
       if (!holds) {
         return Error::ConditionalCheckFailed(return_old && old_item ? std::optional(*old_item)
@@ -139,7 +154,14 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
           return std::optional<AttributeMap>();
         case Expressions::TransactKind::kUpdate: {
           AttributeMap updated = old_item ? *old_item : *action.key;
-          if (expr.has_update()) TH_RETURN_IF_ERROR(expr.apply_update(updated));
+          if (expr.has_update()) {
+            auto applied = expr.apply_update(updated);
+            if (!applied.ok()) {
+              *failed = true;  // a bad update fails the request, not as a cancellation reason
+              return std::move(applied).error();
+            }
+          }
+          TH_RETURN_IF_ERROR(check_updated_item_size(updated));
           return std::optional(std::move(updated));
         }
       }
@@ -150,6 +172,11 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
 
   TH_ASSIGN_OR_RETURN(bool committed, run_multi_write(*context_, items));
   if (!committed) {
+    // DynamoDB answers an update expression that cannot apply (a wrong
+    // operand type) with a plain ValidationException.
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (update_failures[i] && items[i].error) return std::move(*items[i].error);
+    }
     std::vector<ddb::CancellationReason> reasons;
     for (auto& item : items) {
       ddb::CancellationReason reason;
@@ -166,9 +193,6 @@ ddb::Result<ddb::TransactWriteItemsResponse> Engine::transact_write_items(
       reasons.push_back(std::move(reason));
     }
     return canceled(std::move(reasons));
-  }
-  if (request.client_request_token) {
-    context_->transaction_tokens.remember(*request.client_request_token, fingerprint);
   }
   ddb::TransactWriteItemsResponse response;
   if (wants_capacity(request.return_consumed_capacity)) {

@@ -16,8 +16,17 @@ ddb::Status run_operation(ddb::Database& database, std::string_view request_json
   return ddb::Status::Ok();
 }
 
-#define TOWNHALL_OPERATION_ENTRY(Name, method, Request, Response) \
-  Operation{#Name, &run_operation<ddb::Request, ddb::Response, &ddb::Database::method>},
+constexpr bool is_long_running(std::string_view name) {
+  for (std::string_view long_running : {"Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems",
+                                        "TransactWriteItems", "CreateTable", "DeleteTable", "UpdateTable"}) {
+    if (name == long_running) return true;
+  }
+  return false;
+}
+
+#define TOWNHALL_OPERATION_ENTRY(Name, method, Request, Response)                       \
+  Operation{#Name, &run_operation<ddb::Request, ddb::Response, &ddb::Database::method>, \
+            is_long_running(#Name)},
 constexpr std::array kOperations = {TOWNHALL_DDB_OPERATIONS(TOWNHALL_OPERATION_ENTRY)};
 #undef TOWNHALL_OPERATION_ENTRY
 

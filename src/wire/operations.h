@@ -22,6 +22,10 @@ using OperationHandler = ddb::Status (*)(ddb::Database& database, std::string_vi
 struct Operation {
   std::string_view name;  // "GetItem"
   OperationHandler handler;
+  // Work that grows with the data or waits on many keys (Query, Scan,
+  // batches, transactions, table creation and deletion), as opposed to one
+  // item's read or write, which takes microseconds.
+  bool long_running;
 };
 
 // The operation named name (the part of X-Amz-Target after "DynamoDB_20120810."), or nullptr.

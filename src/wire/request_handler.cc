@@ -63,7 +63,18 @@ std::optional<ddb::Error> check_signature(const HandlerContext& context, const H
   return std::nullopt;
 }
 
+const Operation* target_operation(const HttpRequest& request) {
+  std::string_view target = request.amz_target();
+  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return nullptr;
+  return find_operation(target.substr(kTargetPrefix.size()));
+}
+
 }  // namespace
+
+bool may_run_long(const HttpRequest& request) {
+  const Operation* operation = target_operation(request);
+  return operation != nullptr && operation->long_running;
+}
 
 void set_error(const ddb::Error& error, HttpResponse& response) {
   response.status = static_cast<unsigned>(ddb::http_status(error.code));
@@ -91,11 +102,7 @@ void handle_request(const HandlerContext& context, const HttpRequest& request, H
     response.content_type = {};
     return;
   }
-  std::string_view target = request.amz_target();
-  const Operation* operation = nullptr;
-  if (target.substr(0, kTargetPrefix.size()) == kTargetPrefix) {
-    operation = find_operation(target.substr(kTargetPrefix.size()));
-  }
+  const Operation* operation = target_operation(request);
   if (operation == nullptr) {
     set_error({ddb::ErrorCode::kUnknownOperation, "An unknown operation was requested."}, response);
     return;
@@ -104,11 +111,18 @@ void handle_request(const HandlerContext& context, const HttpRequest& request, H
     set_error(*error, response);
     return;
   }
+  // DynamoDB answers a POST without a body with SerializationException (as
+  // dynalite records it); the codec reads an empty document as "{}", so the
+  // check is here, where the HTTP body is known.
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    set_error(ddb::Error::Serialization("The request body is empty: expected a JSON object"), response);
+    return;
+  }
   try {
     ddb::Status status = operation->handler(context.database, request.body, response.body);
     if (!status.ok()) set_error(status.error(), response);
   } catch (const std::exception& e) {
-    spdlog::error("{} failed with an exception: {}", target, e.what());
+    spdlog::error("{} failed with an exception: {}", operation->name, e.what());
     set_error(ddb::Error::Internal("The server encountered an internal error trying to fulfill the request."),
               response);
   } catch (...) {

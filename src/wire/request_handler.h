@@ -25,6 +25,9 @@ struct HandlerContext {
 void handle_request(const HandlerContext& context, const HttpRequest& request, HttpResponse& response,
                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
+// True when request names an operation that may take long (Operation::long_running).
+bool may_run_long(const HttpRequest& request);
+
 // The answer for error, as DynamoDB sends it.
 void set_error(const ddb::Error& error, HttpResponse& response);
 

@@ -3,10 +3,15 @@
 // boto3, the AWS CLI and the AWS SDKs talk to it as to DynamoDB or DynamoDB
 // Local.
 //
-// Threads: io_threads network threads, each running its own event loop; a
-// connection lives on one of them. Store calls run on a separate pool of
-// store_threads, so a slow or blocking store call never holds up the network
-// (store_threads = 0 runs them on the network thread instead).
+// Threads: io_threads network threads (one per core by default), each running
+// its own event loop; a connection lives on one of them. Store calls that may
+// take long (Query, Scan, batches, transactions, table creation and
+// deletion) run on a small pool of store_threads, so they never hold up a
+// network thread. Point reads and writes (GetItem, PutItem, UpdateItem,
+// DeleteItem, DescribeTable...) run on the network thread: they take
+// microseconds in the embedded engine, and handing each to a pool measured
+// 2.5 times slower (bench/wire/README.md). A store whose every call may
+// block (a remote endpoint) sets offload_all.
 //
 // Thread-safety: start(), stop() and the accessors may be called from any
 // thread, but not concurrently with each other. The Database must outlive the
@@ -33,7 +38,8 @@ struct ServerOptions {
   // Local's behaviour). Set: requests must be signed by one of these keys.
   std::optional<sigv4::KeyRing> keys;
   unsigned io_threads = 0;     // 0: one per core
-  unsigned store_threads = 0;  // 0: store calls run on the network threads
+  unsigned store_threads = 2;  // 0: every store call runs on the network threads
+  bool offload_all = false;    // every store call on the store pool, not only the long ones
   // A request (headers and body) must arrive within this time, and an idle
   // keep-alive connection is closed after it: a slow client cannot hold the server.
   std::chrono::milliseconds read_timeout{30'000};

@@ -84,7 +84,14 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
-class ServerTest : public ::testing::TestWithParam<unsigned> {
+// How store calls run: all inline, long ones on the pool (the default), all on the pool.
+struct Threading {
+  unsigned store_threads;
+  bool offload_all;
+  const char* name;
+};
+
+class ServerTest : public ::testing::TestWithParam<Threading> {
  protected:
   void SetUp() override {
     ON_CALL(db_, list_tables(_)).WillByDefault(Return(ddb::ListTablesResponse{}));
@@ -94,8 +101,9 @@ class ServerTest : public ::testing::TestWithParam<unsigned> {
   }
   void start(ServerOptions options = {}) {
     options.port = 0;
-    options.io_threads = 2;
-    options.store_threads = GetParam();
+    if (options.io_threads == 0) options.io_threads = 2;
+    options.store_threads = GetParam().store_threads;
+    options.offload_all = GetParam().offload_all;
     server_ = std::make_unique<DynamoDbServer>(db_, std::move(options));
     auto status = server_->start();
     ASSERT_TRUE(status.ok()) << status.error().to_string();
@@ -249,8 +257,39 @@ TEST_P(ServerTest, StopLetsTheRequestInFlightFinish) {
   EXPECT_FALSE(response->keep_alive());
 }
 
-INSTANTIATE_TEST_SUITE_P(StoreThreads, ServerTest, ::testing::Values(0u, 2u),
-                         [](const auto& info) { return info.param ? "Pool" : "Inline"; });
+// A Scan blocked in the store holds neither its network thread nor GetItem
+// on another connection of that thread (one network thread here).
+TEST_P(ServerTest, ABlockedLongCallDoesNotStallPointCalls) {
+  if (GetParam().store_threads == 0)
+    GTEST_SKIP() << "everything inline: a blocked call holds its thread by design";
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  EXPECT_CALL(db_, scan(_)).WillOnce([&](const ddb::ScanRequest&) -> ddb::Result<ddb::ScanResponse> {
+    entered.set_value();
+    released.wait();
+    return ddb::ScanResponse{};
+  });
+  ON_CALL(db_, get_item(_)).WillByDefault(Return(ddb::GetItemResponse{}));
+  start(ServerOptions{.io_threads = 1});
+  Client scanner(server_->port());
+  scanner.send(post("Scan", R"({"TableName":"t"})"));
+  entered.get_future().wait();
+  Client reader(server_->port());
+  reader.send(post("GetItem", R"({"TableName":"t","Key":{"PK":{"S":"a"}}})"));
+  auto response = reader.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result_int(), 200u);
+  release.set_value();
+  auto scanned = scanner.read();
+  ASSERT_TRUE(scanned);
+  EXPECT_EQ(scanned->result_int(), 200u);
+}
+
+INSTANTIATE_TEST_SUITE_P(StoreCalls, ServerTest,
+                         ::testing::Values(Threading{0, false, "Inline"}, Threading{2, false, "LongOnPool"},
+                                           Threading{2, true, "AllOnPool"}),
+                         [](const auto& info) { return info.param.name; });
 
 TEST(HttpMessageTest, Crc32MatchesZlibsValues) {
   EXPECT_EQ(crc32(""), 0u);

@@ -103,7 +103,7 @@ asio::awaitable<void> Session::run() {
     }
     stream_.expires_never();
 
-    if (shared_.store_pool != nullptr) {
+    if (shared_.store_pool != nullptr && (options.offload_all || may_run_long(request_))) {
       co_await run_on_pool(
           *shared_.store_pool, [this] { handle_request(shared_.handler, request_, response_); },
           asio::use_awaitable);

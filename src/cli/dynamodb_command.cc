@@ -1,0 +1,173 @@
+// townhall dynamodb --listen 127.0.0.1:8000 (--data DIR | --in-memory) [--credentials FILE]
+//
+// Serves the embedded engine over DynamoDB's HTTP protocol, a drop-in for
+// DynamoDB Local. Prints "listening on HOST:PORT" once it accepts
+// connections (tests parse that line; --listen 127.0.0.1:0 picks a free
+// port), stops gracefully on SIGINT or SIGTERM.
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/dynamodb_command.h"
+#include "engine/engine.h"
+#include "wire/server.h"
+
+namespace townhall::cli {
+namespace {
+
+struct DynamoDbCommandOptions {
+  std::string listen = "127.0.0.1:8000";
+  std::string data_dir;
+  bool in_memory = false;
+  std::string credentials_file;
+  unsigned io_threads = 0;
+  unsigned store_threads = 2;
+  double read_timeout_seconds = 30;
+  std::string log_level = "info";
+};
+
+// "127.0.0.1:8000", "[::1]:8000", "0.0.0.0:0".
+bool parse_listen(const std::string& text, std::string* address, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) return false;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  std::string port_text = text.substr(colon + 1);
+  char* end = nullptr;
+  unsigned long value = std::strtoul(port_text.c_str(), &end, 10);
+  if (*end != '\0' || value > 65535) return false;
+  *address = host;
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// The keys requests must be signed with: --credentials FILE, or the pair in
+// TOWNHALL_ACCESS_KEY_ID / TOWNHALL_SECRET_ACCESS_KEY. None: any key.
+bool load_keys(const DynamoDbCommandOptions& options, std::optional<sigv4::KeyRing>* keys) {
+  if (!options.credentials_file.empty()) {
+    std::ifstream in(options.credentials_file);
+    if (!in) {
+      spdlog::error("cannot read credentials file {}", options.credentials_file);
+      return false;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string error;
+    *keys = sigv4::KeyRing::parse(text.str(), &error);
+    if (!*keys) {
+      spdlog::error("{}: {}", options.credentials_file, error);
+      return false;
+    }
+    if ((*keys)->empty()) {
+      spdlog::error("{}: no keys", options.credentials_file);
+      return false;
+    }
+  }
+  const char* id = std::getenv("TOWNHALL_ACCESS_KEY_ID");
+  const char* secret = std::getenv("TOWNHALL_SECRET_ACCESS_KEY");
+  if (id && *id && secret && *secret) {
+    if (!*keys) keys->emplace();
+    (*keys)->add({id, secret, ""});
+  }
+  return true;
+}
+
+int run_dynamodb(const DynamoDbCommandOptions& options) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("townhall"));
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+
+  wire::ServerOptions server_options;
+  if (!parse_listen(options.listen, &server_options.address, &server_options.port)) {
+    spdlog::error("--listen wants HOST:PORT, got '{}'", options.listen);
+    return 2;
+  }
+  if (!load_keys(options, &server_options.keys)) return 2;
+  server_options.io_threads = options.io_threads;
+  server_options.store_threads = options.store_threads;
+  server_options.read_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.read_timeout_seconds * 1000));
+
+  // Signals are taken by sigwait below; blocking them before any thread
+  // starts keeps every thread from being interrupted by them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  engine::EngineOptions engine_options;
+  engine_options.data_dir = options.data_dir;
+  engine_options.in_memory = options.in_memory;
+  engine_options.endpoint_address = options.listen;
+  auto engine = engine::Engine::open(engine_options);
+  if (!engine.ok()) {
+    spdlog::error("cannot open the store: {}", engine.error().to_string());
+    return 1;
+  }
+
+  wire::DynamoDbServer server(**engine, std::move(server_options));
+  if (auto status = server.start(); !status.ok()) {
+    spdlog::error("{}", status.error().message);
+    return 1;
+  }
+  std::printf("listening on %s\n", server.endpoint().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info("{}: stopping", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  engine->reset();
+  std::printf("stopped\n");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+void register_dynamodb_command(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<DynamoDbCommandOptions>();
+  auto* command =
+      app.add_subcommand("dynamodb", "Serve the embedded store as a DynamoDB endpoint (like DynamoDB Local)");
+  command->add_option("--listen", options->listen, "HOST:PORT to listen on; port 0 picks a free one")
+      ->capture_default_str();
+  auto* data =
+      command->add_option("--data", options->data_dir, "Directory of the store (created if missing)");
+  auto* memory =
+      command->add_flag("--in-memory", options->in_memory, "Keep everything in memory; lost on exit");
+  data->excludes(memory);
+  memory->excludes(data);
+  command
+      ->add_option(
+          "--credentials", options->credentials_file,
+          "File of 'ACCESS_KEY_ID SECRET [SESSION_TOKEN]' lines; requests must then be signed by one "
+          "of them (default: any key, like DynamoDB Local)")
+      ->envname("TOWNHALL_CREDENTIALS_FILE");
+  command->add_option("--io-threads", options->io_threads, "Network threads (0: one per core)")
+      ->capture_default_str();
+  command
+      ->add_option(
+          "--store-threads", options->store_threads,
+          "Threads for long store calls: Query, Scan, batches, transactions (0: on the network threads)")
+      ->capture_default_str();
+  command
+      ->add_option("--read-timeout", options->read_timeout_seconds,
+                   "Seconds a client has to send a request; idle connections close after it")
+      ->capture_default_str();
+  command->add_option("--log-level", options->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  command->callback([options, exit_code] {
+    if (options->data_dir.empty() && !options->in_memory) {
+      throw CLI::RequiredError("--data DIR or --in-memory");
+    }
+    *exit_code = run_dynamodb(*options);
+  });
+}
+
+}  // namespace townhall::cli
