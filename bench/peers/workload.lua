@@ -3,7 +3,7 @@
 --   get     GetItem of one 100-byte item
 --   put     PutItem of a new item per request (keys never repeat)
 --   add     UpdateItem "ADD MessageCount :one" on one counter item
---   query   Query of the 50 items of one partition
+--   query   Query of the 50 items of one partition, Limit 50 (a chat page)
 -- The Authorization header is signed-looking: every peer here accepts any key.
 local workload = os.getenv("WORKLOAD") or "get"
 local targets = { get = "GetItem", put = "PutItem", add = "UpdateItem", query = "Query" }
@@ -23,7 +23,7 @@ local bodies = {
   add = '{"TableName":"bench","Key":{"PK":{"S":"CHAN#1"},"SK":{"S":"META"}},'
     .. '"UpdateExpression":"ADD MessageCount :one","ExpressionAttributeValues":{":one":{"N":"1"}}}',
   query = '{"TableName":"bench","KeyConditionExpression":"PK = :p AND begins_with(SK, :m)",'
-    .. '"ExpressionAttributeValues":{":p":{"S":"CHAN#1"},":m":{"S":"MSG#"}}}',
+    .. '"ExpressionAttributeValues":{":p":{"S":"CHAN#1"},":m":{"S":"MSG#"}},"Limit":50}',
 }
 wrk.body = bodies[workload]
 

@@ -1,6 +1,6 @@
 #include "wire/http_message.h"
 
-#include <boost/crc.hpp>
+#include <zlib.h>
 
 #include <chrono>
 #include <ctime>
@@ -85,9 +85,9 @@ int HttpRequest::add_field(std::string_view name, std::string_view value) {
 }
 
 uint32_t crc32(std::string_view data) {
-  boost::crc_32_type crc;
-  crc.process_bytes(data.data(), data.size());
-  return crc.checksum();
+  // zlib's braided CRC-32: several times the speed of a bytewise table, which
+  // was a fifth of the endpoint's CPU on Query answers.
+  return static_cast<uint32_t>(::crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size()));
 }
 
 void append_request_id(std::string& out) {

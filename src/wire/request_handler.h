@@ -25,8 +25,11 @@ struct HandlerContext {
 void handle_request(const HandlerContext& context, const HttpRequest& request, HttpResponse& response,
                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-// True when request names an operation that may take long (Operation::long_running).
+// True when request names an operation that may take long
+// (Operation::long_running), except a Query with a Limit of at most
+// kInlineQueryLimit, whose work is bounded like a point read's.
 bool may_run_long(const HttpRequest& request);
+inline constexpr long kInlineQueryLimit = 100;
 
 // The answer for error, as DynamoDB sends it.
 void set_error(const ddb::Error& error, HttpResponse& response);

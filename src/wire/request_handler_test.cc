@@ -186,4 +186,23 @@ TEST_F(RequestHandlerTest, WithKeysOnlySignedRequestsReachTheStore) {
 }
 
 }  // namespace
+TEST(MayRunLongTest, SmallQueryPagesRunInlineEverythingElseLongGoesToThePool) {
+  auto query = [](std::string_view body) {
+    return may_run_long(make_request("DynamoDB_20120810.Query", body));
+  };
+  EXPECT_FALSE(may_run_long(make_request("DynamoDB_20120810.GetItem", "{}")));
+  EXPECT_TRUE(may_run_long(make_request("DynamoDB_20120810.Scan", R"({"Limit":1})")));
+  EXPECT_FALSE(query(R"({"TableName":"chat","Limit":50,"KeyConditionExpression":"PK = :p"})"));
+  EXPECT_FALSE(query(R"( { "Limit" : 100 } )"));
+  EXPECT_TRUE(query(R"({"TableName":"chat","KeyConditionExpression":"PK = :p"})"));  // up to 1 MB
+  EXPECT_TRUE(query(R"({"Limit":101})"));
+  EXPECT_TRUE(query(R"({"Limit":0})"));
+  EXPECT_TRUE(query(R"({"Limit":"5"})"));
+  // "Limit" inside a value, a string or a nested map is not the request's.
+  EXPECT_TRUE(query(R"({"ExpressionAttributeValues":{":v":{"S":"\"Limit\":5"}},"X":{"Limit":5}})"));
+  EXPECT_FALSE(query(R"({"ExpressionAttributeValues":{":v":{"L":[{"S":"a]}"}]}},"Limit":5})"));
+  EXPECT_TRUE(query("{\"Limit"));
+  EXPECT_TRUE(query("not json"));
+}
+
 }  // namespace townhall::wire
