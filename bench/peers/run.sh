@@ -110,7 +110,7 @@ echo "| --- | --- | ---: | ---: | ---: | ---: |" >>"$table"
 summary="$work/summary.md"
 echo "| server | first answer ms | RSS idle MB | RSS after load MB |" >"$summary"
 echo "| --- | ---: | ---: | ---: |" >>"$summary"
-echo "server get put add query" >"$data"  # requests/s at the highest connection count
+echo "# server get put add query" >"$data"  # requests/s at the highest connection count
 
 # The ceiling: a static file of a GetItem answer's size from nginx (2 workers).
 nginx_port=$(free_port)
