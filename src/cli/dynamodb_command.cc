@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "cli/dynamodb_command.h"
+#include "cli/endpoint_keys.h"
+#include "cli/listen_address.h"
 #include "engine/engine.h"
 #include "wire/server.h"
 
@@ -31,63 +33,22 @@ struct DynamoDbCommandOptions {
   std::string log_level = "info";
 };
 
-// "127.0.0.1:8000", "[::1]:8000", "0.0.0.0:0".
-bool parse_listen(const std::string& text, std::string* address, uint16_t* port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 == text.size()) return false;
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host.empty()) host = "0.0.0.0";
-  std::string port_text = text.substr(colon + 1);
-  char* end = nullptr;
-  unsigned long value = std::strtoul(port_text.c_str(), &end, 10);
-  if (*end != '\0' || value > 65535) return false;
-  *address = host;
-  *port = static_cast<uint16_t>(value);
-  return true;
-}
-
-// The keys requests must be signed with: --credentials FILE, or the pair in
-// TOWNHALL_ACCESS_KEY_ID / TOWNHALL_SECRET_ACCESS_KEY. None: any key.
-bool load_keys(const DynamoDbCommandOptions& options, std::optional<sigv4::KeyRing>* keys) {
-  if (!options.credentials_file.empty()) {
-    std::ifstream in(options.credentials_file);
-    if (!in) {
-      spdlog::error("cannot read credentials file {}", options.credentials_file);
-      return false;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string error;
-    *keys = sigv4::KeyRing::parse(text.str(), &error);
-    if (!*keys) {
-      spdlog::error("{}: {}", options.credentials_file, error);
-      return false;
-    }
-    if ((*keys)->empty()) {
-      spdlog::error("{}: no keys", options.credentials_file);
-      return false;
-    }
-  }
-  const char* id = std::getenv("TOWNHALL_ACCESS_KEY_ID");
-  const char* secret = std::getenv("TOWNHALL_SECRET_ACCESS_KEY");
-  if (id && *id && secret && *secret) {
-    if (!*keys) keys->emplace();
-    (*keys)->add({id, secret, ""});
-  }
-  return true;
-}
-
 int run_dynamodb(const DynamoDbCommandOptions& options) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("townhall"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 
-  wire::ServerOptions server_options;
-  if (!parse_listen(options.listen, &server_options.address, &server_options.port)) {
-    spdlog::error("--listen wants HOST:PORT, got '{}'", options.listen);
+  auto listen = parse_listen_address(options.listen);
+  if (!listen.ok()) {
+    spdlog::error("--listen wants HOST:PORT: {}", listen.error().message);
     return 2;
   }
-  if (!load_keys(options, &server_options.keys)) return 2;
+  wire::ServerOptions server_options = std::move(listen).value();
+  auto keys = load_endpoint_keys(options.credentials_file);
+  if (!keys.ok()) {
+    spdlog::error("{}", keys.error().message);
+    return 2;
+  }
+  server_options.keys = std::move(keys).value();
   server_options.io_threads = options.io_threads;
   server_options.store_threads = options.store_threads;
   server_options.read_timeout =

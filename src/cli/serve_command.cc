@@ -13,6 +13,7 @@
 #include "api/server.h"
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
+#include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
 #include "cli/store_factory.h"
 #include "wire/server.h"
@@ -30,6 +31,7 @@ struct ServeSettings {
   int64_t drain_seconds = 10;
   int64_t ping_seconds = 20;
   std::string dynamodb_listen = "127.0.0.1:8000";
+  std::string dynamodb_credentials;
 };
 
 // Enough descriptors for tens of thousands of WebSockets, as far as the hard limit allows.
@@ -112,6 +114,13 @@ int serve(ServeSettings& settings) {
       server.stop();
       return 1;
     }
+    auto keys = load_endpoint_keys(settings.dynamodb_credentials);
+    if (!keys.ok()) {
+      std::fprintf(stderr, "townhall serve: --dynamodb-credentials: %s\n", keys.error().message.c_str());
+      server.stop();
+      return 1;
+    }
+    endpoint_options->keys = std::move(keys).value();
     dynamodb = std::make_unique<wire::DynamoDbServer>(**store, endpoint_options.value());
     if (auto status = dynamodb->start(); !status.ok()) {
       std::fprintf(stderr, "townhall serve: DynamoDB endpoint: %s\n", status.error().message.c_str());
@@ -148,6 +157,9 @@ void register_serve_command(CLI::App& app) {
                   "Also serve the store as a DynamoDB endpoint at host:port (off: don't)")
       ->envname("TOWNHALL_DYNAMODB_LISTEN")
       ->capture_default_str();
+  cmd->add_option("--dynamodb-credentials", s.dynamodb_credentials,
+                  "The endpoint accepts only requests signed by a key in this file (default: any key)")
+      ->envname("TOWNHALL_DYNAMODB_CREDENTIALS");
   cmd->add_option("--table", s.chat.table_name, "Chat table name")
       ->envname("TOWNHALL_TABLE")
       ->capture_default_str();

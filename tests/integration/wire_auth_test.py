@@ -119,6 +119,26 @@ class WireAuthTest(unittest.TestCase):
         with townhall.dynamodb() as endpoint:
             self.assertEqual(client(endpoint, "whoever", "whatever").list_tables()["TableNames"], [])
 
+    def test_serve_endpoint_checks_keys_too(self):
+        """townhall serve's own DynamoDB endpoint takes --dynamodb-credentials."""
+        port = townhall.free_port()
+        process = subprocess.Popen(
+            [townhall.binary(), "serve", "--in-memory", "--listen", "127.0.0.1:0",
+             "--dynamodb-listen", f"127.0.0.1:{port}", "--dynamodb-credentials", self.keys],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            for line in process.stdout:
+                if "(DynamoDB endpoint)" in line:
+                    break
+            else:
+                self.fail("townhall serve did not open its DynamoDB endpoint")
+            endpoint = townhall.Endpoint("127.0.0.1", port)
+            self.assertIn("chat", client(endpoint, "AKIDALICE", "alice-secret").list_tables()["TableNames"])
+            self.assert_error(lambda: client(endpoint, "dummy", "dummy").list_tables(), "UnrecognizedClientException")
+        finally:
+            process.terminate()
+            self.assertEqual(process.wait(timeout=20), 0)
+
     def test_unreadable_credentials_file_is_a_startup_error(self):
         result = subprocess.run([townhall.binary(), "dynamodb", "--in-memory", "--listen", "127.0.0.1:0",
                                  "--credentials", os.path.join(self.tmp.name, "missing")],
