@@ -147,6 +147,55 @@ TEST(ChannelSubscription, TooManyHeldEventsOverflow) {
   EXPECT_EQ(subscription.on_live(live("3")), ChannelSubscription::Action::kOverflow);
 }
 
+TEST(ChannelSubscription, LiveEventTrailingItsReplayIsNotSentTwice) {
+  // Published after the table read returned it (or relayed late by Redis):
+  // the live event comes after catch-up ended.
+  ChannelSubscription subscription;
+  EXPECT_TRUE(subscription.on_replay("3"));
+  EXPECT_TRUE(subscription.finish_catch_up().empty());
+  EXPECT_EQ(subscription.on_live(live("3")), ChannelSubscription::Action::kDuplicate);
+  EXPECT_EQ(subscription.on_live(live("4")), ChannelSubscription::Action::kSend);
+  // Only the newest replayed ids are kept.
+  ChannelSubscription big;
+  for (size_t i = 0; i < ChannelSubscription::kRememberedAfterCatchUp + 10; ++i) {
+    big.on_replay(std::to_string(100000 + i));
+  }
+  big.finish_catch_up();
+  EXPECT_EQ(big.on_live(live("100000")), ChannelSubscription::Action::kSend);
+  EXPECT_EQ(big.on_live(live(std::to_string(100009 + ChannelSubscription::kRememberedAfterCatchUp))),
+            ChannelSubscription::Action::kDuplicate);
+}
+
+TEST(ChannelSubscription, ResyncCatchesUpAfterTheLastMessageSent) {
+  ChannelSubscription subscription;
+  subscription.set_generation(1);
+  subscription.note_sent("0000000001#1");  // where the client stood when it subscribed
+  EXPECT_TRUE(subscription.on_replay("0000000001#5"));
+  subscription.note_sent("0000000001#5");
+  subscription.finish_catch_up();
+  EXPECT_EQ(subscription.on_live(live("0000000001#7")), ChannelSubscription::Action::kSend);
+  subscription.note_sent("0000000001#7");
+  subscription.note_sent("0000000001#6");  // committed out of order: the cursor stays at the greatest
+  EXPECT_EQ(subscription.last_message_id(), "0000000001#7");
+
+  // Events were lost between nodes: catch up again, under a new generation.
+  subscription.restart_catch_up(2);
+  EXPECT_TRUE(subscription.catching_up());
+  EXPECT_EQ(subscription.generation(), 2u);
+  EXPECT_EQ(subscription.on_live(live("0000000001#9")), ChannelSubscription::Action::kHeld);
+  EXPECT_TRUE(subscription.on_replay("0000000001#8"));
+  EXPECT_TRUE(subscription.on_replay("0000000001#9"));
+  EXPECT_FALSE(subscription.on_replay("0000000001#5"));  // remembered from the first catch-up
+  EXPECT_TRUE(subscription.finish_catch_up().empty());   // 9 came through the replay
+
+  // A resync that arrives during a catch-up asks it for one more pass.
+  subscription.restart_catch_up(3);
+  EXPECT_FALSE(subscription.take_resync_request());
+  subscription.request_resync();
+  EXPECT_TRUE(subscription.take_resync_request());
+  EXPECT_FALSE(subscription.take_resync_request());
+}
+
 TEST(OutboundQueue, BoundedByFramesAndBytes) {
   OutboundQueue by_count(2, 1000);
   EXPECT_TRUE(by_count.push(std::make_shared<const std::string>("a")));

@@ -54,6 +54,11 @@ class Server {
 
   ChatApi& api() { return api_; }
 
+  // Events for these chat channels (empty: all) may have been lost on the way
+  // from another node: every WebSocket subscribed to them catches up from the
+  // table (see WebSocketSession::resync). Thread-safe; the pubsub relay calls it.
+  void resync(const std::vector<std::string>& channels);
+
  private:
   void accept();
 

@@ -24,13 +24,33 @@ bool RecentIds::insert(const std::string& id) {
   return true;
 }
 
+RecentIds RecentIds::newest(size_t capacity) const {
+  RecentIds out(capacity);
+  size_t skip = order_.size() > capacity ? order_.size() - capacity : 0;
+  for (size_t i = skip; i < order_.size(); ++i) out.insert(order_[i]);
+  return out;
+}
+
 ChannelSubscription::Action ChannelSubscription::on_live(const SharedEvent& event) {
   if (catching_up_) {
     if (held_.size() >= max_held_) return Action::kOverflow;
     held_.push_back(event);
     return Action::kHeld;
   }
+  if (event->kind == chat::ChannelEvent::Kind::kMessageCreated && recent_.contains(event->message_id)) {
+    return Action::kDuplicate;
+  }
   return Action::kSend;
+}
+
+void ChannelSubscription::note_sent(const std::string& message_id) {
+  if (message_id > last_message_id_) last_message_id_ = message_id;
+}
+
+void ChannelSubscription::restart_catch_up(uint64_t generation) {
+  generation_ = generation;
+  catching_up_ = true;
+  recent_ = recent_.newest(SIZE_MAX);
 }
 
 bool ChannelSubscription::on_replay(const std::string& message_id) { return recent_.insert(message_id); }
@@ -46,7 +66,7 @@ std::vector<SharedEvent> ChannelSubscription::finish_catch_up() {
     release.push_back(std::move(event));
   }
   held_ = {};
-  recent_ = RecentIds(0);
+  recent_ = recent_.newest(kRememberedAfterCatchUp);
   return release;
 }
 
