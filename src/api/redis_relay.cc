@@ -29,6 +29,12 @@ timeval to_timeval(std::chrono::milliseconds ms) {
   return {static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string random_origin() {
   std::random_device device;
   return fmt::format("{:08x}{:08x}", device(), device());
@@ -151,18 +157,20 @@ void RedisRelay::send(const SharedEvent& event) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     if (queue_.size() >= options_.max_buffered) {
-      note_gap_locked(queue_.front().event->channel_id);
+      note_gap_locked(queue_.front());
       queue_.pop_front();
       dropped_.fetch_add(1, std::memory_order_relaxed);
     }
-    queue_.push_back({event, std::chrono::steady_clock::now()});
+    queue_.push_back({event, std::chrono::steady_clock::now(), now_ms()});
   }
   wake_.notify_one();
 }
 
-void RedisRelay::note_gap_locked(const std::string& channel_id) {
+void RedisRelay::note_gap_locked(const Queued& dropped) {
+  int64_t since = dropped.wall_ms - kGapMarginMs;
+  gap_since_ms_ = gap_since_ms_ ? std::min(*gap_since_ms_, since) : since;
   if (gap_all_) return;
-  gap_channels_.insert(channel_id);
+  gap_channels_.insert(dropped.event->channel_id);
   if (gap_channels_.size() > kMaxGapChannels) {
     gap_all_ = true;
     gap_channels_.clear();
@@ -187,18 +195,15 @@ void RedisRelay::publisher_loop() {
   int attempt = 0;
   for (;;) {
     std::vector<Queued> batch;
-    bool announce_gap = false;
+    std::optional<int64_t> gap_since;
     std::vector<std::string> gap_channels;
     {
       std::unique_lock lock(mutex_);
-      if (c) {
-        wake_.wait(lock,
-                   [this] { return stopping_ || !queue_.empty() || gap_all_ || !gap_channels_.empty(); });
-      }
+      if (c) wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || gap_since_ms_; });
       if (stopping_) return;
       auto now = std::chrono::steady_clock::now();
       while (!queue_.empty() && now - queue_.front().at > options_.max_event_age) {
-        note_gap_locked(queue_.front().event->channel_id);
+        note_gap_locked(queue_.front());
         queue_.pop_front();
         dropped_.fetch_add(1, std::memory_order_relaxed);
       }
@@ -207,8 +212,8 @@ void RedisRelay::publisher_loop() {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
-        if (gap_all_ || !gap_channels_.empty()) {
-          announce_gap = true;
+        if (gap_since_ms_) {
+          gap_since = std::exchange(gap_since_ms_, std::nullopt);
           if (!gap_all_) gap_channels.assign(gap_channels_.begin(), gap_channels_.end());
           gap_all_ = false;
           gap_channels_.clear();
@@ -234,10 +239,11 @@ void RedisRelay::publisher_loop() {
     }
     std::vector<std::string> payloads;
     payloads.reserve(batch.size() + 1);
-    // The gap notice goes after the events: a receiver resyncs after the
-    // events it did get, never before them.
+    // The gap notice goes before any newer event: a receiver's cursor for
+    // this node must not move past the dropped events before it resyncs.
+    if (gap_since) payloads.push_back(encode_gap(origin_, *gap_since, gap_channels));
     for (const auto& queued : batch) payloads.push_back(encode_event(origin_, *queued.event));
-    if (announce_gap) payloads.push_back(encode_gap(origin_, gap_channels));
+    size_t first_event = gap_since ? 1 : 0;
     for (const auto& payload : payloads) {
       redisAppendCommand(c.get(), "PUBLISH %b %b", options_.channel.data(), options_.channel.size(),
                          payload.data(), payload.size());
@@ -254,18 +260,23 @@ void RedisRelay::publisher_loop() {
       if (reply->type == REDIS_REPLY_ERROR) error = std::string(reply->str, reply->len);
       ++confirmed;
     }
-    size_t events_confirmed = std::min(confirmed, batch.size());
+    size_t events_confirmed = confirmed > first_event ? confirmed - first_event : 0;
     published_.fetch_add(events_confirmed, std::memory_order_relaxed);
     if (confirmed < payloads.size() || !error.empty()) {
       spdlog::warn("pubsub: publishing to redis failed ({}); reconnecting", error.empty() ? "?" : error);
       std::lock_guard lock(mutex_);
       for (size_t i = events_confirmed; i < batch.size(); ++i) {
-        note_gap_locked(batch[i].event->channel_id);
+        note_gap_locked(batch[i]);
         dropped_.fetch_add(1, std::memory_order_relaxed);
       }
-      if (announce_gap && confirmed < payloads.size()) {
-        if (gap_channels.empty()) gap_all_ = true;
-        for (const auto& channel : gap_channels) note_gap_locked(channel);
+      if (gap_since) {  // the notice may not have gone out: owe it again
+        gap_since_ms_ = gap_since_ms_ ? std::min(*gap_since_ms_, *gap_since) : *gap_since;
+        if (gap_channels.empty()) {
+          gap_all_ = true;
+          gap_channels_.clear();
+        } else if (!gap_all_) {
+          gap_channels_.insert(gap_channels.begin(), gap_channels.end());
+        }
       }
       publisher_connected_ = false;
       c.reset();
@@ -277,6 +288,7 @@ void RedisRelay::publisher_loop() {
 // stop() (the eventfd) and a silent connection (PING) are noticed.
 void RedisRelay::subscriber_loop() {
   int attempt = 0;
+  int64_t lost_at_ms = now_ms();  // at start nothing was received yet: nobody to resync
   for (;;) {
     {
       std::lock_guard lock(mutex_);
@@ -304,7 +316,7 @@ void RedisRelay::subscriber_loop() {
     // Whatever was published while this node was not subscribed is missed:
     // its sessions catch up from the table (a no-op at the first start).
     gaps_.fetch_add(1, std::memory_order_relaxed);
-    if (on_gap_) on_gap_({});
+    if (on_gap_) on_gap_({}, lost_at_ms - kGapMarginMs);
 
     auto last_heard = std::chrono::steady_clock::now();
     bool ping_sent = false;
@@ -354,6 +366,7 @@ void RedisRelay::subscriber_loop() {
       }
     }
     subscriber_connected_ = false;
+    lost_at_ms = now_ms();
     spdlog::warn("pubsub: lost the redis subscription ({}); live events from other nodes wait, reconnecting",
                  lost);
   }
@@ -371,7 +384,7 @@ void RedisRelay::handle_message(const std::string& payload) {
     hub_->deliver(*decoded->event);
   } else {
     gaps_.fetch_add(1, std::memory_order_relaxed);
-    if (on_gap_) on_gap_(decoded->channels);
+    if (on_gap_) on_gap_(decoded->channels, decoded->since_ms);
   }
 }
 
@@ -380,8 +393,9 @@ std::string RedisRelay::encode_event(const std::string& origin, const HubEvent& 
                      event.message_id, event.json ? *event.json : std::string());
 }
 
-std::string RedisRelay::encode_gap(const std::string& origin, const std::vector<std::string>& channels) {
-  std::string out = "G\n" + origin;
+std::string RedisRelay::encode_gap(const std::string& origin, int64_t since_ms,
+                                   const std::vector<std::string>& channels) {
+  std::string out = "G\n" + origin + "\n" + std::to_string(since_ms);
   for (const auto& channel : channels) out += "\n" + channel;
   return out;
 }
@@ -400,9 +414,13 @@ std::optional<RedisRelay::Decoded> RedisRelay::decode(const std::string& payload
   Decoded decoded;
   if (!field(type)) return std::nullopt;
   if (type == "G") {
+    std::string since;
+    if (!field(decoded.origin) || decoded.origin.empty()) return std::nullopt;
     size_t end = payload.find('\n', pos);
-    decoded.origin = payload.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (decoded.origin.empty()) return std::nullopt;
+    since = payload.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (since.empty() || since.size() > 18 || since.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    decoded.since_ms = std::stoll(since);
     pos = end;
     while (pos != std::string::npos) {
       ++pos;

@@ -22,13 +22,16 @@
 // unconfirmed PUBLISHes, or missed while this node's subscription was down)
 // are repaired by a resync: when the subscription is (re)established, and when
 // another node announces that it dropped events, on_gap() is called with the
-// affected chat channels (empty: all) and the server makes its WebSocket
-// sessions catch up from the table. Messages are durable before they are
-// published, so Redis only ever delays them.
+// affected chat channels (empty: all) and the time from which events may be
+// missing, and the server makes its WebSocket sessions catch up from the
+// table. A node announces its gap before publishing anything newer, so the
+// others' per-node cursors (ChannelSubscription) never pass a dropped event. Messages are durable before they
+// are published, so Redis only ever delays them.
 //
 // Message format on the Redis channel (text, '\n'-separated header, JSON last):
 //   E\n<origin>\n<kind>\n<chat channel id>\n<message id or empty>\n<event JSON>
-//   G\n<origin>\n<chat channel id>...      (a gap: no channel ids means all)
+//   G\n<origin>\n<since ms>\n<chat channel id>...   (a gap: events minted from
+//                                            since ms on; no channel ids means all)
 // origin is a random per-process id: a node skips its own events (delivered
 // locally already) and its own gap notices.
 //
@@ -84,7 +87,12 @@ struct RedisRelayStats {
 
 class RedisRelay : public Relay {
  public:
-  using GapHandler = std::function<void(const std::vector<std::string>& channels)>;
+  // channels: empty means all; since_ms: events minted from then on (epoch ms) may be missing.
+  using GapHandler = std::function<void(const std::vector<std::string>& channels, int64_t since_ms)>;
+  // How far before a loss events are counted as possibly missing: publishing
+  // follows the commit, which follows the id's minting, and events wait up to
+  // max_event_age in the buffer.
+  static constexpr int64_t kGapMarginMs = 5000;
 
   explicit RedisRelay(RedisRelayOptions options);
   ~RedisRelay() override;  // stop()
@@ -107,11 +115,13 @@ class RedisRelay : public Relay {
 
   // Encoding, exposed for tests.
   static std::string encode_event(const std::string& origin, const HubEvent& event);
-  static std::string encode_gap(const std::string& origin, const std::vector<std::string>& channels);
+  static std::string encode_gap(const std::string& origin, int64_t since_ms,
+                                const std::vector<std::string>& channels);
   struct Decoded {
     std::string origin;
     std::optional<SharedEvent> event;   // an event
     std::vector<std::string> channels;  // a gap notice (empty: all channels)
+    int64_t since_ms = 0;               // a gap notice
   };
   static std::optional<Decoded> decode(const std::string& payload);
 
@@ -119,10 +129,11 @@ class RedisRelay : public Relay {
   struct Queued {
     SharedEvent event;
     std::chrono::steady_clock::time_point at;
+    int64_t wall_ms;  // when it was queued, for gap notices
   };
   void publisher_loop();
   void subscriber_loop();
-  void note_gap_locked(const std::string& channel_id);  // REQUIRES: mutex_
+  void note_gap_locked(const Queued& dropped);  // REQUIRES: mutex_
   void sleep_backoff(int attempt);
   void handle_message(const std::string& payload);
 
@@ -138,6 +149,7 @@ class RedisRelay : public Relay {
   // out; gap_all_ when too many to list.
   std::set<std::string> gap_channels_;
   bool gap_all_ = false;
+  std::optional<int64_t> gap_since_ms_;  // set while a gap notice is owed
   bool stopping_ = false;
   int wake_fd_ = -1;  // eventfd: wakes the subscriber's poll at stop()
 

@@ -108,10 +108,12 @@ class Recorder : public Subscriber {
 struct Gaps {
   std::mutex mutex;
   std::vector<std::vector<std::string>> calls;
+  std::vector<int64_t> since;
   RedisRelay::GapHandler handler() {
-    return [this](const std::vector<std::string>& channels) {
+    return [this](const std::vector<std::string>& channels, int64_t since_ms) {
       std::lock_guard lock(mutex);
       calls.push_back(channels);
+      since.push_back(since_ms);
     };
   }
   size_t count() {
@@ -206,17 +208,19 @@ TEST(RedisRelayCodec, RoundTripsEventsAndGaps) {
   EXPECT_EQ((*decoded->event)->kind, chat::ChannelEvent::Kind::kMessageCreated);
   EXPECT_EQ(*(*decoded->event)->json, *event->json);  // the JSON may hold newlines: it comes last
 
-  auto gap = RedisRelay::decode(RedisRelay::encode_gap("node-b", {"a", "b"}));
+  auto gap = RedisRelay::decode(RedisRelay::encode_gap("node-b", 1700000000123, {"a", "b"}));
   ASSERT_TRUE(gap);
   EXPECT_FALSE(gap->event);
   EXPECT_EQ(gap->origin, "node-b");
+  EXPECT_EQ(gap->since_ms, 1700000000123);
   EXPECT_EQ(gap->channels, (std::vector<std::string>{"a", "b"}));
-  auto all = RedisRelay::decode(RedisRelay::encode_gap("node-b", {}));
+  auto all = RedisRelay::decode(RedisRelay::encode_gap("node-b", 42, {}));
   ASSERT_TRUE(all);
+  EXPECT_EQ(all->since_ms, 42);
   EXPECT_TRUE(all->channels.empty());
 
-  for (const char* bad :
-       {"", "X\nnode", "E\nnode\n9\nc\nid\n{}", "E\nnode\n0\n\nid\n{}", "E\nnode\n0\nc", "G\n"}) {
+  for (const char* bad : {"", "X\nnode", "E\nnode\n9\nc\nid\n{}", "E\nnode\n0\n\nid\n{}", "E\nnode\n0\nc",
+                          "G\n", "G\nnode\n", "G\nnode\n-5\na", "G\nnode\nsoon"}) {
     EXPECT_FALSE(RedisRelay::decode(bad)) << bad;
   }
 }
@@ -300,6 +304,9 @@ TEST_F(RedisRelayTest, ANodeThatDroppedEventsTellsTheOthers) {
   Hub hub_a(&relay_a), hub_b(&relay_b);
   Gaps gaps_a, gaps_b;
   relay_a.start(hub_a, gaps_a.handler());
+  auto dropped_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
   hub_a.publish(message_event("7", "lost"));
   hub_a.publish(message_event("9", "lost too"));
   redis_.start();
@@ -308,6 +315,13 @@ TEST_F(RedisRelayTest, ANodeThatDroppedEventsTellsTheOthers) {
   ASSERT_TRUE(relay_a.wait_connected(10s));
   EXPECT_TRUE(eventually([&] { return gaps_b.saw_channel("7") && gaps_b.saw_channel("9"); }));
   EXPECT_EQ(relay_a.stats().dropped, 2u);
+  {
+    std::lock_guard lock(gaps_b.mutex);
+    // The notice names the time from which events are missing, with room
+    // for the commit and the buffer before the drop.
+    EXPECT_LE(gaps_b.since.back(), dropped_at - 2000);
+    EXPECT_GE(gaps_b.since.back(), dropped_at - RedisRelay::kGapMarginMs - 1000);
+  }
   EXPECT_FALSE(gaps_a.saw_channel("7")) << "a node's own gap notice is not for it";
 }
 

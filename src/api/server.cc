@@ -100,7 +100,7 @@ void Server::accept() {
   });
 }
 
-void Server::resync(const std::vector<std::string>& channels) {
+void Server::resync(const std::vector<std::string>& channels, int64_t since_ms) {
   std::vector<std::shared_ptr<WebSocketSession>> websockets;
   {
     std::lock_guard lock(context_->mutex);
@@ -108,7 +108,7 @@ void Server::resync(const std::vector<std::string>& channels) {
       if (auto session = weak.lock()) websockets.push_back(std::move(session));
     }
   }
-  for (auto& session : websockets) session->resync(channels, options_.websocket.resync_jitter);
+  for (auto& session : websockets) session->resync(channels, since_ms, options_.websocket.resync_jitter);
 }
 
 void Server::stop() {

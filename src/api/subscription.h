@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -65,8 +67,11 @@ class RecentIds {
 
 class ChannelSubscription {
  public:
-  // How many replayed ids stay remembered once live.
+  // How many sent ids (replayed or live) stay remembered once live.
   static constexpr size_t kRememberedAfterCatchUp = 1024;
+  // How far (in mint time) one node's messages to a channel may commit out
+  // of order; a resync rereads that far behind each node's cursor.
+  static constexpr int64_t kReorderWindowMs = 2000;
 
   // max_held bounds the live events held during catch-up; the ids sent
   // during catch-up are remembered until it ends (at most the replay limit
@@ -85,17 +90,31 @@ class ChannelSubscription {
   // Ends catch-up; returns the held events that still need sending, in arrival order.
   std::vector<SharedEvent> finish_catch_up();
 
-  // Resync (events may have been lost between nodes): a live subscription
-  // starts over, catching up from last_message_id() under a new generation;
-  // remembered ids carry over. One still catching up is asked for another
-  // pass instead (take_resync_request), so its own catch-up completes.
+  // Resync: events may have been lost between nodes, those minted from
+  // since_ms on. A live subscription starts catching up again under a new
+  // generation (remembered ids carry over); one still catching up is asked
+  // for another pass instead (take_resync_request), so its own completes.
   void restart_catch_up(uint64_t generation);
-  void request_resync() { resync_requested_ = true; }
-  bool take_resync_request() { return std::exchange(resync_requested_, false); }
-  // A message.created frame went to the client (replayed or live).
-  void note_sent(const std::string& message_id);
-  // The greatest message id sent so far; empty when none was.
-  const std::string& last_message_id() const { return last_message_id_; }
+  void request_resync(int64_t since_ms);
+  // The earliest since_ms requested, or nullopt when none is pending.
+  std::optional<int64_t> take_resync_request() { return std::exchange(resync_since_ms_, std::nullopt); }
+
+  // Where the client stands, tracked per node that minted the messages (ids
+  // carry their node; one node's ids increase): baseline covers what table
+  // reads returned, the per-node cursors what arrived live.
+  void set_baseline(const std::string& message_id);
+  // A message.created frame went to the client: from a table read (advances
+  // the baseline too), or live.
+  void note_replayed(const std::string& message_id);
+  void note_live(const std::string& message_id);
+  // Where a resync for events minted from since_ms on starts reading.
+  std::string resync_start(int64_t since_ms) const;
+  // During a resync: whether a message read from the table is one the client
+  // lacks. This node's own messages never are (they are delivered in process,
+  // never through Redis, and later ones are held), nor one more than
+  // kReorderWindowMs below the cursor of the node that minted it; on_replay
+  // then skips the ones remembered as sent.
+  bool resync_needs(const std::string& message_id, uint16_t this_node) const;
   // Distinguishes one catch-up from the next (a new subscribe supersedes a
   // resync still reading the table).
   uint64_t generation() const { return generation_; }
@@ -105,7 +124,9 @@ class ChannelSubscription {
   bool catching_up_ = true;
   bool resync_requested_ = false;
   uint64_t generation_ = 0;
-  std::string last_message_id_;
+  std::optional<int64_t> resync_since_ms_;
+  std::string baseline_;
+  std::map<int, std::string> node_cursors_;  // node (-1: ids without one) -> greatest id sent
   size_t max_held_;
   std::vector<SharedEvent> held_;
   RecentIds recent_;

@@ -85,16 +85,17 @@ void WebSocketSession::deliver(const SharedEvent& event) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
 }
 
-void WebSocketSession::resync(std::vector<std::string> channels, std::chrono::milliseconds jitter) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), channels = std::move(channels), jitter] {
+void WebSocketSession::resync(std::vector<std::string> channels, int64_t since_ms,
+                              std::chrono::milliseconds jitter) {
+  auto run = [self = shared_from_this(), channels = std::move(channels), since_ms, jitter] {
     if (self->closing_) return;
     thread_local std::mt19937_64 random{std::random_device{}()};
     std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(0, jitter.count()));
     auto start = [&](const std::string& channel_id) {
       asio::co_spawn(
           self->ws_.get_executor(),
-          [self, channel_id, wait = std::chrono::milliseconds(delay(random))] {
-            return self->resync_one(channel_id, wait);
+          [self, channel_id, since_ms, wait = std::chrono::milliseconds(delay(random))] {
+            return self->resync_one(channel_id, since_ms, wait);
           },
           asio::detached);
     };
@@ -105,17 +106,19 @@ void WebSocketSession::resync(std::vector<std::string> channels, std::chrono::mi
         if (self->subscriptions_.count(channel_id)) start(channel_id);
       }
     }
-  });
+  };
+  asio::post(ws_.get_executor(), std::move(run));
 }
 
-asio::awaitable<void> WebSocketSession::resync_one(std::string channel_id, std::chrono::milliseconds delay) {
+asio::awaitable<void> WebSocketSession::resync_one(std::string channel_id, int64_t since_ms,
+                                                   std::chrono::milliseconds delay) {
   if (delay.count() > 0) {
     asio::steady_timer timer(ws_.get_executor(), delay);
     beast::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (closing_) co_return;
-  co_await subscribe_one(channel_id, {}, true);
+  co_await subscribe_one(channel_id, {}, since_ms);
 }
 
 void WebSocketSession::go_away() {
@@ -263,20 +266,22 @@ asio::awaitable<void> WebSocketSession::subscribe(const JsonObject& frame) {
 // then release the held events minus the messages the replay already sent.
 // Whatever commits after registration is either in the table read or held.
 asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel_id, const std::string& after,
-                                                      bool resync) {
+                                                      std::optional<int64_t> resync_since) {
   const WebSocketOptions& options = context_.options.websocket;
   const chat::User user = *user_;
+  const uint16_t this_node = context_.api.chat().options().node_id;
   uint64_t generation = next_generation_++;
+  bool resync = resync_since.has_value();
   std::string cursor = after;
   if (resync) {
     auto it = subscriptions_.find(channel_id);
     if (it == subscriptions_.end()) co_return;
     if (it->second.catching_up()) {
-      it->second.request_resync();  // its catch-up reads once more before going live
+      it->second.request_resync(*resync_since);  // its catch-up reads once more before going live
       co_return;
     }
     it->second.restart_catch_up(generation);
-    cursor = it->second.last_message_id();
+    cursor = it->second.resync_start(*resync_since);
   } else {
     if (!subscriptions_.count(channel_id) && subscriptions_.size() >= options.max_subscriptions) {
       send_error("invalid_argument", "too many subscriptions", {}, channel_id);
@@ -293,7 +298,7 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
         subscriptions_.emplace(channel_id, ChannelSubscription(options.max_queue_frames * 4)).first->second;
     subscription.set_generation(generation);
     // Where this client stands: a later resync continues from here.
-    subscription.note_sent(after.empty() ? cursor_before_now() : after);
+    subscription.set_baseline(after.empty() ? cursor_before_now() : after);
     context_.hub.subscribe(channel_id, shared_from_this());
   }
   // This catch-up's subscription, or end() once a newer subscribe replaced it.
@@ -319,8 +324,12 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
       co_return;
     }
     for (const auto& message : page->items) {
+      if (resync && !it->second.resync_needs(message.id, this_node)) {
+        it->second.set_baseline(message.id);  // read: what precedes it is accounted for
+        continue;
+      }
       if (!it->second.on_replay(message.id)) continue;
-      it->second.note_sent(message.id);
+      it->second.note_replayed(message.id);
       enqueue(replayed_message_json(message));
       ++replayed;
     }
@@ -329,15 +338,20 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
       complete = false;  // the client reads the rest over REST (?after=)
       cursor.clear();
     }
-    // A resync arrived during this catch-up: read once more from the last
-    // message sent before going live.
-    if (cursor.empty() && complete && it->second.take_resync_request()) cursor = it->second.last_message_id();
+    // A resync arrived during this catch-up: read once more, as a resync,
+    // before going live.
+    if (cursor.empty() && complete) {
+      if (auto since = it->second.take_resync_request()) {
+        cursor = it->second.resync_start(*since);
+        resync = true;
+      }
+    }
     if (!cursor.empty()) co_await wait_for_drain();
   }
   auto it = current();
   if (it == subscriptions_.end()) co_return;
   for (auto& event : it->second.finish_catch_up()) {
-    if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_sent(event->message_id);
+    if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);
     enqueue(event->json);
     context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
   }
@@ -345,7 +359,7 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
   ddb::JsonWriter w(out);
   w.begin_object();
   w.key("type");
-  w.string(resync ? "resynced" : "subscribed");
+  w.string(resync_since ? "resynced" : "subscribed");
   w.key("channel");
   w.string(channel_id);
   w.key("replayed");
@@ -420,7 +434,7 @@ void WebSocketSession::on_event(const SharedEvent& event) {
   if (it == subscriptions_.end()) return;
   switch (it->second.on_live(event)) {
     case ChannelSubscription::Action::kSend:
-      if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_sent(event->message_id);
+      if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);
       enqueue(event->json);
       context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
       break;

@@ -125,7 +125,9 @@ int serve(ServeSettings& settings) {
 
   api::Server server(chat, hub, metrics, options);
   if (relay) {
-    relay->start(hub, [&server](const std::vector<std::string>& channels) { server.resync(channels); });
+    relay->start(hub, [&server](const std::vector<std::string>& channels, int64_t since_ms) {
+      server.resync(channels, since_ms);
+    });
     // Not required: without Redis the node serves, stores every send and
     // delivers to its own clients; other nodes' events arrive once it connects.
     if (!relay->wait_connected(std::chrono::seconds(3))) {
