@@ -5,7 +5,7 @@
 // the server's RSS. Start the server without rate limits and with the
 // minimum password cost (see bench/chat_load/README.md).
 //
-//   chat_load --server 127.0.0.1:8080 --server-pid PID --mode fanout --clients 1000 --channels 1 \
+//   chat_load --server 127.0.0.1:8080 --server-pid PID --mode fanout --clients 1000 --channels 1
 //             --senders 10 --rate 100 --seconds 20
 #include <utility>  // before Boost 1.74's Asio headers
 
@@ -48,6 +48,8 @@ struct Options {
   int threads = 1;
   int text_bytes = 64;
 };
+
+bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
@@ -190,7 +192,7 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
   void on_frame(const std::string& frame) {
-    if (frame.compare(0, 26, R"({"type":"message.created",)") == 0) {
+    if (starts_with(frame, R"({"type":"message.created",)")) {
       stats_.delivered++;
       size_t at = frame.find("\"text\":\"t=");
       if (at != std::string::npos && stats_.measuring) {
@@ -199,12 +201,12 @@ class Client : public std::enable_shared_from_this<Client> {
         std::lock_guard lock(stats_.mutex);
         stats_.latencies_us.push_back(latency);
       }
-    } else if (frame.compare(0, 13, R"({"type":"ack")") == 0) {
+    } else if (starts_with(frame, R"({"type":"ack")")) {
       stats_.acks++;
       if (back_to_back_ && !stopped_) send_one();
-    } else if (frame.compare(0, 19, R"({"type":"subscribed")") == 0) {
+    } else if (starts_with(frame, R"({"type":"subscribed")")) {
       stats_.subscribed++;
-    } else if (frame.compare(0, 15, R"({"type":"error")") == 0) {
+    } else if (starts_with(frame, R"({"type":"error")")) {
       stats_.errors++;
       if (stats_.errors < 5) std::fprintf(stderr, "error frame: %s\n", frame.c_str());
       if (back_to_back_ && !stopped_) send_one();
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.threads, "client threads");
   app.add_option("--text-bytes", o.text_bytes, "message text size");
   CLI11_PARSE(app, argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
   size_t colon = o.server.rfind(':');
   std::string host = o.server.substr(0, colon), port = o.server.substr(colon + 1);

@@ -19,6 +19,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 printf '{"Item":{"PK":{"S":"USER#1"},"Name":{"S":"Alice"},"Mail":{"S":"alice@mail.com"}}}' >"$work/index.html"
+chmod a+rx "$work" && chmod a+r "$work/index.html"  # nginx's workers may run as another user
 nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed "s|PORT|$nginx_port|; s|ROOT|$work|g" "$here/nginx.conf" >"$work/nginx.conf"
 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -26,7 +28,7 @@ namespace {
 // Application close codes (4000-4999 are ours).
 constexpr uint16_t kCloseAuthTimeout = 4001;
 constexpr uint16_t kCloseSlowConsumer = 4008;
-constexpr int kReplayPage = 100;
+constexpr size_t kReplayPage = 100;
 
 std::string ready_json(const chat::User& user) {
   std::string out;
@@ -311,9 +313,14 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
 
   size_t replayed = 0;
   bool complete = true;
+  // Pages fit in half the outgoing queue, and each waits for the queue to
+  // drain: a long replay never trips the slow-consumer cut-off by itself.
+  const int page_size = static_cast<int>(std::clamp<size_t>(options.max_queue_frames / 2, 1, kReplayPage));
   while (!cursor.empty()) {
+    co_await wait_for_drain();
+    if (current() == subscriptions_.end()) co_return;
     auto page = co_await offload(context_.workers, [&] {
-      return context_.api.chat().messages().after(user, channel_id, cursor, kReplayPage);
+      return context_.api.chat().messages().after(user, channel_id, cursor, page_size);
     });
     auto it = current();
     if (it == subscriptions_.end()) co_return;
@@ -346,7 +353,6 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
         resync = true;
       }
     }
-    if (!cursor.empty()) co_await wait_for_drain();
   }
   auto it = current();
   if (it == subscriptions_.end()) co_return;

@@ -74,6 +74,9 @@ class Expressions {
   // FilterExpression / QueryFilter / ScanFilter. True when there is none.
   bool has_filter() const;
   Result<bool> filter_matches(const AttributeMap& item) const;
+  // Top-level attribute names the filter reads, sorted, each once (a Query
+  // may not filter on the queried key's attributes).
+  std::vector<std::string> filter_attribute_names() const;
 
   // ProjectionExpression / AttributesToGet.
   bool has_projection() const;

@@ -121,7 +121,7 @@ TEST_F(ItemOperationsTest, KeyValidation) {
   g.table_name = "Nope";
   g.key = key("a");
   TH_EXPECT_ERROR(db_->get_item(g), ErrorCode::kResourceNotFound,
-                  "Cannot do operations on a non-existent table");
+                  "Requested resource not found");
 }
 
 TEST_F(ItemOperationsTest, ConditionsAndReturnValuesOnFailure) {

@@ -74,8 +74,9 @@ ddb::Status validate_table_name(std::string_view name) {
 }
 
 Error table_not_found() {
-  // DynamoDB Local's words; the service says "Requested resource not found".
-  return Error::ResourceNotFound("Cannot do operations on a non-existent table");
+  // The service's and the Developer Guide's words; DynamoDB Local says
+  // "Cannot do operations on a non-existent table" (tests/conformance records it).
+  return Error::ResourceNotFound("Requested resource not found");
 }
 
 ddb::Result<std::shared_ptr<TableHandle>> find_table(EngineContext& context, std::string_view name) {

@@ -148,6 +148,14 @@ ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) 
   TH_ASSIGN_OR_RETURN(const ddb::KeyCondition oriented,
                       expressions.key_condition_for(hash.name, range ? std::string_view(range->name) : ""));
   const ddb::KeyCondition* condition = &oriented;
+  for (const auto& name : expressions.filter_attribute_names()) {
+    if (name == hash.name || (range && name == range->name)) {
+      return ddb::Error::Validation(
+          "Filter Expression can only contain non-primary key attributes: Primary key "
+          "attribute: " +
+          name);
+    }
+  }
   TH_RETURN_IF_ERROR(
       plan_key_range(*condition, hash, range,
                      keys::index_prefix(schema->id, plan.index ? plan.index->id : keys::kBaseIndexId), plan));

@@ -144,6 +144,23 @@ TEST_F(QueryScanTest, FilterAppliesAfterLimit) {
   EXPECT_TRUE(r->last_evaluated_key);
 }
 
+TEST_F(QueryScanTest, FilterOnTheQueriedKeyIsRejected) {
+  auto q = query("PK = :c", {{":c", S("CHAN#1")}, {":m", S("MSG#")}});
+  q.filter_expression = "begins_with(SK, :m)";
+  TH_EXPECT_ERROR(db_->query(q), ErrorCode::kValidation,
+                  "Filter Expression can only contain non-primary key attributes: Primary key attribute: SK");
+  // On an index, its own key is what may not be filtered; the table's key may.
+  auto by_user = query("GSI1PK = :u", {{":u", S("USER#1")}, {":m", S("CHAN#")}});
+  by_user.index_name = "GSI1";
+  by_user.filter_expression = "begins_with(PK, :m)";
+  auto on_table_key = db_->query(by_user);
+  TH_ASSERT_OK(on_table_key);
+  by_user.filter_expression = "begins_with(GSI1SK, :m)";
+  TH_EXPECT_ERROR(
+      db_->query(by_user), ErrorCode::kValidation,
+      "Filter Expression can only contain non-primary key attributes: Primary key attribute: GSI1SK");
+}
+
 TEST_F(QueryScanTest, GlobalIndexProjectionsAndPaging) {
   auto q = query("GSI1PK = :u", {{":u", S("USER#1")}});
   q.index_name = "GSI1";

@@ -16,6 +16,17 @@ using ddb::Error;
 
 namespace {
 
+// Table operations name the table in the error, as the Developer Guide's
+// example does ("Requested resource not found: Table: tablename not found").
+ddb::Result<std::shared_ptr<TableHandle>> find_named_table(EngineContext& context, std::string_view name) {
+  auto handle = find_table(context, name);
+  if (!handle.ok() && handle.error().code == ddb::ErrorCode::kResourceNotFound) {
+    return Error::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
+                                   " not found");
+  }
+  return handle;
+}
+
 double now_seconds() {
   using namespace std::chrono;
   return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()) /
@@ -87,7 +98,7 @@ ddb::Result<ddb::CreateTableResponse> Engine::create_table(const ddb::CreateTabl
 
 ddb::Result<ddb::DeleteTableResponse> Engine::delete_table(const ddb::DeleteTableRequest& request) {
   std::lock_guard ddl(context_->catalog.ddl_mutex());
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   std::unique_lock table_lock(handle->mutex());  // waits for item writes in flight
   auto schema = handle->schema();
   if (schema->deletion_protection) {
@@ -110,7 +121,7 @@ ddb::Result<ddb::DeleteTableResponse> Engine::delete_table(const ddb::DeleteTabl
 }
 
 ddb::Result<ddb::DescribeTableResponse> Engine::describe_table(const ddb::DescribeTableRequest& request) {
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   std::shared_lock table_lock(handle->mutex());
   ddb::DescribeTableResponse response;
   response.table = describe_schema(*handle->schema(), handle.get());
@@ -142,7 +153,7 @@ ddb::Result<ddb::ListTablesResponse> Engine::list_tables(const ddb::ListTablesRe
 
 ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTableRequest& request) {
   std::lock_guard ddl(context_->catalog.ddl_mutex());
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   std::unique_lock table_lock(handle->mutex());
   TableSchema schema = *handle->schema();
   const bool nothing = !request.billing_mode && !request.provisioned_throughput &&
@@ -234,7 +245,7 @@ ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTabl
 
 ddb::Result<ddb::DescribeTimeToLiveResponse> Engine::describe_time_to_live(
     const ddb::DescribeTimeToLiveRequest& request) {
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   auto schema = handle->schema();
   ddb::DescribeTimeToLiveResponse response;
   if (schema->ttl_attribute) {
@@ -249,7 +260,7 @@ ddb::Result<ddb::DescribeTimeToLiveResponse> Engine::describe_time_to_live(
 ddb::Result<ddb::UpdateTimeToLiveResponse> Engine::update_time_to_live(
     const ddb::UpdateTimeToLiveRequest& request) {
   std::lock_guard ddl(context_->catalog.ddl_mutex());
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   const auto& spec = request.time_to_live_specification;
   if (spec.attribute_name.empty()) {
     return Error::Validation(

@@ -43,7 +43,7 @@ TEST_F(TableOperationsTest, CreateDescribeListDelete) {
   TH_ASSERT_OK(deleted);
   EXPECT_EQ(deleted->table_description.table_status, "DELETING");
   TH_EXPECT_ERROR(db_->describe_table({"Townhall"}), ErrorCode::kResourceNotFound,
-                  "Cannot do operations on a non-existent table");
+                  "Requested resource not found: Table: Townhall not found");
   TH_EXPECT_ERROR(db_->delete_table({"Townhall"}), ErrorCode::kResourceNotFound, "");
   TH_ASSERT_OK(db_->create_table(request));  // the name is free again
 }

@@ -215,11 +215,7 @@ TEST_P(ItemTest, MissingTableIsResourceNotFound) {
   ErrorIs not_found = expected_for<ErrorIs>(
       target(), {ErrorCode::kResourceNotFound, "Requested resource not found"},
       {{Target::kDynamoDbLocal, local_words,
-        "ResourceNotFoundException says \"Cannot do operations on a non-existent table\""},
-       {kEngineStores, local_words,
-        "item operations on a missing table say DynamoDB Local's \"Cannot do operations on a non-existent "
-        "table\"; "
-        "the documentation says \"Requested resource not found\""}});
+        "ResourceNotFoundException says \"Cannot do operations on a non-existent table\""}});
   std::string missing = unique_table_name("missing");
   ddb::GetItemRequest get_request;
   get_request.table_name = missing;

@@ -230,17 +230,7 @@ TEST_P(QueryTest, Errors) {
   // non-primary key attributes: Primary key attribute: SK").
   ddb::QueryRequest key_filter = messages_query();
   key_filter.filter_expression = "SK = :prefix";
-  bool rejected =
-      expected_for<bool>(target(), true,
-                         {{kEngineStores, false,
-                           "Query accepts a FilterExpression on a key attribute (SK); DynamoDB answers "
-                           "ValidationException \"Filter Expression can only contain non-primary key "
-                           "attributes\""}});
-  if (rejected) {
-    EXPECT_TRUE(fails_with(db().query(key_filter), ErrorIs{ErrorCode::kValidation}));
-  } else {
-    EXPECT_TRUE(db().query(key_filter).ok());
-  }
+  EXPECT_TRUE(fails_with(db().query(key_filter), ErrorIs{ErrorCode::kValidation}));
 
   ddb::QueryRequest missing = messages_query();
   missing.table_name = unique_table_name("missing");

@@ -6,8 +6,8 @@
 // messages, sends one that fails, comes back and gets exactly what it missed
 // while its own message goes through; an XSS payload renders as text; edits,
 // tombstones, unread badges, paging into history, members and counts, the
-// narrow layout and dark mode are checked on the way. Screenshots go to
-// $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
+// narrow layout and dark mode are checked on the way. Screenshots and the
+// server's log go to $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
 //
 //   TOWNHALL_BIN=build/townhall node tests/e2e/web_chat.mjs
 //   TOWNHALL_URL=http://127.0.0.1:8080 node tests/e2e/web_chat.mjs   # against a running server
@@ -18,7 +18,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,7 +61,7 @@ const CHROMIUM_ARGS = [
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what, check, timeoutMs = 10000) {
+async function until(what, check, timeoutMs = 20000) { // generous: CI machines are shared
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
   for (;;) {
@@ -169,6 +169,8 @@ async function waitForCounts(user, members, messages) {
   });
 }
 
+const activeChannelId = (user) => user.page.evaluate(() => decodeURIComponent(location.hash.slice('#/c/'.length)));
+
 function channelLink(user, name) {
   return user.page.locator('#channel-list a', { has: user.page.locator('.channel-link__name', { hasText: name }) });
 }
@@ -186,7 +188,7 @@ async function restAs(user, base, method, urlPath, body) {
   return response.status() === 204 ? null : response.json();
 }
 
-async function run(base) {
+async function run(base, server) {
   await mkdir(artifacts, { recursive: true });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
   try {
@@ -268,6 +270,21 @@ async function run(base) {
     await waitForCounts(bob, '2 members', '7 messages');
     await screenshot(bob, 'back-online');
 
+    // --- the server restarts: both pages reconnect on their own and resume ---
+    const restartMessages = server ? 2 : 0;
+    if (server) {
+      await server.restart();
+      await restAs(bob, base, 'POST', `/api/channels/${encodeURIComponent(await activeChannelId(bob))}/messages`,
+        { text: 'Sent while you were reconnecting', client_message_id: 'restart-1' });
+      for (const user of [alice, bob]) {
+        await until(`${user.name} reconnected after the restart`, async () => (await connectionState(user)) === 'open', 30000);
+        await seesOnce(user, 'Sent while you were reconnecting');
+      }
+      await send(bob, 'Back after the restart');
+      await seesOnce(alice, 'Back after the restart');
+      await waitForCounts(alice, '2 members', '9 messages');
+    }
+
     // --- edit with the keyboard (Up, Enter; Up, Escape), delete with confirmation ---
     const box = alice.page.locator('#composer-input');
     await box.focus();
@@ -293,7 +310,7 @@ async function run(base) {
       await until(`${user.name} sees the tombstone`, async () =>
         (await user.page.locator('#message-list .msg--deleted .msg__text').allTextContents()).includes('This message was deleted.'));
       assert.ok(!(await messageTexts(user)).includes('Missed one'));
-      await waitForCounts(user, '2 members', '6 messages');
+      await waitForCounts(user, '2 members', `${6 + restartMessages} messages`);
     }
     assert.equal(await bob.page.locator('#message-list li.msg--mine', { hasText: 'Missed' }).count(), 0, 'Bob cannot edit Alice');
 
@@ -335,13 +352,25 @@ async function run(base) {
     const historyTexts = await messageTexts(alice);
     assert.deepEqual(historyTexts, Array.from({ length: 70 }, (_, i) => `history ${i + 1}`));
     await waitForCounts(alice, '1 member', '70 messages');
+    // Reading old messages: a new one does not pull the view down but offers a way there.
+    const scrollTop = () => alice.page.locator('#messages').evaluate((el) => el.scrollTop);
+    const readingAt = await scrollTop();
+    await restAs(alice, base, 'POST', `/api/channels/${encodeURIComponent(history.id)}/messages`, { text: 'history 71' });
+    const jump = alice.page.getByRole('button', { name: 'New messages ↓' });
+    await jump.waitFor();
+    assert.equal(await scrollTop(), readingAt, 'the view stayed where it was');
+    await jump.click();
+    await until('scrolled to the newest', async () =>
+      alice.page.locator('#messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 50));
+    assert.equal(await jump.isVisible(), false);
+    assert.equal((await messageTexts(alice)).at(-1), 'history 71');
 
     // --- members panel (AP5) with the count (AP7), and the main screen picture ---
     await channelLink(alice, 'town-hall').click();
     await sees(alice, 'Are you there, Bob?');
     await alice.page.getByRole('button', { name: 'Members' }).click();
     await until('members listed', async () => (await alice.page.locator('#member-list .member__name').count()) === 2);
-    assert.deepEqual((await alice.page.locator('#member-list .member__name').allTextContents()).sort(), ['Alice', 'Bob']);
+    assert.deepEqual(await alice.page.locator('#member-list .member__name').allTextContents(), ['Alice', 'Bob']);
     assert.equal(await alice.page.locator('#members-count').textContent(), '(2)');
     await alice.page.locator('#messages').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await screenshot(alice, 'main-screen');
@@ -360,7 +389,11 @@ async function run(base) {
     await carol.page.getByRole('button', { name: 'Join #town-hall' }).click();
     await sees(carol, 'Are you there, Bob?');
     await screenshot(carol, 'phone-dark');
-    await waitForCounts(alice, '3 members', '7 messages');
+    await waitForCounts(alice, '3 members', `${7 + restartMessages} messages`);
+    // Alice's open members panel took Carol in live, in name order.
+    await until('Carol in Alice\'s members panel', async () =>
+      (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
+    assert.equal(await alice.page.locator('#members-count').textContent(), '(3)');
     await carol.page.locator('#composer-input').focus();
     await carol.page.keyboard.type('Hi from my phone');
     await carol.page.keyboard.press('Enter');
@@ -380,9 +413,25 @@ async function run(base) {
     await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
     await dave.page.locator('#composer').waitFor();
     await channelLink(dave, 'town-hall').waitFor();
-    await waitForCounts(alice, '4 members', '8 messages');
+    await waitForCounts(alice, '4 members', `${8 + restartMessages} messages`);
     await send(dave, 'Dave here');
     await seesOnce(alice, 'Dave here');
+    await dave.page.getByRole('button', { name: 'Leave' }).click();
+    await until('Dave gone from Alice\'s members panel', async () =>
+      (await alice.page.locator('#member-list .member__name').allTextContents()).join() === 'Alice,Bob,Carol');
+    await waitForCounts(alice, '3 members', `${9 + restartMessages} messages`);
+
+    // --- private channels stay out of sight ---
+    const { channel: secret } = await restAs(alice, base, 'POST', '/api/channels', { name: 'secret-plans', private: true });
+    await dave.page.getByRole('button', { name: 'Browse channels' }).click();
+    await dave.page.getByLabel('Search by name').fill('secret');
+    await until('no match for a private channel', async () =>
+      (await dave.page.locator('#browse-status').textContent()) === 'No public channels match.');
+    await dave.page.keyboard.press('Escape');
+    await dave.page.goto(`${base}/#/c/${encodeURIComponent(secret.id)}`);
+    await until('Dave told the channel is not there', async () =>
+      (await dave.page.locator('#no-channel').textContent()).includes('does not exist, or you cannot see it'));
+    assert.equal(await dave.page.locator('#message-list li').count(), 0);
 
     // --- log out ---
     await bob.page.getByRole('button', { name: 'Log out' }).click();
@@ -411,12 +460,19 @@ async function run(base) {
 const external = process.env.TOWNHALL_URL;
 const server = external ? null : await startTownhall();
 try {
-  await run(external || server.url);
+  await run(external || server.url, server);
   console.log(`web e2e: ok (screenshots in ${artifacts})`);
 } catch (err) {
-  if (server) console.error(`--- townhall output ---\n${server.output().slice(-4000)}`);
+  if (server) {
+    const exited = server.exited();
+    console.error(`--- townhall output${exited ? ` (it exited: ${JSON.stringify(exited)})` : ''} ---`);
+    console.error(server.output().slice(-4000));
+  }
   console.error(err);
   process.exitCode = 1;
 } finally {
-  if (server) await server.stop();
+  if (server) {
+    await server.stop();
+    await writeFile(path.join(artifacts, 'townhall.log'), server.output());
+  }
 }

@@ -26,7 +26,7 @@ SERVER = None
 def setUpModule():
     global SERVER
     SERVER = ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0",
-                                    "--ws-queue-frames", "20", "--drain-seconds", "5"]).__enter__()
+                                    "--ws-queue-frames", "100", "--drain-seconds", "5"]).__enter__()
 
 
 def tearDownModule():
@@ -293,12 +293,14 @@ class ResumeTest(unittest.TestCase):
             ws = await connect(bob_token)
             await receive(ws)
             with ThreadPoolExecutor(3) as pool:
-                for _ in range(3):
-                    pool.submit(keep_sending)
-                await asyncio.sleep(0.2)
-                frames = await subscribe(ws, channel, after=first["message"]["id"])
-                await asyncio.sleep(1)
-                stop.set()
+                try:
+                    for _ in range(3):
+                        pool.submit(keep_sending)
+                    await asyncio.sleep(0.2)
+                    frames = await subscribe(ws, channel, after=first["message"]["id"])
+                    await asyncio.sleep(1)
+                finally:
+                    stop.set()
             got = [f["message"]["id"] for f in frames if f["type"] == "message.created"]
             self.assertGreaterEqual(len(got), 150)
             try:
@@ -369,14 +371,21 @@ class SlowConsumerTest(unittest.TestCase):
             await receive(fast)
             await subscribe(fast, channel)
             text = "x" * 4000
-            with ThreadPoolExecutor(8) as pool:
-                results = list(pool.map(lambda i: rest(alice_token, "POST", "/api/channels/%s/messages" % channel,
-                                                       json={"text": text}).status_code, range(400)))
+            # Paced by one sender: a reading client keeps up; the one that never reads
+            # fills its kernel buffers and its 100-frame queue and is cut off.
+            async def read_all():
+                received = 0
+                while received < 300:
+                    frame = await receive(fast, timeout=10)
+                    received += frame["type"] == "message.created"
+                return received
+            reader = asyncio.create_task(read_all())
+            loop = asyncio.get_running_loop()
+            results = await loop.run_in_executor(None, lambda: [
+                rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": text}).status_code
+                for _ in range(300)])
             self.assertEqual(set(results), {201})
-            received = 0
-            while received < 400:
-                frame = await receive(fast, timeout=10)
-                received += frame["type"] == "message.created"
+            self.assertEqual(await reader, 300)
             await fast.close()
         run(scenario())
         metrics = requests.get(SERVER.url + "/metrics").text

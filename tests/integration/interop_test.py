@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
@@ -77,6 +78,10 @@ class InteropTest(unittest.TestCase):
                 chat(endpoint, "find-user", "CHAN#7")
 
             # 3. Townhall writes: a new user joins the notebook's channel and posts; a new channel.
+            # Sort keys order messages by their second first (the notebook's MSG#<seconds>#<uuid>):
+            # within the notebook's second, its uuids and our ids interleave arbitrarily, so
+            # ours go into a later second to make the order below well defined.
+            time.sleep(1.1)
             eve = chat(endpoint, "create-user", "--name", "Eve", "--email", "eve@mail.com", "--id", "44")
             self.assertEqual(eve["id"], "44")
             self.assertEqual(chat(endpoint, "join", "--user", "44", "--channel", "7"), {"joined": True})

@@ -2,11 +2,17 @@
 // townhall.py. The binary comes from TOWNHALL_BIN (tests/CMakeLists.txt sets
 // it to the built townhall).
 //
-//   startTownhall(): `townhall serve` on free loopback ports, a fresh data
-//   directory, and a stop() that shuts it down and removes the directory.
+//   startTownhall(): `townhall serve` on a free loopback port with a store of
+//   its own, restart() (same port, same store, like a deploy) and stop().
 //     const server = await startTownhall();
 //     ... fetch(`${server.url}/api/me`) ...
+//     await server.restart();
 //     await server.stop();
+//   The store is the embedded engine in a temporary directory, unless
+//   TOWNHALL_TEST_STORE says otherwise:
+//     dynamodb-local    a private in-memory DynamoDB Local (Java, from the
+//                       amplify-dynamodb-simulator npm package) on a free port
+//     http://host:port  an endpoint that is already running (a table of its own)
 //
 //   withDynamodb(body): `townhall dynamodb --in-memory --listen 127.0.0.1:0`,
 //   passes {url, host, port} to body, stops it afterwards and fails loudly if
@@ -14,11 +20,14 @@
 //   runs body against another endpoint (e.g. DynamoDB Local) instead.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -34,67 +43,118 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// extraArgs go after the generated ones; env is added to the process environment.
-export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs = 30000 } = {}) {
-  const bin = process.env.TOWNHALL_BIN;
-  if (!bin) throw new Error('TOWNHALL_BIN is not set (run through ctest, or point it at build/townhall)');
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'townhall-test-'));
-  const port = await freePort();
-  const dynamodbPort = await freePort();
-  const args = [
-    'serve',
-    '--listen', `127.0.0.1:${port}`,
-    '--dynamodb-listen', `127.0.0.1:${dynamodbPort}`,
-    '--data-dir', dataDir,
-    ...extraArgs,
-  ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
+// Runs a child process, keeping the tail of its output for error messages.
+function launch(command, args, options) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const proc = { child, output: '', exited: null };
   const collect = (chunk) => {
-    output += chunk;
-    if (output.length > 200000) output = output.slice(-100000);
+    proc.output += chunk;
+    if (proc.output.length > 200000) proc.output = proc.output.slice(-100000);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  let exited = null;
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
+  proc.exit = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve((proc.exited = { code, signal })));
+    child.on('error', (err) => resolve((proc.exited = { error: err.message })));
+  });
+  proc.stop = async () => {
+    if (proc.exited) return proc.exited;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    await proc.exit;
+    clearTimeout(timer);
+    return proc.exited;
+  };
+  return proc;
+}
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + readyTimeoutMs;
+async function waitUntil(what, proc, ready, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) {
-      await rm(dataDir, { recursive: true, force: true });
-      throw new Error(`townhall serve exited (${JSON.stringify(exited)}) before it was ready:\n${output}`);
-    }
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await exit;
-      await rm(dataDir, { recursive: true, force: true });
-      throw new Error(`townhall serve was not ready within ${readyTimeoutMs} ms:\n${output}`);
-    }
+    if (proc.exited) throw new Error(`${what} exited (${JSON.stringify(proc.exited)}) before it was ready:\n${proc.output}`);
+    if (await ready().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${proc.output}`);
     await sleep(100);
+  }
+}
+
+async function startDynamoDBLocal(timeoutMs) {
+  const dir = path.join(repoRoot, 'node_modules/amplify-dynamodb-simulator/emulator');
+  if (!existsSync(path.join(dir, 'DynamoDBLocal.jar'))) {
+    throw new Error(`DynamoDB Local is missing (${dir}); run scripts/install-deps`);
+  }
+  const port = await freePort();
+  const proc = launch('java', ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-port', String(port)], { cwd: dir });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    // Any HTTP answer means it listens.
+    await waitUntil('DynamoDB Local', proc, async () => Boolean(await fetch(endpoint)), timeoutMs);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { endpoint, stop: proc.stop };
+}
+
+// extraArgs go after the generated ones; env is added to the process environment.
+export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs = 30000 } = {}) {
+  const bin = process.env.TOWNHALL_BIN || process.env.TOWNHALL_BINARY; // the Python harness's name
+  if (!bin) throw new Error('TOWNHALL_BIN is not set (run through ctest, or point it at build/townhall)');
+  const storeChoice = process.env.TOWNHALL_TEST_STORE || 'embedded';
+  const store = storeChoice === 'dynamodb-local' ? await startDynamoDBLocal(readyTimeoutMs) : null;
+  const endpoint = store ? store.endpoint : storeChoice.startsWith('http') ? storeChoice : '';
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'townhall-test-'));
+  const port = await freePort();
+  const args = [
+    'serve',
+    '--listen', `127.0.0.1:${port}`,
+    '--dynamodb-listen', 'off',
+    ...(endpoint ? ['--store', 'dynamodb', '--endpoint', endpoint] : ['--data', dataDir]),
+    // A shared endpoint keeps its tables: give this run a table of its own.
+    ...(endpoint && !store ? ['--table', `chat_test_${process.pid}_${Date.now()}`] : []),
+    '--password-cost', 'minimum', // signups in milliseconds, not seconds
+    ...extraArgs,
+  ];
+  const url = `http://127.0.0.1:${port}`;
+  let proc = null;
+  let earlierOutput = '';
+  const cleanup = async () => {
+    if (proc) await proc.stop();
+    if (store) await store.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  // DynamoDB Local takes any keys, but the client wants some.
+  const storeEnv = endpoint ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } : {};
+  const launchServe = async () => {
+    proc = launch(bin, args, { env: { ...storeEnv, ...process.env, ...env } });
+    await waitUntil('townhall serve', proc, async () => (await fetch(`${url}/healthz`)).ok, readyTimeoutMs);
+  };
+  try {
+    await launchServe();
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
 
   return {
     url,
     port,
-    dynamodbPort,
     dataDir,
-    output: () => output,
+    output: () => earlierOutput + proc.output,
+    exited: () => proc.exited, // {code, signal} once it has exited, else null
+    // Stops townhall (SIGTERM: a graceful shutdown) and starts it again on the
+    // same port over the same store, like a deploy.
+    async restart() {
+      const exited = await proc.stop();
+      earlierOutput += `${proc.output}--- restart (exited ${JSON.stringify(exited)}) ---\n`;
+      await launchServe();
+      return exited;
+    },
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-        await exit;
-        clearTimeout(timer);
-      }
-      await rm(dataDir, { recursive: true, force: true });
+      const exited = await proc.stop();
+      earlierOutput += proc.output;
+      proc.output = '';
+      await cleanup();
       return exited;
     },
   };

@@ -220,11 +220,12 @@ class App {
     if (this.realtime) this.realtime.unsubscribe([previous.id]);
   }
 
-  closeChannel() {
+  closeChannel(note = 'Pick a channel on the left, browse the public ones, or start a new one.') {
     this.forgetPreview();
     this.activeId = '';
     show($('channel-pane'), false);
     show($('no-channel'), true);
+    $('no-channel').querySelector('p').textContent = note;
     this.members.reset('');
     this.renderSidebar();
   }
@@ -274,10 +275,7 @@ class App {
       if (!(err instanceof ApiError) || ![403, 404].includes(err.status)) throw err;
       // Gone, or private and not ours (any more).
       this.channels.delete(ch.id);
-      if (ch.id === this.activeId) {
-        this.closeChannel();
-        $('no-channel').querySelector('p').textContent = 'That channel does not exist or you cannot see it.';
-      }
+      if (ch.id === this.activeId) this.closeChannel('That channel does not exist, or you cannot see it.');
     }
   }
 
@@ -404,7 +402,9 @@ class App {
   onConnection({ state, failures }) {
     const indicator = $('connection');
     indicator.dataset.state = state;
-    indicator.textContent = CONNECTION_LABELS[state] || state;
+    // Retrying reads as one steady "Reconnecting…" (it is a live region: no chatter).
+    const label = state === 'connecting' && this.everOpen ? CONNECTION_LABELS.waiting : CONNECTION_LABELS[state] || state;
+    if (indicator.textContent !== label) indicator.textContent = label;
     if (state === 'open') {
       if (this.everOpen) this.resync();
       this.everOpen = true;

@@ -18,6 +18,7 @@ export class MembersPanel {
     this.loaded = false;
     this.loading = null;
     this.ids = new Set();
+    this.lastUserId = ''; // the highest user id the loaded pages reached
     this.toggleButton.addEventListener('click', () => this.setOpen(this.panel.hidden));
     $('members-close').addEventListener('click', () => {
       this.setOpen(false);
@@ -50,6 +51,7 @@ export class MembersPanel {
     this.loaded = false;
     this.loading = null;
     this.ids.clear();
+    this.lastUserId = '';
     clear(this.list);
     show(this.more, false);
     if (this.isOpen && channelId) this.fetchPage();
@@ -67,7 +69,7 @@ export class MembersPanel {
     try {
       const page = await this.loading;
       if (channelId !== this.channelId) return;
-      for (const member of page.members || []) this.add(member);
+      for (const member of page.members || []) this.add(member, { fromPage: true });
       this.cursor = page.next_cursor || '';
       this.loaded = true;
       show(this.more, Boolean(this.cursor));
@@ -78,25 +80,22 @@ export class MembersPanel {
     }
   }
 
-  add(member) {
+  // Pages come in user-id order; what is loaded is shown by name.
+  add(member, { fromPage = false } = {}) {
     if (this.ids.has(member.user_id)) return;
     // A live join past the last loaded page shows up when that page loads.
-    if (this.cursor && this.loaded && !this.isBeforeLast(member.user_id)) return;
+    if (!fromPage && this.cursor && member.user_id > this.lastUserId) return;
     this.ids.add(member.user_id);
+    if (fromPage && member.user_id > this.lastUserId) this.lastUserId = member.user_id;
+    const name = member.user_name || member.user_id;
     const item = el(
       'li',
-      { class: 'member', dataset: { userId: member.user_id } },
-      el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(member.user_name) }),
-      el('span', { class: 'member__name', text: member.user_name || member.user_id }),
+      { class: 'member', dataset: { userId: member.user_id, name } },
+      el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
+      el('span', { class: 'member__name', text: name }),
     );
-    // Pages come in user-id order; keep live joins in that order too.
-    const next = [...this.list.children].find((li) => li.dataset.userId > member.user_id);
+    const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);
     this.list.insertBefore(item, next || null);
-  }
-
-  isBeforeLast(userId) {
-    const last = this.list.lastElementChild;
-    return !last || userId < last.dataset.userId;
   }
 
   remove(userId) {

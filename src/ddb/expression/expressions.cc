@@ -451,6 +451,29 @@ AttributeMap Expressions::project(const AttributeMap& item) const {
   return expr::project(item, state_->projection_root);
 }
 
+namespace {
+
+void collect_names(const expr::Operand& operand, const expr::Bindings& b, std::vector<std::string>& out) {
+  if (operand.kind == expr::Operand::Kind::kPath) out.push_back(expr::step_name(operand.path.steps[0], b));
+  for (const auto& arg : operand.args) collect_names(arg, b, out);
+}
+
+void collect_names(const expr::Condition& condition, const expr::Bindings& b, std::vector<std::string>& out) {
+  for (const auto& operand : condition.operands) collect_names(operand, b, out);
+  for (const auto& child : condition.children) collect_names(child, b, out);
+}
+
+}  // namespace
+
+std::vector<std::string> Expressions::filter_attribute_names() const {
+  std::vector<std::string> out;
+  if (!has_filter()) return out;
+  collect_names(state_->filter->tree->condition, state_->filter->bindings, out);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::string> Expressions::projected_attribute_names() const {
   std::vector<std::string> out;
   if (!has_projection()) return out;
