@@ -5,11 +5,26 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "client/client.h"
 #include "engine/engine.h"
 
 namespace townhall::chat::testing {
 
 std::unique_ptr<ddb::Database> make_database() {
+  // The same suite on a remote store, through the client:
+  // TOWNHALL_TEST_ENDPOINT=http://127.0.0.1:8000 (tests/integration/chat_remote_test.py).
+  if (const char* endpoint = std::getenv("TOWNHALL_TEST_ENDPOINT"); endpoint && *endpoint) {
+    client::ClientOptions options;
+    options.endpoint_url = endpoint;
+    options.region = "us-east-1";
+    options.credentials = {"dummy", "dummy", ""};
+    auto remote = client::Client::create(std::move(options));
+    if (!remote.ok()) {
+      ADD_FAILURE() << "cannot reach " << endpoint << ": " << remote.error().to_string();
+      std::abort();
+    }
+    return std::move(remote).value();
+  }
   engine::EngineOptions options;
   options.in_memory = true;
   auto engine = engine::Engine::open(options);

@@ -1,5 +1,5 @@
 // Test support for chat: a ChatService on a fresh store with a controllable
-// clock. The store is the embedded engine in memory unless TOWNHALL_TEST_STORE
+// clock. The store is the embedded engine in memory unless TOWNHALL_TEST_ENDPOINT
 // names a remote endpoint (see chat_test_support.cc).
 #pragma once
 
