@@ -226,9 +226,15 @@ class MigrateTest(unittest.TestCase):
 
         # And back, into a new embedded store.
         back = os.path.join(self.tmp, "back")
+        started = time.monotonic()
         returned = subprocess.run(migrate_command("dynamodb:" + local.endpoint, "embedded:" + back, state),
                                   capture_output=True, text=True, env=dict(os.environ, **AWS_ENV), timeout=300)
         self.assertEqual(returned.returncode, 0, returned.stderr)
+        match = re.search(r"chat: (\d+) items, verified", returned.stdout)
+        self.assertTrue(match, returned.stdout)
+        elapsed = time.monotonic() - started
+        print("\nmigrate DynamoDB Local -> embedded: %s items in %.1f s (%.0f items/s, 4 segments)"
+              % (match.group(1), elapsed, int(match.group(1)) / elapsed), file=sys.stderr)
         on_embedded = Serve(["--data", back])
         try:
             after_return = snapshot(on_embedded, token, channel)
