@@ -372,6 +372,10 @@ class ScaleoutScenario:
         self.redis.kill()
         down = [await alice.send_ws(channel, "redis is down %d" % i) for i in range(5)]
         down.append(carol.send_rest(n3, channel, "carol, redis down"))
+        # Longer than an event may wait for Redis (2 s): node 1 drops them and
+        # owes the others a gap notice, besides their own resubscribe resync.
+        await asyncio.sleep(2.5)
+        dropped_before = n1.metric("townhall_pubsub_dropped_total")
         self.redis.start()
         for node in self.nodes:
             deadline = time.monotonic() + 30
@@ -383,6 +387,7 @@ class ScaleoutScenario:
         await carol.wait_for_ids(down, timeout=20)
         await alice.wait_for_ids(down, timeout=20)
         self.assertGreaterEqual(n3.metric("townhall_pubsub_resyncs_total"), 2)
+        self.assertGreaterEqual(dropped_before, 1, "node 1 dropped nothing while Redis was down")
         after_restart = [await alice.send_ws(channel, "redis is back"), carol.send_rest(n3, channel, "and again")]
         for client in (alice, bob, carol):
             await client.wait_for_ids(after_restart, timeout=20)
