@@ -195,7 +195,7 @@ TEST(ChannelSubscription, ResyncReplaysOnlyWhatEachNodeHasNotDelivered) {
   std::string start = subscription.resync_start(kBase + 8);
   EXPECT_LT(start, id(8, 0));
   EXPECT_GT(start, id(5, 2));
-  EXPECT_EQ(subscription.resync_start(0), id(5, 2));  // never before what table reads covered
+  EXPECT_EQ(subscription.resync_start(0), id(5, 2));      // never before what table reads covered
   EXPECT_TRUE(subscription.resync_needs(id(10, 2), 1));   // lost
   EXPECT_FALSE(subscription.resync_needs(id(11, 1), 1));  // this node's own
   EXPECT_TRUE(subscription.resync_needs(id(12, 2), 1));   // lost
