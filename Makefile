@@ -23,7 +23,7 @@ deps:
 # Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a second build tree.
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTOWNHALL_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_tests
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) -L unit
 
 # libFuzzer targets (clang), in their own build tree; see fuzz/README.md.

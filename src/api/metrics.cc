@@ -101,6 +101,7 @@ std::string Metrics::render() const {
   for (const auto& [operation, count] : store_errors_) {
     out += fmt::format("townhall_store_errors_total{{operation=\"{}\"}} {}\n", label(operation), count);
   }
+  if (extra) out += extra();
   return out;
 }
 

@@ -7,6 +7,7 @@
 //   townhall_websocket_slow_consumer_closes_total          counter
 //   townhall_store_request_duration_seconds{operation}     histogram (ddb::Database calls)
 //   townhall_store_errors_total{operation}                 counter
+//   townhall_pubsub_*                                      with --pubsub (api/redis_relay.h)
 // Routes are templates ("/api/channels/{id}"), never raw paths, so the number
 // of series stays fixed.
 //
@@ -17,6 +18,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +55,9 @@ class Metrics {
   std::atomic<uint64_t> slow_consumer_closes{0};
 
   std::string render() const;
+  // More lines for render() to append (the pubsub relay's townhall_pubsub_*).
+  // Set before the server starts; it must be thread-safe.
+  std::function<std::string()> extra;
 
  private:
   mutable std::mutex mutex_;

@@ -100,6 +100,17 @@ void Server::accept() {
   });
 }
 
+void Server::resync(const std::vector<std::string>& channels, int64_t since_ms) {
+  std::vector<std::shared_ptr<WebSocketSession>> websockets;
+  {
+    std::lock_guard lock(context_->mutex);
+    for (auto& [key, weak] : context_->websocket_sessions) {
+      if (auto session = weak.lock()) websockets.push_back(std::move(session));
+    }
+  }
+  for (auto& session : websockets) session->resync(channels, since_ms, options_.websocket.resync_jitter);
+}
+
 void Server::stop() {
   if (!running_) return;
   running_ = false;

@@ -54,6 +54,12 @@ class Server {
 
   ChatApi& api() { return api_; }
 
+  // Events for these chat channels (empty: all) minted from since_ms on may
+  // have been lost on the way from another node: every WebSocket subscribed
+  // to them catches up from the table (see WebSocketSession::resync).
+  // Thread-safe; the pubsub relay calls it.
+  void resync(const std::vector<std::string>& channels, int64_t since_ms);
+
  private:
   void accept();
 

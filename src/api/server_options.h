@@ -25,6 +25,9 @@ struct WebSocketOptions {
   int send_buffer_bytes = 64 * 1024;
   size_t max_subscriptions = 500;
   size_t max_replay = 10000;  // messages replayed per channel on resume
+  // A resync (events lost between nodes) starts each subscription's catch-up
+  // within this random delay, so a node's sessions do not hit the store at once.
+  std::chrono::milliseconds resync_jitter{500};
 };
 
 struct ServerOptions {

@@ -6,6 +6,9 @@
 //                        that arrive while the missed messages are read from
 //                        the table are held back, then released without the
 //                        messages the replay already sent (no gap, no duplicate).
+//                        The newest replayed ids are remembered afterwards
+//                        too: a live event can trail its commit (published
+//                        after the replay read it, or relayed late by Redis).
 //
 // Not thread-safe: each session uses its own from its strand.
 #pragma once
@@ -13,9 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "api/hub.h"
@@ -49,6 +55,9 @@ class RecentIds {
   // False when id was already there.
   bool insert(const std::string& id);
   bool contains(const std::string& id) const { return set_.count(id) != 0; }
+  // The newest `capacity` ids, in insertion order.
+  RecentIds newest(size_t capacity) const;
+  size_t size() const { return order_.size(); }
 
  private:
   size_t capacity_;
@@ -58,24 +67,66 @@ class RecentIds {
 
 class ChannelSubscription {
  public:
+  // How many sent ids (replayed or live) stay remembered once live.
+  static constexpr size_t kRememberedAfterCatchUp = 1024;
+  // How far (in mint time) one node's messages to a channel may commit out
+  // of order; a resync rereads that far behind each node's cursor.
+  static constexpr int64_t kReorderWindowMs = 2000;
+
   // max_held bounds the live events held during catch-up; the ids sent
   // during catch-up are remembered until it ends (at most the replay limit
-  // plus max_held), then dropped: live events after that come once each.
+  // plus max_held), then only the newest kRememberedAfterCatchUp.
   explicit ChannelSubscription(size_t max_held = 10000) : max_held_(max_held), recent_(SIZE_MAX) {}
 
   bool catching_up() const { return catching_up_; }
 
-  enum class Action { kSend, kHeld, kOverflow };
+  enum class Action { kSend, kHeld, kOverflow, kDuplicate };
   // A live event from the hub. While catching up it is held (kOverflow when
-  // too many are held: the client is too far behind); when live, kSend.
+  // too many are held: the client is too far behind); when live, kSend, or
+  // kDuplicate for a message the replay already sent.
   Action on_live(const SharedEvent& event);
   // A message read from the table during catch-up: false if already sent.
   bool on_replay(const std::string& message_id);
   // Ends catch-up; returns the held events that still need sending, in arrival order.
   std::vector<SharedEvent> finish_catch_up();
 
+  // Resync: events may have been lost between nodes, those minted from
+  // since_ms on. A live subscription starts catching up again under a new
+  // generation (remembered ids carry over); one still catching up is asked
+  // for another pass instead (take_resync_request), so its own completes.
+  void restart_catch_up(uint64_t generation);
+  void request_resync(int64_t since_ms);
+  // The earliest since_ms requested, or nullopt when none is pending.
+  std::optional<int64_t> take_resync_request() { return std::exchange(resync_since_ms_, std::nullopt); }
+
+  // Where the client stands, tracked per node that minted the messages (ids
+  // carry their node; one node's ids increase): baseline covers what table
+  // reads returned, the per-node cursors what arrived live.
+  void set_baseline(const std::string& message_id);
+  // A message.created frame went to the client: from a table read (advances
+  // the baseline too), or live.
+  void note_replayed(const std::string& message_id);
+  void note_live(const std::string& message_id);
+  // Where a resync for events minted from since_ms on starts reading.
+  std::string resync_start(int64_t since_ms) const;
+  // During a resync: whether a message read from the table is one the client
+  // lacks. This node's own messages never are (they are delivered in process,
+  // never through Redis, and later ones are held), nor one more than
+  // kReorderWindowMs below the cursor of the node that minted it; on_replay
+  // then skips the ones remembered as sent.
+  bool resync_needs(const std::string& message_id, uint16_t this_node) const;
+  // Distinguishes one catch-up from the next (a new subscribe supersedes a
+  // resync still reading the table).
+  uint64_t generation() const { return generation_; }
+  void set_generation(uint64_t generation) { generation_ = generation; }
+
  private:
   bool catching_up_ = true;
+  bool resync_requested_ = false;
+  uint64_t generation_ = 0;
+  std::optional<int64_t> resync_since_ms_;
+  std::string baseline_;
+  std::map<int, std::string> node_cursors_;  // node (-1: ids without one) -> greatest id sent
   size_t max_held_;
   std::vector<SharedEvent> held_;
   RecentIds recent_;

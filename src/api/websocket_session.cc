@@ -11,6 +11,10 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include <fmt/format.h>
+
+#include <random>
+
 #include "api/offload.h"
 
 namespace townhall::api {
@@ -36,6 +40,18 @@ std::string ready_json(const chat::User& user) {
   write_user(w, user);
   w.end_object();
   return out;
+}
+
+// A resume cursor for "now, less a second": a subscription that has sent
+// nothing yet resyncs from here. It is shaped like a message id (seconds,
+// '#', milliseconds) and sorts before every id minted from that millisecond
+// on; the second covers ids minted before their commit.
+std::string cursor_before_now() {
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() -
+               1000;
+  return fmt::format("{:010d}#{:013d}", ms / 1000, ms);
 }
 
 }  // namespace
@@ -69,6 +85,42 @@ void WebSocketSession::start(http::request<http::string_body> upgrade) {
 
 void WebSocketSession::deliver(const SharedEvent& event) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+}
+
+void WebSocketSession::resync(std::vector<std::string> channels, int64_t since_ms,
+                              std::chrono::milliseconds jitter) {
+  auto run = [self = shared_from_this(), channels = std::move(channels), since_ms, jitter] {
+    if (self->closing_) return;
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(0, jitter.count()));
+    auto start = [&](const std::string& channel_id) {
+      asio::co_spawn(
+          self->ws_.get_executor(),
+          [self, channel_id, since_ms, wait = std::chrono::milliseconds(delay(random))] {
+            return self->resync_one(channel_id, since_ms, wait);
+          },
+          asio::detached);
+    };
+    if (channels.empty()) {
+      for (const auto& [channel_id, subscription] : self->subscriptions_) start(channel_id);
+    } else {
+      for (const auto& channel_id : channels) {
+        if (self->subscriptions_.count(channel_id)) start(channel_id);
+      }
+    }
+  };
+  asio::post(ws_.get_executor(), std::move(run));
+}
+
+asio::awaitable<void> WebSocketSession::resync_one(std::string channel_id, int64_t since_ms,
+                                                   std::chrono::milliseconds delay) {
+  if (delay.count() > 0) {
+    asio::steady_timer timer(ws_.get_executor(), delay);
+    beast::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (closing_) co_return;
+  co_await subscribe_one(channel_id, {}, since_ms);
 }
 
 void WebSocketSession::go_away() {
@@ -215,38 +267,63 @@ asio::awaitable<void> WebSocketSession::subscribe(const JsonObject& frame) {
 // are held from then on), read what was missed from the table page by page,
 // then release the held events minus the messages the replay already sent.
 // Whatever commits after registration is either in the table read or held.
-asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel_id,
-                                                      const std::string& after) {
+asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel_id, const std::string& after,
+                                                      std::optional<int64_t> resync_since) {
   const WebSocketOptions& options = context_.options.websocket;
-  if (!subscriptions_.count(channel_id) && subscriptions_.size() >= options.max_subscriptions) {
-    send_error("invalid_argument", "too many subscriptions", {}, channel_id);
-    co_return;
-  }
   const chat::User user = *user_;
-  auto authorized = co_await offload(
-      context_.workers, [&] { return context_.api.chat().channels().authorize_read(user, channel_id); });
-  if (!authorized.ok()) {
-    send_error(chat::code_name(authorized.error().code), authorized.error().message, {}, channel_id);
-    co_return;
+  const uint16_t this_node = context_.api.chat().options().node_id;
+  uint64_t generation = next_generation_++;
+  bool resync = resync_since.has_value();
+  std::string cursor = after;
+  if (resync) {
+    auto it = subscriptions_.find(channel_id);
+    if (it == subscriptions_.end()) co_return;
+    if (it->second.catching_up()) {
+      it->second.request_resync(*resync_since);  // its catch-up reads once more before going live
+      co_return;
+    }
+    it->second.restart_catch_up(generation);
+    cursor = it->second.resync_start(*resync_since);
+  } else {
+    if (!subscriptions_.count(channel_id) && subscriptions_.size() >= options.max_subscriptions) {
+      send_error("invalid_argument", "too many subscriptions", {}, channel_id);
+      co_return;
+    }
+    auto authorized = co_await offload(
+        context_.workers, [&] { return context_.api.chat().channels().authorize_read(user, channel_id); });
+    if (!authorized.ok()) {
+      send_error(chat::code_name(authorized.error().code), authorized.error().message, {}, channel_id);
+      co_return;
+    }
+    subscriptions_.erase(channel_id);
+    auto& subscription =
+        subscriptions_.emplace(channel_id, ChannelSubscription(options.max_queue_frames * 4)).first->second;
+    subscription.set_generation(generation);
+    // Where this client stands: a later resync continues from here.
+    subscription.set_baseline(after.empty() ? cursor_before_now() : after);
+    context_.hub.subscribe(channel_id, shared_from_this());
   }
-  subscriptions_.erase(channel_id);
-  subscriptions_.emplace(channel_id, ChannelSubscription(options.max_queue_frames * 4));
-  context_.hub.subscribe(channel_id, shared_from_this());
+  // This catch-up's subscription, or end() once a newer subscribe replaced it.
+  auto current = [&] {
+    auto it = subscriptions_.find(channel_id);
+    if (closing_ || it == subscriptions_.end() || it->second.generation() != generation)
+      return subscriptions_.end();
+    return it;
+  };
 
   size_t replayed = 0;
   bool complete = true;
-  std::string cursor = after;
   // Pages fit in half the outgoing queue, and each waits for the queue to
   // drain: a long replay never trips the slow-consumer cut-off by itself.
   const int page_size = static_cast<int>(std::clamp<size_t>(options.max_queue_frames / 2, 1, kReplayPage));
-  while (!after.empty()) {
+  while (!cursor.empty()) {
     co_await wait_for_drain();
-    if (closing_) co_return;
+    if (current() == subscriptions_.end()) co_return;
     auto page = co_await offload(context_.workers, [&] {
       return context_.api.chat().messages().after(user, channel_id, cursor, page_size);
     });
-    auto it = subscriptions_.find(channel_id);
-    if (closing_ || it == subscriptions_.end()) co_return;
+    auto it = current();
+    if (it == subscriptions_.end()) co_return;
     if (!page.ok()) {
       subscriptions_.erase(it);
       context_.hub.unsubscribe(channel_id, this);
@@ -254,20 +331,33 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
       co_return;
     }
     for (const auto& message : page->items) {
+      if (resync && !it->second.resync_needs(message.id, this_node)) {
+        it->second.set_baseline(message.id);  // read: what precedes it is accounted for
+        continue;
+      }
       if (!it->second.on_replay(message.id)) continue;
+      it->second.note_replayed(message.id);
       enqueue(replayed_message_json(message));
       ++replayed;
     }
-    if (page->next_cursor.empty()) break;
-    if (replayed >= options.max_replay) {
-      complete = false;  // the client reads the rest over REST (?after=)
-      break;
-    }
     cursor = page->next_cursor;
+    if (!cursor.empty() && replayed >= options.max_replay) {
+      complete = false;  // the client reads the rest over REST (?after=)
+      cursor.clear();
+    }
+    // A resync arrived during this catch-up: read once more, as a resync,
+    // before going live.
+    if (cursor.empty() && complete) {
+      if (auto since = it->second.take_resync_request()) {
+        cursor = it->second.resync_start(*since);
+        resync = true;
+      }
+    }
   }
-  auto it = subscriptions_.find(channel_id);
-  if (closing_ || it == subscriptions_.end()) co_return;
+  auto it = current();
+  if (it == subscriptions_.end()) co_return;
   for (auto& event : it->second.finish_catch_up()) {
+    if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);
     enqueue(event->json);
     context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
   }
@@ -275,7 +365,7 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
   ddb::JsonWriter w(out);
   w.begin_object();
   w.key("type");
-  w.string("subscribed");
+  w.string(resync_since ? "resynced" : "subscribed");
   w.key("channel");
   w.string(channel_id);
   w.key("replayed");
@@ -350,10 +440,12 @@ void WebSocketSession::on_event(const SharedEvent& event) {
   if (it == subscriptions_.end()) return;
   switch (it->second.on_live(event)) {
     case ChannelSubscription::Action::kSend:
+      if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);
       enqueue(event->json);
       context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
       break;
     case ChannelSubscription::Action::kHeld:
+    case ChannelSubscription::Action::kDuplicate:  // the replay sent it
       break;
     case ChannelSubscription::Action::kOverflow:
       context_.metrics.slow_consumer_closes.fetch_add(1);

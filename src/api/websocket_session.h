@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/hub.h"
 #include "api/json.h"
@@ -43,13 +44,23 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void deliver(const SharedEvent& event) override;
   // Shutdown: closes with 1001 (going away). Thread-safe.
   void go_away();
+  // Events for these channels (empty: all) minted from since_ms on may have
+  // been lost between nodes: each subscription catches up from the table
+  // (ChannelSubscription::resync_needs), starting within a random delay of up
+  // to `jitter` (so that a node's sessions do not all query the store at
+  // once). Thread-safe.
+  void resync(std::vector<std::string> channels, int64_t since_ms, std::chrono::milliseconds jitter);
 
  private:
   boost::asio::awaitable<void> run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   boost::asio::awaitable<void> handle_frame(const std::string& text);
   boost::asio::awaitable<void> authenticate(const JsonObject& frame);
   boost::asio::awaitable<void> subscribe(const JsonObject& frame);
-  boost::asio::awaitable<void> subscribe_one(const std::string& channel_id, const std::string& after);
+  // resync_since: a resync of the subscription (events minted from then on), not a client's subscribe.
+  boost::asio::awaitable<void> subscribe_one(const std::string& channel_id, const std::string& after,
+                                             std::optional<int64_t> resync_since = std::nullopt);
+  boost::asio::awaitable<void> resync_one(std::string channel_id, int64_t since_ms,
+                                          std::chrono::milliseconds delay);
   boost::asio::awaitable<void> send_message(const JsonObject& frame);
   boost::asio::awaitable<void> wait_for_drain();
   void unsubscribe_all();
@@ -71,6 +82,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   bool writing_ = false;
   bool closing_ = false;
   std::map<std::string, ChannelSubscription> subscriptions_;
+  uint64_t next_generation_ = 1;
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer drain_timer_;
   boost::asio::steady_timer close_timer_;

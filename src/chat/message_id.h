@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace townhall::chat {
 
@@ -25,6 +27,12 @@ class MessageIdGenerator {
   };
   // Thread-safe.
   Minted next();
+
+  // The node that minted id ("-<node:4 hex>" at its end); nullopt for ids
+  // not minted here (e.g. the notebook's).
+  static std::optional<uint16_t> node_of(std::string_view id);
+  // The mint time (epoch ms) of an id minted here; nullopt for others.
+  static std::optional<int64_t> time_of(std::string_view id);
 
  private:
   const uint16_t node_id_;

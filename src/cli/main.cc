@@ -6,6 +6,7 @@
 
 #include "cli/chat_command.h"
 #include "cli/dynamodb_command.h"
+#include "cli/migrate_command.h"
 #include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   townhall::cli::register_serve_command(app);
   townhall::cli::register_dynamodb_command(app, &exit_code);
   townhall::cli::register_chat_command(app, &exit_code);
+  townhall::cli::register_migrate_command(app, &exit_code);
+  townhall::cli::register_backup_command(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -10,12 +10,15 @@
 
 #include "api/hub.h"
 #include "api/metrics.h"
+#include "api/redis_relay.h"
 #include "api/server.h"
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
+#include "cli/admin_socket.h"
 #include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
 #include "cli/store_factory.h"
+#include "engine/engine.h"
 #include "wire/server.h"
 
 namespace townhall::cli {
@@ -32,6 +35,8 @@ struct ServeSettings {
   int64_t ping_seconds = 20;
   std::string dynamodb_listen = "127.0.0.1:8000";
   std::string dynamodb_credentials;
+  std::string pubsub;  // redis://host:port, or empty: in process only
+  int64_t pubsub_buffer = 10000;
 };
 
 // Enough descriptors for tens of thousands of WebSockets, as far as the hard limit allows.
@@ -59,9 +64,35 @@ int serve(ServeSettings& settings) {
     std::fprintf(stderr, "townhall serve: %s\n", store.error().to_string().c_str());
     return 1;
   }
+  // `townhall backup` asks this process for checkpoints: RocksDB lets only
+  // the process that has the store open take a consistent one while it runs.
+  std::unique_ptr<AdminSocket> admin;
+  if (auto* engine = dynamic_cast<engine::Engine*>(store->get());
+      engine && settings.store.kind == "embedded" && !settings.store.in_memory) {
+    auto started = AdminSocket::start(admin_socket_path(settings.store.data_dir),
+                                      [engine](const std::string& dir) { return engine->checkpoint(dir); });
+    if (started.ok()) {
+      admin = std::move(started).value();
+    } else {
+      spdlog::warn("no online backups: {}", started.error().message);
+    }
+  }
   api::Metrics metrics;
   api::TimedDatabase db(**store, metrics);
-  api::Hub hub;
+  // Across nodes: every committed event goes through Redis (docs/deploy.md).
+  std::unique_ptr<api::RedisRelay> relay;
+  if (!settings.pubsub.empty()) {
+    auto relay_options = api::parse_redis_url(settings.pubsub);
+    if (!relay_options.ok()) {
+      std::fprintf(stderr, "townhall serve: %s\n", relay_options.error().message.c_str());
+      return 1;
+    }
+    relay_options->channel = "townhall:" + settings.chat.table_name + ":events";
+    relay_options->max_buffered = static_cast<size_t>(std::max<int64_t>(1, settings.pubsub_buffer));
+    relay = std::make_unique<api::RedisRelay>(std::move(relay_options).value());
+    metrics.extra = [relay = relay.get()] { return relay->render_metrics(); };
+  }
+  api::Hub hub(relay.get());
   settings.chat.password_cost = settings.password_cost == "minimum"
                                     ? chat::ChatOptions::PasswordCost::kMinimum
                                     : chat::ChatOptions::PasswordCost::kInteractive;
@@ -95,8 +126,20 @@ int serve(ServeSettings& settings) {
   };
 
   api::Server server(chat, hub, metrics, options);
+  if (relay) {
+    relay->start(hub, [&server](const std::vector<std::string>& channels, int64_t since_ms) {
+      server.resync(channels, since_ms);
+    });
+    // Not required: without Redis the node serves, stores every send and
+    // delivers to its own clients; other nodes' events arrive once it connects.
+    if (!relay->wait_connected(std::chrono::seconds(3))) {
+      spdlog::warn("pubsub: {} is not answering yet; serving, and retrying in the background",
+                   settings.pubsub);
+    }
+  }
   if (auto status = server.start(); !status.ok()) {
     std::fprintf(stderr, "townhall serve: %s\n", status.error().message.c_str());
+    if (relay) relay->stop();
     return 1;
   }
   std::printf("listening on %s (chat: REST, WebSocket, web page)\n", server.address().c_str());
@@ -112,6 +155,7 @@ int serve(ServeSettings& settings) {
       std::fprintf(stderr, "townhall serve: --dynamodb-listen: %s\n",
                    endpoint_options.error().message.c_str());
       server.stop();
+      if (relay) relay->stop();
       return 1;
     }
     auto keys = load_endpoint_keys(settings.dynamodb_credentials);
@@ -125,6 +169,7 @@ int serve(ServeSettings& settings) {
     if (auto status = dynamodb->start(); !status.ok()) {
       std::fprintf(stderr, "townhall serve: DynamoDB endpoint: %s\n", status.error().message.c_str());
       server.stop();
+      if (relay) relay->stop();
       return 1;
     }
     std::printf("listening on %s (DynamoDB endpoint)\n", dynamodb->endpoint().c_str());
@@ -137,6 +182,7 @@ int serve(ServeSettings& settings) {
                settings.drain_seconds);
   if (dynamodb) dynamodb->stop();
   server.stop();
+  if (relay) relay->stop();  // before the server it calls back goes away
   spdlog::info("stopped");
   return 0;
 }
@@ -165,6 +211,13 @@ void register_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--node-id", s.chat.node_id, "This node's id in message ids (0-65535), unique per node")
       ->envname("TOWNHALL_NODE_ID")
+      ->capture_default_str();
+  cmd->add_option("--pubsub", s.pubsub,
+                  "Relay live events between nodes through Redis: redis://[[user]:password@]host[:port]")
+      ->envname("TOWNHALL_PUBSUB");
+  cmd->add_option("--pubsub-buffer", s.pubsub_buffer,
+                  "Events kept for Redis while it is slow or away (the oldest are dropped beyond)")
+      ->envname("TOWNHALL_PUBSUB_BUFFER")
       ->capture_default_str();
   cmd->add_option("--password-cost", s.password_cost, "Argon2id cost: interactive, or minimum (tests only)")
       ->envname("TOWNHALL_PASSWORD_COST")

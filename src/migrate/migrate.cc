@@ -98,6 +98,7 @@ class TableCopy {
       auto page = with_retries(options_.max_attempts, [&] { return from_.scan(scan); });
       if (!page.ok()) return std::move(page).error();
       auto items = page->items ? std::move(*page->items) : std::vector<ddb::AttributeMap>{};
+      const auto page_items = static_cast<int64_t>(items.size());
       for (size_t begin = 0; begin < items.size(); begin += 25) {
         size_t end = std::min(items.size(), begin + 25);
         TH_RETURN_IF_ERROR(write_batch(std::vector<ddb::AttributeMap>(
@@ -107,7 +108,7 @@ class TableCopy {
       position.done = !position.position;
       // Saved only once the whole page is in the target: a resume re-reads at
       // most one page, and re-putting its items is harmless.
-      TH_RETURN_IF_ERROR(state_.advance(table_, segment, position, copied_.load()));
+      TH_RETURN_IF_ERROR(state_.advance(table_, segment, position, page_items));
       report(false);
       if (options_.stop_after_items > 0 && copied_.load() >= options_.stop_after_items) {
         stopped_ = true;

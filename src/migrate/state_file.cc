@@ -73,10 +73,10 @@ int64_t MigrationState::copied(const std::string& table) const {
 }
 
 ddb::Status MigrationState::advance(const std::string& table, int segment, const Segment& state,
-                                    int64_t copied_items) {
+                                    int64_t page_items) {
   std::lock_guard lock(mutex_);
   segments_state_[{table, segment}] = state;
-  copied_[table] = copied_items;
+  copied_[table] += page_items;
   return save_locked();
 }
 

@@ -4,7 +4,7 @@
 //
 // Format, one record per line:
 //   townhall-migrate 1 segments=<n>
-//   copied <table> <items written>
+//   copied <table> <items written up to the saved positions>
 //   position <table> <segment> <ExclusiveStartKey as DynamoDB JSON>
 //   done <table> <segment>
 #pragma once
@@ -33,8 +33,11 @@ class MigrationState {
   Segment segment(const std::string& table, int segment) const;
   int64_t copied(const std::string& table) const;
 
-  // Records a segment's progress and the table's running count, and saves.
-  ddb::Status advance(const std::string& table, int segment, const Segment& state, int64_t copied_items);
+  // Records a segment's progress and the items of the page that got it there
+  // (added to the table's count), and saves. The count is kept here, not
+  // taken from the copiers: it must cover exactly the saved positions, which
+  // segments running in parallel reach in any order.
+  ddb::Status advance(const std::string& table, int segment, const Segment& state, int64_t page_items);
 
  private:
   MigrationState(std::string path, int segments) : path_(std::move(path)), segments_(segments) {}

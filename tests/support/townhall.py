@@ -219,6 +219,7 @@ class DynamoDBLocal:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 def townhall_binary():
