@@ -20,9 +20,11 @@ void OutboundQueue::pop() {
   frames_.pop_front();
 }
 
-bool RecentIds::insert(const std::string& id) {
-  if (!set_.insert(id).second) return false;
-  order_.push_back(id);
+bool RecentIds::insert(std::string_view id) { return insert_hash(hash(id)); }
+
+bool RecentIds::insert_hash(uint64_t h) {
+  if (!set_.insert(h).second) return false;
+  order_.push_back(h);
   if (order_.size() > capacity_) {
     set_.erase(order_.front());
     order_.pop_front();
@@ -33,7 +35,7 @@ bool RecentIds::insert(const std::string& id) {
 RecentIds RecentIds::newest(size_t capacity) const {
   RecentIds out(capacity);
   size_t skip = order_.size() > capacity ? order_.size() - capacity : 0;
-  for (size_t i = skip; i < order_.size(); ++i) out.insert(order_[i]);
+  for (size_t i = skip; i < order_.size(); ++i) out.insert_hash(order_[i]);
   return out;
 }
 
