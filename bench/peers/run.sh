@@ -13,7 +13,8 @@
 # bench/results/peers.png (gnuplot).
 #
 # Environment: DURATION (wrk run length, default 5s), PEERS (default
-# "townhall dynamodb-local dynalite"), CONNECTIONS (default "1 64").
+# "townhall dynamodb-local dynalite"), CONNECTIONS (default "1 64"), RESULTS
+# (default bench/results: set it for trial runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/peers"
@@ -22,7 +23,7 @@ duration=${DURATION:-5s}
 peers=${PEERS:-townhall dynamodb-local dynalite}
 connections=${CONNECTIONS:-1 64}
 workloads="get put add query"
-results="$root/bench/results"
+results=${RESULTS:-$root/bench/results}  # a trial run can write elsewhere
 work=$(mktemp -d)
 pids=()
 
