@@ -35,7 +35,8 @@ struct Fixture {
     if (!chat->ensure_table().ok()) std::abort();
     alice = std::move(chat->accounts().sign_up("Alice", "alice@mail.com", "password1")).value();
     for (int i = 0; i < 4; ++i) {
-      channels.push_back(std::move(chat->channels().create(alice, "bench " + std::to_string(i), "", false)).value());
+      channels.push_back(
+          std::move(chat->channels().create(alice, "bench " + std::to_string(i), "", false)).value());
       // A history to page through: 1,000 messages of ~100 bytes.
       for (int m = 0; m < 1000; ++m) {
         if (!chat->messages().send(alice, channels.back().id, std::string(100, 'x')).ok()) std::abort();

@@ -24,8 +24,8 @@ namespace {
 Number num(const char* text) { return Number::parse(text).value(); }
 
 const NameMap& names() {
-  static const NameMap instance = {{"#a", "a"}, {"#b", "b"}, {"#n", "nested"}, {"#l", "list"},
-                                   {"#s", "set"}, {"#d", "a.b"}, {"#k", "pk"}, {"#r", "sk"}};
+  static const NameMap instance = {{"#a", "a"},   {"#b", "b"},   {"#n", "nested"}, {"#l", "list"},
+                                   {"#s", "set"}, {"#d", "a.b"}, {"#k", "pk"},     {"#r", "sk"}};
   return instance;
 }
 
@@ -53,8 +53,9 @@ const AttributeMap& item() {
       {"sk", AttributeValue::S("s")},
       {"a", AttributeValue::N(1)},
       {"b", AttributeValue::S("abc")},
-      {"nested", AttributeValue::M({{"a", AttributeValue::M({{"b", AttributeValue::N(2)}})},
-                                    {"list", AttributeValue::L({AttributeValue::N(1), AttributeValue::M({})})}})},
+      {"nested",
+       AttributeValue::M({{"a", AttributeValue::M({{"b", AttributeValue::N(2)}})},
+                          {"list", AttributeValue::L({AttributeValue::N(1), AttributeValue::M({})})}})},
       {"list", AttributeValue::L({AttributeValue::N(1), AttributeValue::L({AttributeValue::S("x")}),
                                   AttributeValue::M({{"a", AttributeValue::N(3)}})})},
       {"set", AttributeValue::SS({"a", "c"})},
@@ -86,7 +87,8 @@ bool sets_valid(const AttributeValue& v) {
       for (const auto& [k, e] : v.as_map())
         if (!sets_valid(e)) return false;
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 

@@ -247,7 +247,8 @@ void JsonDecoder::decode_attribute_map(dom::element el, AttributeMap& out, int d
   out.clear();
   for (dom::key_value_pair entry : obj) {
     if (entry.value.is_null()) {
-      fail_value(make_value_error(std::string(kNullAttributeValue) + ": " + std::string(entry.key) + " is null"));
+      fail_value(
+          make_value_error(std::string(kNullAttributeValue) + ": " + std::string(entry.key) + " is null"));
       continue;
     }
     // Names often arrive in order (this codec writes them sorted): with the

@@ -120,8 +120,7 @@ TEST_F(ItemOperationsTest, KeyValidation) {
                   "The provided key element does not match the schema");
   g.table_name = "Nope";
   g.key = key("a");
-  TH_EXPECT_ERROR(db_->get_item(g), ErrorCode::kResourceNotFound,
-                  "Requested resource not found");
+  TH_EXPECT_ERROR(db_->get_item(g), ErrorCode::kResourceNotFound, "Requested resource not found");
 }
 
 TEST_F(ItemOperationsTest, ConditionsAndReturnValuesOnFailure) {
