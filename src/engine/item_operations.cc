@@ -44,14 +44,20 @@ void fill_write_response(Response& response, const Request& request, const Table
   }
 }
 
-}  // namespace
-
-ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& request) {
-  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kNoneOrAllOld));
+// The options every single-item write carries, checked as DynamoDB checks them.
+template <class Request>
+ddb::Status check_write_options(const Request& request, ReturnValuesAllowed allowed) {
+  TH_RETURN_IF_ERROR(check_return_values(request.return_values, allowed));
   TH_RETURN_IF_ERROR(
       check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
-  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
+  return check_return_item_collection_metrics(request.return_item_collection_metrics);
+}
+
+}  // namespace
+
+ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& request) {
+  TH_RETURN_IF_ERROR(check_write_options(request, ReturnValuesAllowed::kNoneOrAllOld));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
@@ -70,11 +76,7 @@ ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& re
 }
 
 ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRequest& request) {
-  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kNoneOrAllOld));
-  TH_RETURN_IF_ERROR(
-      check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
-  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
-  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
+  TH_RETURN_IF_ERROR(check_write_options(request, ReturnValuesAllowed::kNoneOrAllOld));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
@@ -93,11 +95,7 @@ ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRe
 }
 
 ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRequest& request) {
-  TH_RETURN_IF_ERROR(check_return_values(request.return_values, ReturnValuesAllowed::kAll));
-  TH_RETURN_IF_ERROR(
-      check_return_values_on_condition_check_failure(request.return_values_on_condition_check_failure));
-  TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
-  TH_RETURN_IF_ERROR(check_return_item_collection_metrics(request.return_item_collection_metrics));
+  TH_RETURN_IF_ERROR(check_write_options(request, ReturnValuesAllowed::kAll));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
   TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
   TableWriteLock table(handle);
