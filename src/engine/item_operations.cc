@@ -137,13 +137,13 @@ ddb::Result<ddb::GetItemResponse> Engine::get_item(const ddb::GetItemRequest& re
   TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(*schema, request.key, KeySource::kKey));
   TH_ASSIGN_OR_RETURN(std::optional<AttributeMap> item, read_item(context_->store, key));
   ddb::GetItemResponse response;
-  const bool consistent = request.consistent_read.value_or(false);
-  size_t size = item ? ddb::item_size_bytes(*item) : 0;
-  if (item) response.item = expressions.has_projection() ? expressions.project(*item) : std::move(*item);
   if (wants_capacity(request.return_consumed_capacity)) {
+    const size_t size = item ? ddb::item_size_bytes(*item) : 0;
+    const bool consistent = request.consistent_read.value_or(false);
     response.consumed_capacity =
         read_capacity(request.table_name, read_units(size, consistent), request.return_consumed_capacity);
   }
+  if (item) response.item = expressions.has_projection() ? expressions.project(*item) : std::move(*item);
   return response;
 }
 

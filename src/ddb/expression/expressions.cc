@@ -286,6 +286,15 @@ Status build_legacy(const RequestParts& r, State& s) {
 Result<Expressions> ExpressionsAccess::build(const RequestParts& r,
                                              const std::vector<Param>& expression_params,
                                              const std::vector<Param>& legacy_params) {
+  // Most point reads and plain puts carry no expression at all: nothing to
+  // check or build (and no allocation on their hot path).
+  auto any_present = [](const std::vector<Param>& params) {
+    return std::any_of(params.begin(), params.end(), [](const Param& p) { return p.present; });
+  };
+  if (!any_present(expression_params) && !any_present(legacy_params) && !present(r.names) &&
+      !present(r.values) && !present(r.conditional_operator)) {
+    return Expressions();
+  }
   auto s = std::make_unique<State>();
   Expressions result;
   TH_RETURN_IF_ERROR(check_parameter_mix(expression_params, legacy_params, r));
