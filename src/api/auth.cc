@@ -107,14 +107,16 @@ std::optional<chat::User> SessionCache::find(const std::string& token, Clock::ti
   return it->second.user;
 }
 
-void SessionCache::insert(const std::string& token, const chat::User& user, Clock::time_point now) {
-  if (ttl_.count() <= 0) return;
+void SessionCache::insert(const std::string& token, const chat::User& user, Clock::time_point now,
+                          Clock::duration expires_in) {
+  const Clock::duration lifetime = std::min<Clock::duration>(ttl_, expires_in);
+  if (lifetime <= Clock::duration::zero()) return;
   std::lock_guard lock(mutex_);
   if (entries_.size() >= max_entries_) {
     std::erase_if(entries_, [&](const auto& entry) { return entry.second.valid_until <= now; });
     if (entries_.size() >= max_entries_) entries_.clear();  // still full: start over rather than grow
   }
-  entries_[token] = Entry{user, now + ttl_};
+  entries_[token] = Entry{user, now + lifetime};
 }
 
 void SessionCache::erase(const std::string& token) {

@@ -63,7 +63,10 @@ class SessionCache {
       : ttl_(ttl), max_entries_(max_entries) {}
 
   std::optional<chat::User> find(const std::string& token, Clock::time_point now = Clock::now());
-  void insert(const std::string& token, const chat::User& user, Clock::time_point now = Clock::now());
+  // Cached for the cache's ttl, or until the session expires if sooner
+  // (expires_in: the session's time left).
+  void insert(const std::string& token, const chat::User& user, Clock::time_point now = Clock::now(),
+              Clock::duration expires_in = Clock::duration::max());
   void erase(const std::string& token);
   size_t size();
 

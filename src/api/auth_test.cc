@@ -74,6 +74,18 @@ TEST(SessionCache, ExpiresAndForgets) {
   EXPECT_FALSE(cache.find("t", now));
 }
 
+TEST(SessionCache, AnExpiringSessionLeavesWhenItExpires) {
+  SessionCache cache(std::chrono::seconds(30));
+  auto now = SessionCache::Clock::now();
+  chat::User alice{"12", "Alice", "alice@mail.com", 0};
+  cache.insert("t", alice, now, std::chrono::seconds(5));
+  EXPECT_TRUE(cache.find("t", now + std::chrono::seconds(4)));
+  EXPECT_FALSE(cache.find("t", now + std::chrono::seconds(5)));
+  cache.insert("expired", alice, now, std::chrono::seconds(-1));
+  EXPECT_FALSE(cache.find("expired", now));
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST(SessionCache, StaysBounded) {
   SessionCache cache(std::chrono::seconds(30), 10);
   auto now = SessionCache::Clock::now();

@@ -106,9 +106,13 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
 chat::Result<chat::User> ChatApi::authenticate(const std::string& token) {
   if (token.empty()) return chat::Error::Unauthenticated("sign in first");
   if (auto cached = sessions_.find(token)) return std::move(*cached);
-  TH_ASSIGN_OR_RETURN(chat::User user, chat_.accounts().authenticate(token));
-  sessions_.insert(token, user);
-  return user;
+  TH_ASSIGN_OR_RETURN(chat::Session session, chat_.accounts().find_session(token));
+  // An expiring session leaves the cache when it expires, not up to a ttl later.
+  const auto expires_in =
+      std::chrono::seconds(session.expires_at) - std::chrono::system_clock::now().time_since_epoch();
+  sessions_.insert(token, session.user, SessionCache::Clock::now(),
+                   std::chrono::duration_cast<SessionCache::Clock::duration>(expires_in));
+  return std::move(session.user);
 }
 
 ApiResponse ChatApi::handle(const ApiRequest& request) {

@@ -138,15 +138,21 @@ Result<Session> AccountService::log_in(std::string_view email, std::string_view 
 }
 
 Result<User> AccountService::authenticate(std::string_view token) {
+  TH_ASSIGN_OR_RETURN(Session session, find_session(token));
+  return std::move(session.user);
+}
+
+Result<Session> AccountService::find_session(std::string_view token) {
   if (token.empty() || token.size() > 128)
     return Error::Unauthenticated("missing or malformed session token");
   std::string session_key = keys::session(sha256_hex(token));
-  TH_ASSIGN_OR_RETURN(auto session, store_.get(session_key, session_key));
-  if (!session) return Error::Unauthenticated("unknown session");
-  if (items::int_of(*session, "ExpiresAt") <= store_.now_ms() / 1000) {
-    return Error::Unauthenticated("session expired");
-  }
-  return find_user(items::string_of(*session, "UserId"));
+  TH_ASSIGN_OR_RETURN(auto item, store_.get(session_key, session_key));
+  if (!item) return Error::Unauthenticated("unknown session");
+  Session session;
+  session.expires_at = items::int_of(*item, "ExpiresAt");
+  if (session.expires_at <= store_.now_ms() / 1000) return Error::Unauthenticated("session expired");
+  TH_ASSIGN_OR_RETURN(session.user, find_user(items::string_of(*item, "UserId")));
+  return session;
 }
 
 Status AccountService::log_out(std::string_view token) {

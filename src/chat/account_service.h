@@ -28,6 +28,9 @@ class AccountService {
   Result<Session> log_in(std::string_view email, std::string_view password);
   // The user a session token belongs to; Unauthenticated when unknown or expired.
   Result<User> authenticate(std::string_view token);
+  // The same, with the session's expiry (Session::token stays empty: the
+  // store keeps only its hash), for callers that cache the answer.
+  Result<Session> find_session(std::string_view token);
   Status log_out(std::string_view token);
 
   // A user without credentials (the notebook's save_user; the CLI). An empty
