@@ -20,7 +20,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession(boost::beast::tcp_stream stream, ServerContext& context);
   ~HttpSession();
 
-  // Spawns the session's coroutine on its strand.
+  // Spawns the session's coroutine on its network thread.
   void start();
   // Shutdown: closes the connection now if it is between requests; a request
   // in progress is answered first (with Connection: close).
@@ -31,7 +31,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   boost::beast::tcp_stream stream_;
   ServerContext& context_;
-  bool in_request_ = false;  // strand only
+  bool in_request_ = false;  // the session's thread only
 };
 
 }  // namespace townhall::api

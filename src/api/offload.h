@@ -1,6 +1,6 @@
 // offload: runs a blocking function (a chat call, which waits on the store)
 // on the worker pool and resumes the calling coroutine on its own executor
-// (the session's strand) with the result. Network threads never block.
+// (the session's network thread) with the result. Network threads never block.
 //
 //   ApiResponse response = co_await offload(workers, [&] { return api.handle(request); });
 //

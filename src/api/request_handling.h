@@ -25,7 +25,7 @@ ApiRequest to_api_request(const HttpRequest& request, const std::string& client_
 // Builds the Beast response, with the security headers, Content-Length and keep-alive.
 HttpResponse to_http_response(ApiResponse response, const HttpRequest& request);
 
-// Runs on the session's strand; awaits the worker pool for /api and /readyz.
+// Runs on the session's network thread; awaits the worker pool for /api and /readyz.
 boost::asio::awaitable<ApiResponse> serve_request(ServerContext& context, const HttpRequest& request,
                                                   const std::string& client_ip);
 

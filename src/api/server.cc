@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 
@@ -38,8 +37,9 @@ Server::Server(chat::ChatService& chat, Hub& hub, Metrics& metrics, ServerOption
     : options_(std::move(options)),
       metrics_(metrics),
       api_(chat, metrics, options_.api),
-      io_(std::max(1, options_.threads)),
       workers_(std::max(1, options_.workers)) {
+  for (int i = 0; i < std::max(1, options_.threads); ++i)
+    contexts_.push_back(std::make_unique<asio::io_context>(1));
   context_ = std::make_unique<ServerContext>(api_, hub, metrics, workers_, options_);
 }
 
@@ -54,7 +54,7 @@ std::string Server::address() const {
 chat::Status Server::start() {
   TH_ASSIGN_OR_RETURN(tcp::endpoint endpoint, parse_listen_address(options_.listen));
   boost::system::error_code ec;
-  acceptor_.emplace(io_);
+  acceptor_.emplace(*contexts_[0]);
   acceptor_->open(endpoint.protocol(), ec);
   if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_->bind(endpoint, ec);
@@ -65,13 +65,13 @@ chat::Status Server::start() {
   port_ = acceptor_->local_endpoint().port();
   host_ = endpoint.address().to_string();
   running_ = true;
-  keep_running_.emplace(io_.get_executor());
+  for (auto& context : contexts_) keep_running_.push_back(asio::make_work_guard(*context));
   accept();
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    threads_.emplace_back([this] {
+  for (auto& context : contexts_) {
+    threads_.emplace_back([io = context.get()] {
       for (;;) {
         try {
-          io_.run();
+          io->run();
           return;
         } catch (const std::exception& e) {
           spdlog::error("network thread: unexpected exception: {}", e.what());
@@ -83,12 +83,13 @@ chat::Status Server::start() {
 }
 
 void Server::accept() {
-  acceptor_->async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+  asio::io_context& io = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_->async_accept(io, [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
       // Out of file descriptors and the like: back off a little rather than spin.
       spdlog::warn("accept failed: {}", ec.message());
-      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(50));
+      auto timer = std::make_shared<asio::steady_timer>(*contexts_[0], std::chrono::milliseconds(50));
       timer->async_wait([this, timer](boost::system::error_code) {
         if (acceptor_->is_open()) accept();
       });
@@ -115,7 +116,7 @@ void Server::stop() {
   if (!running_) return;
   running_ = false;
   context_->stopping = true;
-  asio::post(io_, [this] {
+  asio::post(*contexts_[0], [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
   });
@@ -142,8 +143,8 @@ void Server::stop() {
     spdlog::warn("shutdown: {} connections still open after {}s; closing them", left,
                  options_.drain_timeout.count());
   }
-  keep_running_.reset();
-  io_.stop();
+  keep_running_.clear();
+  for (auto& context : contexts_) context->stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
   workers_.join();

@@ -1,5 +1,5 @@
 // Server: the chat HTTP server. Listens on one address, runs the network
-// threads (an io_context; one strand per connection) and a worker pool for
+// threads (an io_context each; a connection lives on one) and a worker pool for
 // the blocking chat calls, and serves the REST API, /ws, /healthz, /readyz,
 // /metrics, /openapi.json and the embedded web page.
 //
@@ -66,10 +66,15 @@ class Server {
   ServerOptions options_;
   Metrics& metrics_;
   ChatApi api_;
-  boost::asio::io_context io_;
-  // Keeps the network threads running while sessions wait on the worker
-  // pool (those waits are not I/O the io_context can see); released at stop.
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running_;
+  // One io_context per network thread, each run by its thread alone: a
+  // connection lives on one of them (round robin), so its handlers never run
+  // concurrently without a strand, and the hub's per-connection posts skip
+  // the strand's queue and lock (fan-out posts one per subscriber per event).
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  size_t next_context_ = 0;  // the accept handler's only: one thread
+  // Keep the network threads running while sessions wait on the worker
+  // pool (those waits are not I/O an io_context can see); released at stop.
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running_;
   boost::asio::thread_pool workers_;
   std::unique_ptr<ServerContext> context_;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;

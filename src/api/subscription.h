@@ -10,7 +10,7 @@
 //                        too: a live event can trail its commit (published
 //                        after the replay read it, or relayed late by Redis).
 //
-// Not thread-safe: each session uses its own from its strand.
+// Not thread-safe: each session uses its own from its network thread.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // WebSocketSession: one client on /ws. Client frames are read one at a time
 // by the session's coroutine (auth, subscribe, unsubscribe, send, ping);
 // events from the hub arrive on any thread through deliver(), hop onto the
-// session's strand and join the write queue. One write is in flight at a
+// session's network thread and join the write queue. One write is in flight at a
 // time; the queue is bounded (frames and bytes) and a client that lets it
 // fill is closed with 4008 "slow consumer" instead of slowing anyone else.
 // Heartbeats: Beast pings after one ping interval of silence and closes the
