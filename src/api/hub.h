@@ -18,6 +18,8 @@
 // Thread-safe.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +46,14 @@ class Subscriber {
   virtual ~Subscriber() = default;
   // Called on the publishing thread. Must not block.
   virtual void deliver(const SharedEvent& event) = 0;
+
+  // Batched delivery, for subscribers that live on an event loop run by one
+  // thread: the hub then posts one task per loop per event (not one per
+  // subscriber), and that task calls deliver_on_loop() for each of the loop's
+  // subscribers, in publish order. nullptr: deliver() is called instead.
+  virtual boost::asio::io_context* loop() { return nullptr; }
+  // Called on loop()'s thread.
+  virtual void deliver_on_loop(const SharedEvent& event) { deliver(event); }
 };
 
 // Carries events between nodes. send() must not block for long.

@@ -59,6 +59,8 @@ std::string cursor_before_now() {
 WebSocketSession::WebSocketSession(beast::tcp_stream stream, ServerContext& context,
                                    std::optional<chat::User> user)
     : ws_(std::move(stream)),
+      // The server makes every connection on an io_context (Server::accept).
+      loop_(&static_cast<asio::io_context&>(asio::query(ws_.get_executor(), asio::execution::context))),
       context_(context),
       user_(std::move(user)),
       queue_(context.options.websocket.max_queue_frames, context.options.websocket.max_queue_bytes),

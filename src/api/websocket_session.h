@@ -42,6 +42,10 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void start(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   // Thread-safe, non-blocking: queues the event for this client.
   void deliver(const SharedEvent& event) override;
+  // The network thread's event loop the session lives on (the server runs
+  // each io_context on one thread); the hub batches deliveries per loop.
+  boost::asio::io_context* loop() override { return loop_; }
+  void deliver_on_loop(const SharedEvent& event) override { on_event(event); }
   // Shutdown: closes with 1001 (going away). Thread-safe.
   void go_away();
   // Events for these channels (empty: all) minted from since_ms on may have
@@ -75,6 +79,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void close(uint16_t code, std::string reason);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::io_context* loop_;  // ws_'s
   ServerContext& context_;
   std::optional<chat::User> user_;
   boost::beast::flat_buffer read_buffer_;
