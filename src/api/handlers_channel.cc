@@ -18,18 +18,7 @@ template <class T, class Write>
 ApiResponse page_response(std::string_view name, const chat::Page<T>& page, Write write) {
   std::string body;
   ddb::JsonWriter w(body);
-  w.begin_object();
-  w.key(name);
-  w.begin_array();
-  for (const auto& item : page.items) write(w, item);
-  w.end_array();
-  w.key("next_cursor");
-  if (page.next_cursor.empty()) {
-    w.null();
-  } else {
-    w.string(page.next_cursor);
-  }
-  w.end_object();
+  write_page(w, name, page, write);
   return json_response(200, std::move(body));
 }
 

@@ -28,18 +28,7 @@ ApiResponse handle_list_messages(Call& call) {
   if (!page.ok()) return error_response(page.error());
   std::string body;
   ddb::JsonWriter w(body);
-  w.begin_object();
-  w.key("messages");
-  w.begin_array();
-  for (const auto& message : page->items) write_message(w, message);
-  w.end_array();
-  w.key("next_cursor");
-  if (page->next_cursor.empty()) {
-    w.null();
-  } else {
-    w.string(page->next_cursor);
-  }
-  w.end_object();
+  write_page(w, "messages", *page, write_message);
   return json_response(200, std::move(body));
 }
 

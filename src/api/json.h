@@ -53,6 +53,23 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
 void write_member(ddb::JsonWriter& w, const chat::Member& member);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
 
+// A page of a listing: {"<key>": [items...], "next_cursor": "<opaque>" | null}.
+template <class T, class WriteItem>
+void write_page(ddb::JsonWriter& w, std::string_view key, const chat::Page<T>& page, WriteItem write_item) {
+  w.begin_object();
+  w.key(key);
+  w.begin_array();
+  for (const auto& item : page.items) write_item(w, item);
+  w.end_array();
+  w.key("next_cursor");
+  if (page.next_cursor.empty()) {
+    w.null();
+  } else {
+    w.string(page.next_cursor);
+  }
+  w.end_object();
+}
+
 // {"type": "message.created", "channel": "<id>", "message": {...}} and the
 // other event kinds ("member": {...} for member events, "info": {...} for
 // channel.updated).

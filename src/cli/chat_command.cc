@@ -50,20 +50,7 @@ void print(const Writer& write) {
 
 template <class T, class WriteItem>
 Writer page_writer(const char* key, const chat::Page<T>& page, WriteItem write_item) {
-  return [&page, key, write_item](ddb::JsonWriter& w) {
-    w.begin_object();
-    w.key(key);
-    w.begin_array();
-    for (const auto& item : page.items) write_item(w, item);
-    w.end_array();
-    w.key("next_cursor");
-    if (page.next_cursor.empty()) {
-      w.null();
-    } else {
-      w.string(page.next_cursor);
-    }
-    w.end_object();
-  };
+  return [&page, key, write_item](ddb::JsonWriter& w) { api::write_page(w, key, page, write_item); };
 }
 
 void write_membership(ddb::JsonWriter& w, const chat::Membership& membership) {
