@@ -117,7 +117,7 @@ echo "# server get put add query" >"$data"  # requests/s at the highest connecti
 nginx_port=$(free_port)
 printf '{"Item":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"},"Name":{"S":"Alice"}}}' >"$work/index.html"
 chmod a+rx "$work" && chmod a+r "$work/index.html"  # nginx's workers may run as another user
-sed "s|PORT|$nginx_port|; s|ROOT|$work|g" "$root/bench/wire/nginx.conf" >"$work/nginx.conf"
+sed "s|PORT|$nginx_port|; s|ROOT|$work|g" "$here/nginx.conf" >"$work/nginx.conf"
 nginx -c "$work/nginx.conf" -p "$work" &
 pids+=($!)
 sleep 0.3
