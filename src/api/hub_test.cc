@@ -44,6 +44,38 @@ TEST(Hub, FansOutToSubscribersOfTheChannelOnly) {
   EXPECT_NE(a->events[0]->json->find("\"type\":\"message.created\""), std::string::npos);
 }
 
+// Lives on an event loop: the hub batches its deliveries per loop.
+class LoopRecorder : public Recorder {
+ public:
+  explicit LoopRecorder(boost::asio::io_context& loop) : loop_(loop) {}
+  boost::asio::io_context* loop() override { return &loop_; }
+  void deliver(const SharedEvent&) override { ADD_FAILURE() << "a loop subscriber gets deliver_on_loop"; }
+  void deliver_on_loop(const SharedEvent& event) override { events.push_back(event); }
+
+ private:
+  boost::asio::io_context& loop_;
+};
+
+TEST(Hub, SubscribersOnALoopGetEventsInOrderFromOneTaskPerLoop) {
+  boost::asio::io_context first, second;
+  Hub hub;
+  auto a = std::make_shared<LoopRecorder>(first), b = std::make_shared<LoopRecorder>(first);
+  auto c = std::make_shared<LoopRecorder>(second);
+  auto plain = std::make_shared<Recorder>();
+  for (const auto& s : std::vector<std::shared_ptr<Subscriber>>{a, b, c, plain}) hub.subscribe("7", s);
+  EXPECT_EQ(hub.deliver(make_hub_event(message_event("7", "1#a"))), 4u);
+  EXPECT_EQ(hub.deliver(make_hub_event(message_event("7", "1#b"))), 4u);
+  EXPECT_EQ(plain->events.size(), 2u);  // no loop: delivered on the publishing thread
+  EXPECT_TRUE(a->events.empty());       // loops: nothing until they run
+  EXPECT_EQ(first.run(), 2u);           // one task per event for both of its subscribers
+  EXPECT_EQ(second.run(), 2u);
+  for (const auto& r : {a, b, c}) {
+    ASSERT_EQ(r->events.size(), 2u);
+    EXPECT_EQ(r->events[0]->message_id, "1#a");
+    EXPECT_EQ(r->events[1]->message_id, "1#b");
+  }
+}
+
 TEST(Hub, UnsubscribeAndExpiredSubscribers) {
   Hub hub;
   auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>();
