@@ -48,6 +48,14 @@ class Database {
   virtual Result<Response> method(const Request& request) = 0;
   TOWNHALL_DDB_OPERATIONS(TOWNHALL_DECLARE_OPERATION)
 #undef TOWNHALL_DECLARE_OPERATION
+
+  // Query and Scan answered as their wire JSON, appended to out: what
+  // encode_json(query(request)) appends, which is the default. The endpoint
+  // calls these so that a store can write items straight from their stored
+  // form without building AttributeMaps (the engine does: a page of items is
+  // mostly allocation when built as maps).
+  virtual Status query_json(const QueryRequest& request, std::string& out);
+  virtual Status scan_json(const ScanRequest& request, std::string& out);
 };
 
 }  // namespace townhall::ddb

@@ -1,5 +1,7 @@
 #include "ddb/json_writer.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -129,12 +131,46 @@ void JsonWriter::key_literal(std::string_view name) {
   out_.append(buf, n);
 }
 
+size_t JsonWriter::plain_length(std::string_view s) {
+  if (s.size() < kBlock) {  // short, as names and most values are
+    static constexpr auto kSpecial = [] {
+      std::array<bool, 256> special{};
+      for (int c = 0; c < 256; ++c) special[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+      return special;
+    }();
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (kSpecial[static_cast<unsigned char>(s[i])]) return i;
+    }
+    return s.size();
+  }
+  size_t i = 0;
+  for (; i + kBlock <= s.size(); i += kBlock) {
+    size_t k = first_special(s.data() + i);
+    if (k < kBlock) return i + k;
+  }
+  if (i == s.size()) return i;
+  // The tail: the last whole block, overlapping what was checked. (Copying
+  // the tail to a padded block instead stalls on store forwarding.)
+  size_t last = s.size() - kBlock;
+  size_t k = first_special(s.data() + last);
+  return k < kBlock ? last + k : s.size();
+}
+
 void JsonWriter::append_quoted(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  size_t i = plain_length(s);
+  if (i == s.size()) {  // nothing to escape: one copy
+    size_t start = out.size();
+    out.resize(start + s.size() + 2);
+    char* p = out.data() + start;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t run_start = 0;  // start of the bytes not yet copied
-  size_t i = 0;
   while (i < s.size()) {
     if (i + kBlock <= s.size()) {
       size_t k = first_special(s.data() + i);

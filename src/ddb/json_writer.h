@@ -56,6 +56,10 @@ class JsonWriter {
 
   // Appends s as a JSON string literal (quotes included) to out.
   static void append_quoted(std::string& out, std::string_view s);
+  // The length of s's longest prefix that goes between the quotes as it is
+  // (printable ASCII other than '"' and '\\'): s.size() for most strings, which
+  // then need no escaping at all.
+  static size_t plain_length(std::string_view s);
 
  private:
   // A comma is due unless this value opens the output, an object or an

@@ -174,34 +174,45 @@ std::string Number::to_string() const {
   return out;
 }
 
-void Number::append_to(std::string& out) const {
-  if (digits_.empty()) {
+void Number::append_parts(std::string& out, bool negative, int exponent, std::string_view digits) {
+  if (digits.empty()) {
     out.push_back('0');
     return;
   }
-  if (negative_) out.push_back('-');
-  if (exponent_ <= 0) {
+  if (negative) out.push_back('-');
+  if (exponent <= 0) {
     out.append("0.");
-    out.append(static_cast<size_t>(-exponent_), '0');
-    out.append(digits_);
-  } else if (static_cast<size_t>(exponent_) >= digits_.size()) {
-    out.append(digits_);
-    out.append(static_cast<size_t>(exponent_) - digits_.size(), '0');
+    out.append(static_cast<size_t>(-exponent), '0');
+    out.append(digits);
+  } else if (static_cast<size_t>(exponent) >= digits.size()) {
+    out.append(digits);
+    out.append(static_cast<size_t>(exponent) - digits.size(), '0');
   } else {
-    out.append(digits_, 0, static_cast<size_t>(exponent_));
+    out.append(digits.substr(0, static_cast<size_t>(exponent)));
     out.push_back('.');
-    out.append(digits_, static_cast<size_t>(exponent_), std::string::npos);
+    out.append(digits.substr(static_cast<size_t>(exponent)));
   }
 }
 
-size_t Number::size_bytes() const {
-  if (digits_.empty()) return 1;
+size_t Number::size_bytes_of(bool negative, int exponent, size_t digit_count) {
+  if (digit_count == 0) return 1;
   // Pairs of digits aligned on the decimal point: with value = 0.d1d2... x
-  // 10^exponent_, d1 starts a pair when exponent_ is even and ends one when
+  // 10^exponent, d1 starts a pair when exponent is even and ends one when
   // it is odd (then it is paired with a leading zero).
-  size_t leading_pad = (exponent_ & 1) != 0 ? 1 : 0;
-  size_t pairs = (digits_.size() + leading_pad + 1) / 2;
-  return 1 + pairs + (negative_ ? 1 : 0);
+  size_t leading_pad = (exponent & 1) != 0 ? 1 : 0;
+  size_t pairs = (digit_count + leading_pad + 1) / 2;
+  return 1 + pairs + (negative ? 1 : 0);
+}
+
+std::optional<Number> Number::from_parts(bool negative, int exponent, std::string_view digits) {
+  if (digits.empty()) return Number();
+  if (digits.size() > static_cast<size_t>(kMaxDigits) || digits.front() == '0' || digits.back() == '0' ||
+      exponent > kMaxExponent || exponent < kMinExponent) {
+    return std::nullopt;
+  }
+  for (char c : digits)
+    if (c < '0' || c > '9') return std::nullopt;
+  return NumberBuilder::build(negative, std::string(digits), exponent);
 }
 
 std::optional<int64_t> Number::to_int64() const {

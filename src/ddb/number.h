@@ -24,11 +24,18 @@ class Number {
   // ValidationException DynamoDB gives for syntax, precision and range.
   static Result<Number, Error> parse(std::string_view text);
   static Number from_int(int64_t value);
+  // The number 0.<digits> x 10^exponent from parts already normalized, as
+  // digits() and exponent() give them (the engine's stored form); nullopt
+  // when they are not (no leading or trailing zeros, at most 38 digits, in
+  // range).
+  static std::optional<Number> from_parts(bool negative, int exponent, std::string_view digits);
 
   // Canonical text: plain decimal notation, no exponent, no trailing zeros.
   std::string to_string() const;
   // Appends to_string() to out (the wire codec writes numbers without a temporary).
-  void append_to(std::string& out) const;
+  void append_to(std::string& out) const { append_parts(out, negative_, exponent_, digits_); }
+  // The same for a number given by its parts, without building a Number.
+  static void append_parts(std::string& out, bool negative, int exponent, std::string_view digits);
 
   bool is_zero() const { return digits_.empty(); }
   bool is_negative() const { return negative_; }
@@ -48,7 +55,8 @@ class Number {
   // around the decimal point (so 12 takes one pair, 1.2 two), and one more
   // for a negative number. Zero is one byte. Measured against DynamoDB Local's
   // item size limit; dynalite uses the same rule.
-  size_t size_bytes() const;
+  size_t size_bytes() const { return size_bytes_of(negative_, exponent_, digits_.size()); }
+  static size_t size_bytes_of(bool negative, int exponent, size_t digit_count);
 
   std::strong_ordering operator<=>(const Number& other) const;
   bool operator==(const Number& other) const = default;

@@ -46,6 +46,9 @@ class Engine : public ddb::Database {
   ddb::Result<ddb::Response> method(const ddb::Request& request) override;
   TOWNHALL_DDB_OPERATIONS(TOWNHALL_ENGINE_OPERATION)
 #undef TOWNHALL_ENGINE_OPERATION
+  // Pages of whole items are written straight from their stored bytes.
+  ddb::Status query_json(const ddb::QueryRequest& request, std::string& out) override;
+  ddb::Status scan_json(const ddb::ScanRequest& request, std::string& out) override;
 
   // Writes a consistent copy of the whole store to dir (which must not exist).
   ddb::Status checkpoint(const std::string& dir);

@@ -1,5 +1,11 @@
 #include "engine/item_codec.h"
 
+#include <cstdint>
+#include <cstring>
+
+#include "ddb/base64.h"
+#include "ddb/json_writer.h"
+
 namespace townhall::engine {
 namespace {
 
@@ -32,29 +38,27 @@ void encode_number(std::string& out, const Number& n) {
   append_length_prefixed(out, n.digits());
 }
 
-bool decode_number(std::string_view& in, Number& n) {
+bool read_number_parts(std::string_view& in, bool& negative, int& exponent, std::string_view& digits) {
   if (in.empty()) return false;
-  bool negative = in[0] != 0;
+  negative = in[0] != 0;
   in.remove_prefix(1);
   uint64_t zigzag;
-  std::string_view digits;
   if (!read_varint(in, zigzag) || !read_length_prefixed(in, digits)) return false;
-  if (digits.empty()) {
-    n = Number();
-    return true;
-  }
-  int64_t exponent = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
-  // value = 0.<digits> x 10^exponent; Number::parse normalizes and checks.
-  std::string text;
-  text.reserve(digits.size() + 8);
-  if (negative) text.push_back('-');
-  text.push_back('.');
-  text.append(digits);
-  text.push_back('E');
-  text.append(std::to_string(exponent));
-  auto parsed = Number::parse(text);
-  if (!parsed.ok()) return false;
-  n = std::move(parsed).value();
+  int64_t e = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+  if (e < INT32_MIN || e > INT32_MAX) return false;
+  exponent = static_cast<int>(e);
+  return true;
+}
+
+bool decode_number(std::string_view& in, Number& n) {
+  bool negative;
+  int exponent;
+  std::string_view digits;
+  if (!read_number_parts(in, negative, exponent, digits)) return false;
+  // value = 0.<digits> x 10^exponent, as Number holds it; from_parts checks it.
+  auto number = Number::from_parts(negative, exponent, digits);
+  if (!number) return false;
+  n = std::move(*number);
   return true;
 }
 
@@ -211,6 +215,191 @@ bool decode_map(std::string_view& in, AttributeMap& map, int depth) {
   return true;
 }
 
+// ---- Stored bytes straight to DynamoDB JSON ----
+
+// Buffers the many small pieces of an item's JSON on the stack and appends
+// them to the output in large pieces: per-call overhead of std::string, not
+// copying, is what a naive transcoder spends its time on.
+class JsonOut {
+ public:
+  explicit JsonOut(std::string& out) : out_(out) {}
+  ~JsonOut() { flush(); }
+  JsonOut(const JsonOut&) = delete;
+  JsonOut& operator=(const JsonOut&) = delete;
+
+  [[gnu::always_inline]] void put(char c) {
+    if (used_ == sizeof buffer_) flush();
+    buffer_[used_++] = c;
+  }
+  [[gnu::always_inline]] void put(std::string_view bytes) {
+    if (used_ + bytes.size() > sizeof buffer_) {
+      flush();
+      if (bytes.size() > sizeof buffer_ / 2) {
+        out_.append(bytes);
+        return;
+      }
+    }
+    std::memcpy(buffer_ + used_, bytes.data(), bytes.size());
+    used_ += bytes.size();
+  }
+  [[gnu::always_inline]] void quoted(std::string_view s) {
+    if (ddb::JsonWriter::plain_length(s) == s.size()) {
+      put('"');
+      put(s);
+      put('"');
+    } else {
+      flush();
+      ddb::JsonWriter::append_quoted(out_, s);
+    }
+  }
+  // The output itself, for writers that append to a string.
+  std::string& string() {
+    flush();
+    return out_;
+  }
+  void flush() {
+    out_.append(buffer_, used_);
+    used_ = 0;
+  }
+
+ private:
+  std::string& out_;
+  size_t used_ = 0;
+  char buffer_[1024];
+};
+
+// The JSON text of one number, quoted, and its DynamoDB size.
+bool transcode_number(std::string_view& in, JsonOut& out, size_t& size) {
+  bool negative;
+  int exponent;
+  std::string_view digits;
+  if (!read_number_parts(in, negative, exponent, digits)) return false;
+  std::string& text = out.string();
+  text.push_back('"');
+  Number::append_parts(text, negative, exponent, digits);
+  text.push_back('"');
+  size += Number::size_bytes_of(negative, exponent, digits.size());
+  return true;
+}
+
+bool transcode_base64(std::string_view& in, JsonOut& out, size_t& size) {
+  std::string_view bytes;
+  if (!read_length_prefixed(in, bytes)) return false;
+  std::string& text = out.string();
+  text.push_back('"');
+  ddb::base64_encode_append(bytes, text);
+  text.push_back('"');
+  size += bytes.size();
+  return true;
+}
+
+bool transcode_string(std::string_view& in, JsonOut& out, size_t& size) {
+  std::string_view s;
+  if (!read_length_prefixed(in, s)) return false;
+  out.quoted(s);
+  size += s.size();
+  return true;
+}
+
+// A set's elements (or a list's) as a JSON array.
+template <class Element>
+bool transcode_array(std::string_view& in, JsonOut& out, size_t& size, Element element) {
+  uint64_t count;
+  if (!read_varint(in, count) || count > in.size()) return false;
+  out.put('[');
+  for (uint64_t i = 0; i < count; ++i) {
+    if (i) out.put(',');
+    if (!element(in, out, size)) return false;
+  }
+  out.put(']');
+  return true;
+}
+
+bool transcode_map(std::string_view& in, JsonOut& out, size_t& size, int depth, bool nested);
+
+// One value as write_attribute_value writes it: {"<type>":<value>}.
+bool transcode_value(std::string_view& in, JsonOut& out, size_t& size, int depth) {
+  if (in.empty() || depth > ddb::kMaxNestingDepth + 1) return false;
+  uint8_t tag = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  bool ok = true;
+  switch (tag) {
+    case kTagS:
+      out.put(R"({"S":)");
+      ok = transcode_string(in, out, size);
+      break;
+    case kTagN:
+      out.put(R"({"N":)");
+      ok = transcode_number(in, out, size);
+      break;
+    case kTagB:
+      out.put(R"({"B":)");
+      ok = transcode_base64(in, out, size);
+      break;
+    case kTagTrue:
+      out.put(R"({"BOOL":true)");
+      size += 1;
+      break;
+    case kTagFalse:
+      out.put(R"({"BOOL":false)");
+      size += 1;
+      break;
+    case kTagNull:
+      out.put(R"({"NULL":true)");
+      size += 1;
+      break;
+    case kTagL:
+      out.put(R"({"L":)");
+      size += 3;
+      ok = transcode_array(in, out, size, [depth](std::string_view& in, JsonOut& out, size_t& size) {
+        size += 1;
+        return transcode_value(in, out, size, depth + 1);
+      });
+      break;
+    case kTagM:
+      out.put(R"({"M":)");
+      ok = transcode_map(in, out, size, depth + 1, true);
+      break;
+    case kTagSS:
+      out.put(R"({"SS":)");
+      ok = transcode_array(in, out, size, transcode_string);
+      break;
+    case kTagNS:
+      out.put(R"({"NS":)");
+      ok = transcode_array(in, out, size, transcode_number);
+      break;
+    case kTagBS:
+      out.put(R"({"BS":)");
+      ok = transcode_array(in, out, size, transcode_base64);
+      break;
+    default:
+      return false;
+  }
+  out.put('}');
+  return ok;
+}
+
+// A map as write_attribute_map writes it. DynamoDB sizes a nested map as 3
+// bytes plus, per member, 1 byte, its name and its value; the item itself
+// is its names and values only.
+bool transcode_map(std::string_view& in, JsonOut& out, size_t& size, int depth, bool nested) {
+  uint64_t count;
+  if (!read_varint(in, count) || count > in.size()) return false;
+  if (nested) size += 3 + count;
+  out.put('{');
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string_view name;
+    if (!read_length_prefixed(in, name)) return false;
+    if (i) out.put(',');
+    out.quoted(name);
+    out.put(':');
+    size += name.size();
+    if (!transcode_value(in, out, size, depth)) return false;
+  }
+  out.put('}');
+  return true;
+}
+
 }  // namespace
 
 void append_varint(std::string& out, uint64_t value) {
@@ -221,28 +410,9 @@ void append_varint(std::string& out, uint64_t value) {
   out.push_back(static_cast<char>(value));
 }
 
-bool read_varint(std::string_view& in, uint64_t& value) {
-  value = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    uint8_t byte = static_cast<uint8_t>(in[0]);
-    in.remove_prefix(1);
-    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
-
 void append_length_prefixed(std::string& out, std::string_view bytes) {
   append_varint(out, bytes.size());
   out.append(bytes);
-}
-
-bool read_length_prefixed(std::string_view& in, std::string_view& bytes) {
-  uint64_t size;
-  if (!read_varint(in, size) || size > in.size()) return false;
-  bytes = in.substr(0, size);
-  in.remove_prefix(size);
-  return true;
 }
 
 void encode_item(const AttributeMap& item, std::string& out) {
@@ -254,6 +424,13 @@ std::string encode_item(const AttributeMap& item) {
   std::string out;
   encode_item(item, out);
   return out;
+}
+
+bool append_item_json(std::string_view bytes, std::string& out, size_t& size_bytes) {
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kFormatVersion) return false;
+  bytes.remove_prefix(1);
+  JsonOut json(out);
+  return transcode_map(bytes, json, size_bytes, 0, false) && bytes.empty();
 }
 
 ddb::Result<AttributeMap> decode_item(std::string_view bytes) {

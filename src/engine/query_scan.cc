@@ -1,4 +1,7 @@
 // Query and Scan: turn the request into a ReadPlan (one key range) and run it.
+#include <type_traits>
+
+#include "ddb/json_codec.h"
 #include "engine/key_codec.h"
 #include "engine/read_loop.h"
 
@@ -125,16 +128,16 @@ ddb::Status check_consistent_read(const std::optional<bool>& consistent, const I
   return {};
 }
 
-}  // namespace
-
-ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) {
+ddb::Status prepare_query(EngineContext& context, const ddb::QueryRequest& request, PreparedRead& read) {
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
   TH_RETURN_IF_ERROR(check_limit(request.limit));
-  TH_ASSIGN_OR_RETURN(ddb::Expressions expressions, ddb::Expressions::for_request(request));
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
-  auto schema = handle->schema();
-  ReadPlan plan;
-  plan.schema = schema.get();
+  TH_ASSIGN_OR_RETURN(read.expressions, ddb::Expressions::for_request(request));
+  const ddb::Expressions& expressions = read.expressions;
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
+  read.schema = handle->schema();
+  const TableSchema* schema = read.schema.get();
+  ReadPlan& plan = read.plan;
+  plan.schema = schema;
   TH_ASSIGN_OR_RETURN(plan.index, find_index(*schema, request.index_name));
   TH_RETURN_IF_ERROR(check_consistent_read(request.consistent_read, plan.index, true));
   if (!expressions.key_condition()) {
@@ -174,10 +177,10 @@ ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) 
   plan.limit = request.limit.value_or(0);
   plan.consistent = request.consistent_read.value_or(false);
   plan.expressions = &expressions;
-  return run_read(*context_, plan, request.table_name, request.return_consumed_capacity);
+  return {};
 }
 
-ddb::Result<ddb::ScanResponse> Engine::scan(const ddb::ScanRequest& request) {
+ddb::Status prepare_scan(EngineContext& context, const ddb::ScanRequest& request, PreparedRead& read) {
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
   TH_RETURN_IF_ERROR(check_limit(request.limit));
   if (request.segment && !request.total_segments) {
@@ -201,11 +204,13 @@ ddb::Result<ddb::ScanResponse> Engine::scan(const ddb::ScanRequest& request) {
           " is not less than TotalSegments: " + std::to_string(*request.total_segments));
     }
   }
-  TH_ASSIGN_OR_RETURN(ddb::Expressions expressions, ddb::Expressions::for_request(request));
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
-  auto schema = handle->schema();
-  ReadPlan plan;
-  plan.schema = schema.get();
+  TH_ASSIGN_OR_RETURN(read.expressions, ddb::Expressions::for_request(request));
+  const ddb::Expressions& expressions = read.expressions;
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
+  read.schema = handle->schema();
+  const TableSchema* schema = read.schema.get();
+  ReadPlan& plan = read.plan;
+  plan.schema = schema;
   TH_ASSIGN_OR_RETURN(plan.index, find_index(*schema, request.index_name));
   TH_RETURN_IF_ERROR(check_consistent_read(request.consistent_read, plan.index, false));
   TH_RETURN_IF_ERROR(resolve_select(request.select, expressions, false, plan));
@@ -222,11 +227,55 @@ ddb::Result<ddb::ScanResponse> Engine::scan(const ddb::ScanRequest& request) {
     plan.segment = *request.segment;
     plan.total_segments = *request.total_segments;
   }
-  auto result = run_read(*context_, plan, request.table_name, request.return_consumed_capacity);
+  return {};
+}
+
+template <class Request>
+ddb::Status prepare(EngineContext& context, const Request& request, PreparedRead& read) {
+  if constexpr (std::is_same_v<Request, ddb::QueryRequest>) {
+    return prepare_query(context, request, read);
+  } else {
+    return prepare_scan(context, request, read);
+  }
+}
+
+template <class Request>
+ddb::Status read_json(EngineContext& context, const Request& request, std::string& out) {
+  PreparedRead read;
+  TH_RETURN_IF_ERROR(prepare(context, request, read));
+  if (can_stream_json(read.plan)) {
+    return run_read_json(context, read.plan, request.table_name, request.return_consumed_capacity, out);
+  }
+  TH_ASSIGN_OR_RETURN(ddb::QueryResponse response,
+                      run_read(context, read.plan, request.table_name, request.return_consumed_capacity));
+  ddb::encode_json(response, out);
+  return {};
+}
+
+}  // namespace
+
+ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) {
+  PreparedRead read;
+  TH_RETURN_IF_ERROR(prepare_query(*context_, request, read));
+  return run_read(*context_, read.plan, request.table_name, request.return_consumed_capacity);
+}
+
+ddb::Result<ddb::ScanResponse> Engine::scan(const ddb::ScanRequest& request) {
+  PreparedRead read;
+  TH_RETURN_IF_ERROR(prepare_scan(*context_, request, read));
+  auto result = run_read(*context_, read.plan, request.table_name, request.return_consumed_capacity);
   if (!result.ok()) return std::move(result).error();
   ddb::ScanResponse response;
   static_cast<ddb::QueryResponse&>(response) = std::move(result).value();
   return response;
+}
+
+ddb::Status Engine::query_json(const ddb::QueryRequest& request, std::string& out) {
+  return read_json(*context_, request, out);
+}
+
+ddb::Status Engine::scan_json(const ddb::ScanRequest& request, std::string& out) {
+  return read_json(*context_, request, out);
 }
 
 }  // namespace townhall::engine

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "ddb/json_codec.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
 
@@ -35,6 +36,39 @@ AttributeMap last_evaluated_key(const TableSchema& schema, const IndexSchema* in
     }
   }
   return key;
+}
+
+// Places the iterator on the first key of the read, after ExclusiveStartKey.
+void position(KvIterator& it, const ReadPlan& plan) {
+  if (plan.forward) {
+    if (plan.start_after) {
+      it.seek(*plan.start_after);
+      if (it.valid() && it.key() == *plan.start_after) it.next();
+    } else {
+      it.seek_to_first();
+    }
+  } else {
+    if (plan.start_after) {
+      it.seek_for_prev(*plan.start_after);
+      if (it.valid() && it.key() == *plan.start_after) it.prev();
+    } else {
+      it.seek_to_last();
+    }
+  }
+}
+
+void add_capacity(ddb::QueryResponse& response, const ReadPlan& plan, const std::string& table_name,
+                  const std::optional<std::string>& return_consumed_capacity, size_t bytes_read,
+                  size_t base_bytes_read) {
+  if (!wants_capacity(return_consumed_capacity)) return;
+  double units = read_units(bytes_read, plan.consistent);
+  response.consumed_capacity = read_capacity(table_name, units, return_consumed_capacity, plan.index);
+  if (plan.fetch_base_item) {
+    double base_units = read_units(base_bytes_read, plan.consistent);
+    auto& c = *response.consumed_capacity;
+    c.capacity_units = *c.capacity_units + base_units;
+    if (c.table) c.table->capacity_units = base_units;
+  }
 }
 
 }  // namespace
@@ -146,21 +180,7 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
   size_t bytes_read = 0, base_bytes_read = 0;
 
   auto it = context.store.new_iterator(plan.lower, plan.upper);
-  if (plan.forward) {
-    if (plan.start_after) {
-      it->seek(*plan.start_after);
-      if (it->valid() && it->key() == *plan.start_after) it->next();
-    } else {
-      it->seek_to_first();
-    }
-  } else {
-    if (plan.start_after) {
-      it->seek_for_prev(*plan.start_after);
-      if (it->valid() && it->key() == *plan.start_after) it->prev();
-    } else {
-      it->seek_to_last();
-    }
-  }
+  position(*it, plan);
   for (; it->valid(); plan.forward ? it->next() : it->prev()) {
     TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(it->value()));
     if (plan.total_segments > 0) {
@@ -204,18 +224,55 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
     if (stop) break;
   }
   TH_RETURN_IF_ERROR(it->status());
+  add_capacity(response, plan, table_name, return_consumed_capacity, bytes_read, base_bytes_read);
+  return response;
+}
 
-  if (wants_capacity(return_consumed_capacity)) {
-    double units = read_units(bytes_read, plan.consistent);
-    response.consumed_capacity = read_capacity(table_name, units, return_consumed_capacity, plan.index);
-    if (plan.fetch_base_item) {
-      double base_units = read_units(base_bytes_read, plan.consistent);
-      auto& c = *response.consumed_capacity;
-      c.capacity_units = *c.capacity_units + base_units;
-      if (c.table) c.table->capacity_units = base_units;
+bool can_stream_json(const ReadPlan& plan) {
+  return !plan.expressions->has_filter() && !plan.fetch_base_item && plan.total_segments == 0 &&
+         (plan.select == "ALL_ATTRIBUTES" || plan.select == "ALL_PROJECTED_ATTRIBUTES");
+}
+
+ddb::Status run_read_json(EngineContext& context, const ReadPlan& plan, const std::string& table_name,
+                          const std::optional<std::string>& return_consumed_capacity, std::string& out) {
+  // The members after Items are few and small: they are encoded by the
+  // codec (so they match encode_json exactly) and spliced after the items.
+  ddb::QueryResponse rest;
+  size_t bytes_read = 0;
+  const size_t start = out.size();
+  out.append(R"({"Items":[)");
+
+  auto it = context.store.new_iterator(plan.lower, plan.upper);
+  position(*it, plan);
+  for (; it->valid(); plan.forward ? it->next() : it->prev()) {
+    if (rest.count > 0) out.push_back(',');
+    if (!append_item_json(it->value(), out, bytes_read)) {
+      out.resize(start);
+      return Error::Internal("corrupt item");
+    }
+    ++rest.count;
+    if ((plan.limit > 0 && rest.count >= plan.limit) || bytes_read >= kPageBytes) {
+      // The page ends here: its last item gives LastEvaluatedKey.
+      auto item = decode_item(it->value());
+      if (!item.ok()) {
+        out.resize(start);
+        return std::move(item).error();
+      }
+      rest.last_evaluated_key = last_evaluated_key(*plan.schema, plan.index, *item);
+      break;
     }
   }
-  return response;
+  if (auto status = it->status(); !status.ok()) {
+    out.resize(start);
+    return status;
+  }
+  rest.scanned_count = rest.count;
+  add_capacity(rest, plan, table_name, return_consumed_capacity, bytes_read, 0);
+  out.append("],");
+  const size_t tail = out.size();
+  ddb::encode_json(rest, out);  // {"Count":...}: its opening brace goes
+  out.erase(tail, 1);
+  return {};
 }
 
 }  // namespace townhall::engine

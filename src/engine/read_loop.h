@@ -4,6 +4,7 @@
 // projection rules.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,9 +29,25 @@ struct ReadPlan {
   int64_t segment = 0, total_segments = 0;
 };
 
+// A planned read with what its plan points to kept alive.
+struct PreparedRead {
+  std::shared_ptr<const TableSchema> schema;
+  ddb::Expressions expressions;
+  ReadPlan plan;
+};
+
 ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan& plan,
                                          const std::string& table_name,
                                          const std::optional<std::string>& return_consumed_capacity);
+
+// Whether run_read_json can answer the plan: items returned whole as stored
+// (no filter, projection, base-table fetch, COUNT or scan segment).
+bool can_stream_json(const ReadPlan& plan);
+
+// run_read, answered as the response's wire JSON (appended to out), with
+// each item transcoded from its stored bytes.
+ddb::Status run_read_json(EngineContext& context, const ReadPlan& plan, const std::string& table_name,
+                          const std::optional<std::string>& return_consumed_capacity, std::string& out);
 
 // Resolves Select (explicit or DynamoDB's default) and checks it against the
 // projection and the index, as DynamoDB does. Sets plan.select and
