@@ -92,6 +92,7 @@ ddb::Result<std::string> encode_base_key(const TableSchema& schema, const Attrib
                                          KeySource source) {
   if (source == KeySource::kKey && attributes.size() != (schema.range ? 2u : 1u)) return key_mismatch();
   std::string key = keys::index_prefix(schema.id, keys::kBaseIndexId);
+  key.reserve(64);  // one allocation for the usual key, not one per growth
   TH_RETURN_IF_ERROR(append_base_key_part(schema.hash, attributes, source, kMaxHashKeyBytes, key));
   if (schema.range) {
     TH_RETURN_IF_ERROR(append_base_key_part(*schema.range, attributes, source, kMaxRangeKeyBytes, key));
@@ -174,11 +175,24 @@ AttributeMap project_for_index(const TableSchema& schema, const IndexSchema& ind
   return out;
 }
 
+namespace {
+constexpr size_t kKeepBufferBytes = 64 * 1024;
+}  // namespace
+
 ddb::Result<std::optional<AttributeMap>> read_item(KvStore& store, std::string_view key,
                                                    const KvSnapshot* snapshot) {
-  std::string value;
+  // Reused per thread: the stored bytes live only until they are decoded,
+  // and a fresh string would cost an allocation per read.
+  thread_local std::string value;
   TH_ASSIGN_OR_RETURN(bool found, store.get(key, &value, snapshot));
   if (!found) return std::optional<AttributeMap>();
+  if (value.capacity() > kKeepBufferBytes) {
+    // A large item: decode it, then give the memory back.
+    auto item = decode_item(value);
+    std::string().swap(value);
+    if (!item.ok()) return std::move(item).error();
+    return std::optional<AttributeMap>(std::move(item).value());
+  }
   TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(value));
   return std::optional<AttributeMap>(std::move(item));
 }
