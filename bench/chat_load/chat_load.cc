@@ -47,6 +47,7 @@ struct Options {
   int seconds = 10;
   int threads = 1;
   int text_bytes = 64;
+  int batch = 1;
 };
 
 bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
@@ -92,9 +93,8 @@ class Rest {
 
 struct Stats {
   std::atomic<uint64_t> connected{0}, subscribed{0}, delivered{0}, acks{0}, errors{0}, closed{0}, sent{0};
-  std::mutex mutex;
-  std::vector<uint32_t> latencies_us;
-  bool measuring = false;
+  std::atomic<bool> measuring{false};
+  bool batch = true;  // ask the server for several events per frame (/ws?batch=1)
 };
 
 class Client : public std::enable_shared_from_this<Client> {
@@ -116,12 +116,13 @@ class Client : public std::enable_shared_from_this<Client> {
           websocket::stream_base::decorator([token = self->token_](websocket::request_type& r) {
             r.set(http::field::authorization, "Bearer " + token);
           }));
-      self->ws_.async_handshake(self->host_, "/ws", [self](beast::error_code ec) {
-        if (ec) return self->fail();
-        self->stats_.connected++;
-        self->write(R"({"type":"subscribe","channels":[")" + self->channel_ + R"("]})");
-        self->read();
-      });
+      self->ws_.async_handshake(
+          self->host_, self->stats_.batch ? "/ws?batch=1" : "/ws", [self](beast::error_code ec) {
+            if (ec) return self->fail();
+            self->stats_.connected++;
+            self->write(R"({"type":"subscribe","channels":[")" + self->channel_ + R"("]})");
+            self->read();
+          });
     });
   }
 
@@ -146,6 +147,9 @@ class Client : public std::enable_shared_from_this<Client> {
       self->timer_.cancel();
     });
   }
+
+  // Latencies measured by this client (read once the run is over).
+  const std::vector<uint32_t>& latencies_us() const { return latencies_us_; }
 
  private:
   void fail() { stats_.errors++; }
@@ -191,15 +195,24 @@ class Client : public std::enable_shared_from_this<Client> {
     });
   }
 
+  // A frame carries one event, or several separated by newlines (batching).
   void on_frame(const std::string& frame) {
+    size_t start = 0;
+    while (start < frame.size()) {
+      size_t end = frame.find('\n', start);
+      if (end == std::string::npos) end = frame.size();
+      on_event(frame.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+
+  void on_event(const std::string& frame) {
     if (starts_with(frame, R"({"type":"message.created",)")) {
       stats_.delivered++;
       size_t at = frame.find("\"text\":\"t=");
       if (at != std::string::npos && stats_.measuring) {
         int64_t sent = std::stoll(frame.substr(at + 10, 20));
-        auto latency = static_cast<uint32_t>((now_ns() - sent) / 1000);
-        std::lock_guard lock(stats_.mutex);
-        stats_.latencies_us.push_back(latency);
+        latencies_us_.push_back(static_cast<uint32_t>((now_ns() - sent) / 1000));
       }
     } else if (starts_with(frame, R"({"type":"ack")")) {
       stats_.acks++;
@@ -218,6 +231,7 @@ class Client : public std::enable_shared_from_this<Client> {
   Stats& stats_;
   std::string token_, channel_, host_, padding_;
   beast::flat_buffer buffer_;
+  std::vector<uint32_t> latencies_us_;
   std::deque<std::string> queue_;
   std::chrono::nanoseconds interval_{0};
   Clock::time_point next_;
@@ -258,6 +272,7 @@ int main(int argc, char** argv) {
   app.add_option("--rate", o.rate, "fanout: messages per second in total");
   app.add_option("--seconds", o.seconds, "measurement duration");
   app.add_option("--threads", o.threads, "client threads");
+  app.add_option("--batch", o.batch, "1: several events per frame (/ws?batch=1); 0: one event per frame");
   app.add_option("--text-bytes", o.text_bytes, "message text size");
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -300,6 +315,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int i = 0; i < o.threads; ++i) threads.emplace_back([&] { io.run(); });
   Stats stats;
+  stats.batch = o.batch != 0;
   auto endpoint = *tcp::resolver(io).resolve(host, port).begin();
 
   long rss_before = rss_kb(o.server_pid);
@@ -354,11 +370,11 @@ int main(int argc, char** argv) {
   uint64_t delivered = stats.delivered - delivered_before, acks = stats.acks - acks_before;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   stats.measuring = false;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // frames being handled finish
 
   std::vector<uint32_t> latencies;
-  {
-    std::lock_guard lock(stats.mutex);
-    latencies = stats.latencies_us;
+  for (const auto& client : clients) {
+    latencies.insert(latencies.end(), client->latencies_us().begin(), client->latencies_us().end());
   }
   std::printf("mode %s: clients %d, channels %d, senders %d, %.1fs\n", o.mode.c_str(), o.clients, o.channels,
               want_senders, elapsed);

@@ -36,6 +36,7 @@ class OutboundQueue {
   // False, and nothing queued, when the frame would exceed a bound.
   bool push(std::shared_ptr<const std::string> frame);
   const std::string& front() const { return *frames_.front(); }
+  const std::string& at(size_t i) const { return *frames_[i]; }
   void pop();
   bool empty() const { return frames_.empty(); }
   size_t size() const { return frames_.size(); }

@@ -16,6 +16,7 @@
 #include <random>
 
 #include "api/offload.h"
+#include "api/router.h"
 
 namespace townhall::api {
 namespace asio = boost::asio;
@@ -148,6 +149,14 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   if (options.send_buffer_bytes > 0) {
     beast::get_lowest_layer(ws_).socket().set_option(
         asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
+  }
+  {
+    std::string_view target = upgrade.target();
+    size_t question = target.find('?');
+    if (question != std::string_view::npos) {
+      auto query = parse_query(target.substr(question + 1));
+      batch_ = query && query->count("batch") && query->at("batch") == "1";
+    }
   }
   co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
   upgrade = {};
@@ -492,8 +501,23 @@ void WebSocketSession::enqueue(std::shared_ptr<const std::string> frame) {
 void WebSocketSession::write_next() {
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->queue_.pop();
+  // Batching (opt-in, /ws?batch=1): what queued up while the previous write
+  // was in flight goes out as one frame, events separated by newlines, so a
+  // busy connection costs one write per batch instead of one per event.
+  size_t frames = 1;
+  asio::const_buffer payload = asio::buffer(queue_.front());
+  if (batch_ && queue_.size() > 1) {
+    batch_buffer_.clear();
+    batch_buffer_.append(queue_.front());
+    while (frames < queue_.size() && frames < kMaxBatchFrames && batch_buffer_.size() < kMaxBatchBytes) {
+      batch_buffer_.push_back('\n');
+      batch_buffer_.append(queue_.at(frames));
+      ++frames;
+    }
+    payload = asio::buffer(batch_buffer_);
+  }
+  ws_.async_write(payload, [self = shared_from_this(), frames](beast::error_code ec, size_t) {
+    for (size_t i = 0; i < frames; ++i) self->queue_.pop();
     if (ec || self->closing_) {
       self->writing_ = false;
       self->closing_ = true;

@@ -84,6 +84,11 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   std::optional<chat::User> user_;
   boost::beast::flat_buffer read_buffer_;
   OutboundQueue queue_;
+  // Batching: several events per frame, newline-separated (opt-in).
+  static constexpr size_t kMaxBatchFrames = 256;
+  static constexpr size_t kMaxBatchBytes = 256 * 1024;
+  bool batch_ = false;
+  std::string batch_buffer_;
   bool writing_ = false;
   bool closing_ = false;
   std::map<std::string, ChannelSubscription> subscriptions_;

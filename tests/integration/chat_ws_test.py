@@ -329,15 +329,15 @@ class ResumeTest(unittest.TestCase):
         self.assertEqual(sorted(subscribed_ids), sorted(history), "gap or extra")
 
 
-def raw_websocket(port, token, rcvbuf=4096):
+def raw_websocket(port, token, rcvbuf=4096, path="/ws"):
     """A WebSocket that never reads after the handshake: the slowest consumer."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     sock.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    sock.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n"
-                  % (key, token)).encode())
+                  % (path, key, token)).encode())
     response = b""
     while b"\r\n\r\n" not in response:
         response += sock.recv(1)
@@ -354,6 +354,79 @@ def masked_text_frame(text):
     else:
         header += bytes([0x80 | 126]) + struct.pack("!H", len(payload))
     return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def read_exactly(sock, n):
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise EOFError("connection closed")
+        data += chunk
+    return data
+
+
+def read_text_frame(sock):
+    """One unmasked server frame's text (control frames skipped)."""
+    while True:
+        first, second = read_exactly(sock, 2)
+        length = second & 0x7F
+        if length == 126:
+            length = struct.unpack("!H", read_exactly(sock, 2))[0]
+        elif length == 127:
+            length = struct.unpack("!Q", read_exactly(sock, 8))[0]
+        payload = read_exactly(sock, length)
+        if first & 0x0F == 1:
+            return payload.decode()
+
+
+class BatchingTest(unittest.TestCase):
+    def test_batched_frames_carry_every_event_in_order(self):
+        """With /ws?batch=1, events queued behind a write in flight share a frame,
+        one JSON object per line, in order, none lost or repeated."""
+        alice_token, _ = signup("Alice")
+        reader_token, _ = signup("Reader")
+        channel = new_channel(alice_token, "batched")
+        rest(reader_token, "POST", "/api/channels/%s/join" % channel)
+        sock = raw_websocket(SERVER.port, reader_token, path="/ws?batch=1")
+        sock.settimeout(10)
+        sock.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+        events = []
+        while not any(e["type"] == "subscribed" for e in events):
+            events += [json.loads(line) for line in read_text_frame(sock).split("\n")]
+        # Not reading while 80 messages of ~4 KB go out: the kernel buffers
+        # fill, the server's write stays in flight and the rest queue up.
+        sent = [rest(alice_token, "POST", "/api/channels/%s/messages" % channel,
+                     json={"text": "%03d " % i + "y" * 3900}).json()["message"]["id"] for i in range(80)]
+        received, lines_per_frame = [], []
+        while len(received) < len(sent):
+            lines = read_text_frame(sock).split("\n")
+            lines_per_frame.append(len(lines))
+            for line in lines:
+                event = json.loads(line)
+                if event["type"] == "message.created":
+                    received.append(event["message"]["id"])
+        self.assertEqual(received, sent)
+        self.assertGreater(max(lines_per_frame), 1, lines_per_frame)
+        self.assertLessEqual(len(lines_per_frame), len(sent))
+        sock.close()
+
+    def test_without_batch_every_frame_is_one_event(self):
+        alice_token, _ = signup("Alice")
+        reader_token, _ = signup("Reader")
+        channel = new_channel(alice_token, "unbatched")
+        rest(reader_token, "POST", "/api/channels/%s/join" % channel)
+        sock = raw_websocket(SERVER.port, reader_token)
+        sock.settimeout(10)
+        sock.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+        frames = []
+        while not frames or frames[-1]["type"] != "subscribed":
+            frames.append(json.loads(read_text_frame(sock)))  # one object, no newline
+        for i in range(30):
+            rest(alice_token, "POST", "/api/channels/%s/messages" % channel, json={"text": "%03d " % i + "z" * 1000})
+        received = [json.loads(read_text_frame(sock))["message"]["text"][:3] for _ in range(30)]
+        self.assertEqual(received, ["%03d" % i for i in range(30)])
+        sock.close()
 
 
 class SlowConsumerTest(unittest.TestCase):

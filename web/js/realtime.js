@@ -109,7 +109,8 @@ export class Realtime {
     }
     this.setState('connecting');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+    // batch=1: a busy connection may carry several events per frame, one per line.
+    const ws = new WebSocket(`${scheme}://${location.host}/ws?batch=1`);
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {
@@ -125,13 +126,15 @@ export class Realtime {
     ws.onmessage = (e) => {
       if (ws !== this.ws) return;
       this.lastHeard = Date.now();
-      let frame;
-      try {
-        frame = JSON.parse(e.data);
-      } catch {
-        return;
+      for (const line of String(e.data).split('\n')) {
+        let frame;
+        try {
+          frame = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        this.dispatch(frame);
       }
-      this.dispatch(frame);
     };
     ws.onclose = () => {
       if (ws !== this.ws) return;
