@@ -322,6 +322,25 @@ void BM_RawWriteBatch2(benchmark::State& state) {
   }
 }
 
+// A transaction that knows what it replaces, as TransactWriteItems must (its
+// conditions, index entries and item counts depend on the old items): both
+// items read, then one write batch.
+void BM_RawReadWriteBatch2(benchmark::State& state) {
+  auto& db = *raw_fixture().db;
+  const auto& keys = raw_keys();
+  std::mt19937 rng(state.thread_index());
+  std::string value(200, 'w'), old;
+  for (auto _ : state) {
+    int a = random_index(rng), b = (a + 1) % kItems;
+    db.Get({}, keys[a], &old);
+    db.Get({}, keys[b], &old);
+    rocksdb::WriteBatch batch;
+    batch.Put(keys[a], value);
+    batch.Put(keys[b], value);
+    db.Write({}, &batch);
+  }
+}
+
 // What turning a stored value into an AttributeMap costs (the per-item floor
 // of GetItem and Query above raw RocksDB).
 void BM_DecodeItem(benchmark::State& state) {
@@ -368,6 +387,7 @@ TH_BENCH(BM_RawScan50);
 TH_BENCH(BM_RawScan50Copy);
 TH_BENCH(BM_TransactWrite2);
 TH_BENCH(BM_RawWriteBatch2);
+TH_BENCH(BM_RawReadWriteBatch2);
 
 }  // namespace
 
