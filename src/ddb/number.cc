@@ -204,14 +204,20 @@ size_t Number::size_bytes_of(bool negative, int exponent, size_t digit_count) {
   return 1 + pairs + (negative ? 1 : 0);
 }
 
-std::optional<Number> Number::from_parts(bool negative, int exponent, std::string_view digits) {
-  if (digits.empty()) return Number();
+bool Number::valid_parts(int exponent, std::string_view digits) {
+  if (digits.empty()) return true;  // zero
   if (digits.size() > static_cast<size_t>(kMaxDigits) || digits.front() == '0' || digits.back() == '0' ||
       exponent > kMaxExponent || exponent < kMinExponent) {
-    return std::nullopt;
+    return false;
   }
   for (char c : digits)
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::optional<Number> Number::from_parts(bool negative, int exponent, std::string_view digits) {
+  if (!valid_parts(exponent, digits)) return std::nullopt;
+  if (digits.empty()) return Number();
   return NumberBuilder::build(negative, std::string(digits), exponent);
 }
 

@@ -29,6 +29,8 @@ class Number {
   // when they are not (no leading or trailing zeros, at most 38 digits, in
   // range).
   static std::optional<Number> from_parts(bool negative, int exponent, std::string_view digits);
+  // Whether from_parts accepts these parts (checked without building a Number).
+  static bool valid_parts(int exponent, std::string_view digits);
 
   // Canonical text: plain decimal notation, no exponent, no trailing zeros.
   std::string to_string() const;

@@ -186,5 +186,28 @@ TEST(NumberTest, SizeFollowsDynamoDB) {
   }
 }
 
+// The engine stores a number as its parts; from_parts rebuilds exactly the
+// number they came from and refuses parts no Number has.
+TEST(NumberTest, FromPartsRoundTripsAndRejectsDenormalizedParts) {
+  for (const char* text :
+       {"0", "1", "-1", "12.5", "-0.001", "1E+125", "-1E-130", "12345678901234567890123456789012345678"}) {
+    Number n = Number::parse(text).value();
+    auto rebuilt = Number::from_parts(n.is_negative(), n.exponent(), n.digits());
+    ASSERT_TRUE(rebuilt) << text;
+    EXPECT_EQ(*rebuilt, n) << text;
+    std::string appended;
+    Number::append_parts(appended, n.is_negative(), n.exponent(), n.digits());
+    EXPECT_EQ(appended, n.to_string()) << text;
+    EXPECT_EQ(Number::size_bytes_of(n.is_negative(), n.exponent(), n.digits().size()), n.size_bytes());
+  }
+  EXPECT_FALSE(Number::from_parts(false, 1, "01"));    // leading zero
+  EXPECT_FALSE(Number::from_parts(false, 1, "10"));    // trailing zero
+  EXPECT_FALSE(Number::from_parts(false, 1, "1a"));    // not a digit
+  EXPECT_FALSE(Number::from_parts(false, 127, "1"));   // above 1E+126
+  EXPECT_FALSE(Number::from_parts(false, -130, "1"));  // below 1E-130
+  EXPECT_FALSE(Number::from_parts(false, 1, std::string(39, '1')));
+  EXPECT_TRUE(Number::from_parts(true, 5, "")->is_zero());
+}
+
 }  // namespace
 }  // namespace townhall::ddb

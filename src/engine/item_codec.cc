@@ -273,7 +273,8 @@ bool transcode_number(std::string_view& in, JsonOut& out, size_t& size) {
   bool negative;
   int exponent;
   std::string_view digits;
-  if (!read_number_parts(in, negative, exponent, digits)) return false;
+  if (!read_number_parts(in, negative, exponent, digits) || !Number::valid_parts(exponent, digits))
+    return false;
   std::string& text = out.string();
   text.push_back('"');
   Number::append_parts(text, negative, exponent, digits);
