@@ -128,18 +128,26 @@ ddb::Status check_consistent_read(const std::optional<bool>& consistent, const I
   return {};
 }
 
+// What Query and Scan start with: the expressions, the table's schema (kept
+// alive in read), the index and the ConsistentRead check.
+template <class Request>
+ddb::Status open_read(EngineContext& context, const Request& request, PreparedRead& read) {
+  TH_ASSIGN_OR_RETURN(read.expressions, ddb::Expressions::for_request(request));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
+  read.schema = handle->schema();
+  read.plan.schema = read.schema.get();
+  TH_ASSIGN_OR_RETURN(read.plan.index, find_index(*read.schema, request.index_name));
+  return check_consistent_read(request.consistent_read, read.plan.index,
+                               std::is_same_v<Request, ddb::QueryRequest>);
+}
+
 ddb::Status prepare_query(EngineContext& context, const ddb::QueryRequest& request, PreparedRead& read) {
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
   TH_RETURN_IF_ERROR(check_limit(request.limit));
-  TH_ASSIGN_OR_RETURN(read.expressions, ddb::Expressions::for_request(request));
+  TH_RETURN_IF_ERROR(open_read(context, request, read));
   const ddb::Expressions& expressions = read.expressions;
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
-  read.schema = handle->schema();
   const TableSchema* schema = read.schema.get();
   ReadPlan& plan = read.plan;
-  plan.schema = schema;
-  TH_ASSIGN_OR_RETURN(plan.index, find_index(*schema, request.index_name));
-  TH_RETURN_IF_ERROR(check_consistent_read(request.consistent_read, plan.index, true));
   if (!expressions.key_condition()) {
     return Error::Validation(
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
@@ -204,15 +212,10 @@ ddb::Status prepare_scan(EngineContext& context, const ddb::ScanRequest& request
           " is not less than TotalSegments: " + std::to_string(*request.total_segments));
     }
   }
-  TH_ASSIGN_OR_RETURN(read.expressions, ddb::Expressions::for_request(request));
+  TH_RETURN_IF_ERROR(open_read(context, request, read));
   const ddb::Expressions& expressions = read.expressions;
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
-  read.schema = handle->schema();
   const TableSchema* schema = read.schema.get();
   ReadPlan& plan = read.plan;
-  plan.schema = schema;
-  TH_ASSIGN_OR_RETURN(plan.index, find_index(*schema, request.index_name));
-  TH_RETURN_IF_ERROR(check_consistent_read(request.consistent_read, plan.index, false));
   TH_RETURN_IF_ERROR(resolve_select(request.select, expressions, false, plan));
   plan.lower = keys::index_prefix(schema->id, plan.index ? plan.index->id : keys::kBaseIndexId);
   plan.upper = keys::prefix_successor(plan.lower);
