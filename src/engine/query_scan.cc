@@ -141,7 +141,7 @@ ddb::Status open_read(EngineContext& context, const Request& request, PreparedRe
                                std::is_same_v<Request, ddb::QueryRequest>);
 }
 
-ddb::Status prepare_query(EngineContext& context, const ddb::QueryRequest& request, PreparedRead& read) {
+ddb::Status prepare_read(EngineContext& context, const ddb::QueryRequest& request, PreparedRead& read) {
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
   TH_RETURN_IF_ERROR(check_limit(request.limit));
   TH_RETURN_IF_ERROR(open_read(context, request, read));
@@ -188,7 +188,7 @@ ddb::Status prepare_query(EngineContext& context, const ddb::QueryRequest& reque
   return {};
 }
 
-ddb::Status prepare_scan(EngineContext& context, const ddb::ScanRequest& request, PreparedRead& read) {
+ddb::Status prepare_read(EngineContext& context, const ddb::ScanRequest& request, PreparedRead& read) {
   TH_RETURN_IF_ERROR(validate_return_consumed_capacity(request.return_consumed_capacity));
   TH_RETURN_IF_ERROR(check_limit(request.limit));
   if (request.segment && !request.total_segments) {
@@ -234,18 +234,9 @@ ddb::Status prepare_scan(EngineContext& context, const ddb::ScanRequest& request
 }
 
 template <class Request>
-ddb::Status prepare(EngineContext& context, const Request& request, PreparedRead& read) {
-  if constexpr (std::is_same_v<Request, ddb::QueryRequest>) {
-    return prepare_query(context, request, read);
-  } else {
-    return prepare_scan(context, request, read);
-  }
-}
-
-template <class Request>
 ddb::Status read_json(EngineContext& context, const Request& request, std::string& out) {
   PreparedRead read;
-  TH_RETURN_IF_ERROR(prepare(context, request, read));
+  TH_RETURN_IF_ERROR(prepare_read(context, request, read));
   if (can_stream_json(read.plan)) {
     return run_read_json(context, read.plan, request.table_name, request.return_consumed_capacity, out);
   }
@@ -259,13 +250,13 @@ ddb::Status read_json(EngineContext& context, const Request& request, std::strin
 
 ddb::Result<ddb::QueryResponse> Engine::query(const ddb::QueryRequest& request) {
   PreparedRead read;
-  TH_RETURN_IF_ERROR(prepare_query(*context_, request, read));
+  TH_RETURN_IF_ERROR(prepare_read(*context_, request, read));
   return run_read(*context_, read.plan, request.table_name, request.return_consumed_capacity);
 }
 
 ddb::Result<ddb::ScanResponse> Engine::scan(const ddb::ScanRequest& request) {
   PreparedRead read;
-  TH_RETURN_IF_ERROR(prepare_scan(*context_, request, read));
+  TH_RETURN_IF_ERROR(prepare_read(*context_, request, read));
   auto result = run_read(*context_, read.plan, request.table_name, request.return_consumed_capacity);
   if (!result.ok()) return std::move(result).error();
   ddb::ScanResponse response;
