@@ -186,15 +186,10 @@ ddb::Result<std::optional<AttributeMap>> read_item(KvStore& store, std::string_v
   thread_local std::string value;
   TH_ASSIGN_OR_RETURN(bool found, store.get(key, &value, snapshot));
   if (!found) return std::optional<AttributeMap>();
-  if (value.capacity() > kKeepBufferBytes) {
-    // A large item: decode it, then give the memory back.
-    auto item = decode_item(value);
-    std::string().swap(value);
-    if (!item.ok()) return std::move(item).error();
-    return std::optional<AttributeMap>(std::move(item).value());
-  }
-  TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(value));
-  return std::optional<AttributeMap>(std::move(item));
+  auto item = decode_item(value);
+  if (value.capacity() > kKeepBufferBytes) std::string().swap(value);  // a large item: give the memory back
+  if (!item.ok()) return std::move(item).error();
+  return std::optional<AttributeMap>(std::move(item).value());
 }
 
 double WriteUnits::total() const {

@@ -242,30 +242,26 @@ ddb::Status run_read_json(EngineContext& context, const ReadPlan& plan, const st
   const size_t start = out.size();
   out.append(R"({"Items":[)");
 
+  // On an error, out is left as it was.
+  auto fail = [&](ddb::Error error) -> ddb::Status {
+    out.resize(start);
+    return error;
+  };
   auto it = context.store.new_iterator(plan.lower, plan.upper);
   position(*it, plan);
   for (; it->valid(); plan.forward ? it->next() : it->prev()) {
     if (rest.count > 0) out.push_back(',');
-    if (!append_item_json(it->value(), out, bytes_read)) {
-      out.resize(start);
-      return Error::Internal("corrupt item");
-    }
+    if (!append_item_json(it->value(), out, bytes_read)) return fail(Error::Internal("corrupt item"));
     ++rest.count;
     if ((plan.limit > 0 && rest.count >= plan.limit) || bytes_read >= kPageBytes) {
       // The page ends here: its last item gives LastEvaluatedKey.
       auto item = decode_item(it->value());
-      if (!item.ok()) {
-        out.resize(start);
-        return std::move(item).error();
-      }
+      if (!item.ok()) return fail(std::move(item).error());
       rest.last_evaluated_key = last_evaluated_key(*plan.schema, plan.index, *item);
       break;
     }
   }
-  if (auto status = it->status(); !status.ok()) {
-    out.resize(start);
-    return status;
-  }
+  if (auto status = it->status(); !status.ok()) return fail(status.error());
   rest.scanned_count = rest.count;
   add_capacity(rest, plan, table_name, return_consumed_capacity, bytes_read, 0);
   out.append("],");

@@ -380,17 +380,24 @@ def read_text_frame(sock):
             return payload.decode()
 
 
+def raw_reader(channel_name, path):
+    """Alice's new channel, joined by a reader on a raw WebSocket at path that
+    has asked to subscribe to it. Returns (alice's token, channel, socket)."""
+    alice_token, _ = signup("Alice")
+    reader_token, _ = signup("Reader")
+    channel = new_channel(alice_token, channel_name)
+    rest(reader_token, "POST", "/api/channels/%s/join" % channel)
+    sock = raw_websocket(SERVER.port, reader_token, path=path)
+    sock.settimeout(10)
+    sock.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+    return alice_token, channel, sock
+
+
 class BatchingTest(unittest.TestCase):
     def test_batched_frames_carry_every_event_in_order(self):
         """With /ws?batch=1, events queued behind a write in flight share a frame,
         one JSON object per line, in order, none lost or repeated."""
-        alice_token, _ = signup("Alice")
-        reader_token, _ = signup("Reader")
-        channel = new_channel(alice_token, "batched")
-        rest(reader_token, "POST", "/api/channels/%s/join" % channel)
-        sock = raw_websocket(SERVER.port, reader_token, path="/ws?batch=1")
-        sock.settimeout(10)
-        sock.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+        alice_token, channel, sock = raw_reader("batched", "/ws?batch=1")
         events = []
         while not any(e["type"] == "subscribed" for e in events):
             events += [json.loads(line) for line in read_text_frame(sock).split("\n")]
@@ -412,13 +419,7 @@ class BatchingTest(unittest.TestCase):
         sock.close()
 
     def test_without_batch_every_frame_is_one_event(self):
-        alice_token, _ = signup("Alice")
-        reader_token, _ = signup("Reader")
-        channel = new_channel(alice_token, "unbatched")
-        rest(reader_token, "POST", "/api/channels/%s/join" % channel)
-        sock = raw_websocket(SERVER.port, reader_token)
-        sock.settimeout(10)
-        sock.sendall(masked_text_frame(json.dumps({"type": "subscribe", "channels": [channel]})))
+        alice_token, channel, sock = raw_reader("unbatched", "/ws")
         frames = []
         while not frames or frames[-1]["type"] != "subscribed":
             frames.append(json.loads(read_text_frame(sock)))  # one object, no newline
