@@ -1,6 +1,7 @@
 #include "ddb/attribute_value.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace townhall::ddb {
 
@@ -22,6 +23,46 @@ void sort_unique(std::vector<T>& values) {
 }
 
 }  // namespace
+
+AttributeMap::AttributeMap(std::initializer_list<value_type> entries) {
+  entries_.reserve(entries.size());
+  for (const auto& entry : entries) try_emplace(entry.first, entry.second);
+}
+
+AttributeValue& AttributeMap::at(std::string_view name) {
+  auto it = find(name);
+  if (it == end()) throw std::out_of_range("AttributeMap::at: no attribute " + std::string(name));
+  return it->second;
+}
+
+const AttributeValue& AttributeMap::at(std::string_view name) const {
+  return const_cast<AttributeMap*>(this)->at(name);
+}
+
+size_t AttributeMap::erase(std::string_view name) {
+  auto it = find(name);
+  if (it == end()) return 0;
+  entries_.erase(it);
+  return 1;
+}
+
+void AttributeMap::sort_appended() {
+  auto by_name = [](const value_type& a, const value_type& b) { return a.first < b.first; };
+  auto not_ascending = [](const value_type& a, const value_type& b) { return !(a.first < b.first); };
+  if (std::adjacent_find(entries_.begin(), entries_.end(), not_ascending) == entries_.end()) return;
+  std::stable_sort(entries_.begin(), entries_.end(), by_name);
+  // Of each run of one name, keep the last value (in the first slot).
+  auto out = entries_.begin();
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto run_end =
+        std::find_if(it, entries_.end(), [&](const value_type& e) { return e.first != it->first; });
+    if (out != it) out->first = std::move(it->first);
+    if (out != run_end - 1) out->second = std::move((run_end - 1)->second);
+    ++out;
+    it = run_end;
+  }
+  entries_.erase(out, entries_.end());
+}
 
 StringSet make_string_set(std::vector<std::string> values) {
   sort_unique(values);

@@ -6,10 +6,12 @@
 // deterministic. Construct sets with the make_*_set functions, which sort.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <map>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -33,7 +35,91 @@ struct Null {
   bool operator==(const Null&) const = default;
 };
 using List = std::vector<AttributeValue>;
-using AttributeMap = std::map<std::string, AttributeValue, std::less<>>;
+
+// Attributes by name: an item, a key, or the value of an M. It has std::map's
+// interface and order (names sorted by bytes), but keeps its entries in one
+// sorted vector. Items are read far more often than they are changed, and
+// are small: one allocation and a binary search beat a tree node per
+// attribute, and a Query of 50 items was spending most of its time in malloc.
+//
+// Unlike std::map, adding or removing a name moves entries: a reference,
+// pointer or iterator into the map is valid only until the map's set of
+// names changes. Assigning to an existing entry's value moves nothing.
+class AttributeMap {
+ public:
+  using key_type = std::string;
+  using mapped_type = AttributeValue;
+  using value_type = std::pair<std::string, AttributeValue>;
+  using Entries = std::vector<value_type>;
+  using iterator = Entries::iterator;
+  using const_iterator = Entries::const_iterator;
+  using size_type = size_t;
+
+  AttributeMap() = default;
+  // Of a name given twice, the first is kept, as std::map does.
+  AttributeMap(std::initializer_list<value_type> entries);
+  template <class InputIt>
+  AttributeMap(InputIt first, InputIt last) {
+    insert(first, last);
+  }
+
+  iterator begin() noexcept;
+  iterator end() noexcept;
+  const_iterator begin() const noexcept;
+  const_iterator end() const noexcept;
+  const_iterator cbegin() const noexcept { return begin(); }
+  const_iterator cend() const noexcept { return end(); }
+  size_t size() const noexcept;
+  bool empty() const noexcept;
+  void clear() noexcept;
+  void reserve(size_t n);
+
+  iterator find(std::string_view name);
+  const_iterator find(std::string_view name) const;
+  bool contains(std::string_view name) const;
+  size_t count(std::string_view name) const { return contains(name) ? 1 : 0; }
+  // Throws std::out_of_range when the name is missing, as std::map does.
+  AttributeValue& at(std::string_view name);
+  const AttributeValue& at(std::string_view name) const;
+
+  // The value named, inserted as NULL when missing.
+  AttributeValue& operator[](std::string_view name);
+
+  // Inserts when the name is missing; otherwise changes nothing.
+  template <class Name, class... Args>
+  std::pair<iterator, bool> try_emplace(Name&& name, Args&&... args);
+  template <class Name, class Value>
+  std::pair<iterator, bool> emplace(Name&& name, Value&& value) {
+    return try_emplace(std::forward<Name>(name), std::forward<Value>(value));
+  }
+  std::pair<iterator, bool> insert(value_type entry);
+  template <class InputIt>
+  void insert(InputIt first, InputIt last) {
+    for (; first != last; ++first) try_emplace(first->first, first->second);
+  }
+  template <class Name>
+  std::pair<iterator, bool> insert_or_assign(Name&& name, AttributeValue value);
+
+  size_t erase(std::string_view name);
+  iterator erase(const_iterator position);
+  iterator erase(const_iterator first, const_iterator last);
+
+  // For decoders, which may meet names in any order and more than once:
+  // append everything, then sort once (n log n rather than n inserts into
+  // the middle). Between the two the map is not in order, and no other
+  // member may be used. Of a name given twice, the last value is kept, as a
+  // JSON object's last member wins.
+  value_type& append_unordered(std::string_view name);
+  void sort_appended();
+
+  bool operator==(const AttributeMap& other) const;
+
+ private:
+  // Where the name is or would go.
+  iterator position_of(std::string_view name);
+
+  Entries entries_;
+};
 struct StringSet {
   std::vector<std::string> values;  // sorted, unique
   bool operator==(const StringSet&) const = default;
@@ -108,6 +194,79 @@ class AttributeValue {
  private:
   Variant value_;
 };
+
+// AttributeMap's members need a complete AttributeValue.
+inline AttributeMap::iterator AttributeMap::begin() noexcept { return entries_.begin(); }
+inline AttributeMap::iterator AttributeMap::end() noexcept { return entries_.end(); }
+inline AttributeMap::const_iterator AttributeMap::begin() const noexcept { return entries_.begin(); }
+inline AttributeMap::const_iterator AttributeMap::end() const noexcept { return entries_.end(); }
+inline size_t AttributeMap::size() const noexcept { return entries_.size(); }
+inline bool AttributeMap::empty() const noexcept { return entries_.empty(); }
+inline void AttributeMap::clear() noexcept { entries_.clear(); }
+inline void AttributeMap::reserve(size_t n) { entries_.reserve(n); }
+inline bool AttributeMap::contains(std::string_view name) const { return find(name) != end(); }
+inline AttributeValue& AttributeMap::operator[](std::string_view name) {
+  return try_emplace(name).first->second;
+}
+inline AttributeMap::iterator AttributeMap::erase(const_iterator position) {
+  return entries_.erase(position);
+}
+inline AttributeMap::iterator AttributeMap::erase(const_iterator first, const_iterator last) {
+  return entries_.erase(first, last);
+}
+inline bool AttributeMap::operator==(const AttributeMap& other) const { return entries_ == other.entries_; }
+
+inline AttributeMap::iterator AttributeMap::position_of(std::string_view name) {
+  // Most maps are items of a handful of attributes; a linear scan of those
+  // beats the branches of a binary search.
+  if (entries_.size() <= 8) {
+    auto it = entries_.begin();
+    while (it != entries_.end() && std::string_view(it->first) < name) ++it;
+    return it;
+  }
+  return std::lower_bound(entries_.begin(), entries_.end(), name,
+                          [](const value_type& entry, std::string_view n) { return entry.first < n; });
+}
+
+inline AttributeMap::iterator AttributeMap::find(std::string_view name) {
+  auto it = position_of(name);
+  return it != entries_.end() && it->first == name ? it : entries_.end();
+}
+
+inline AttributeMap::const_iterator AttributeMap::find(std::string_view name) const {
+  return const_cast<AttributeMap*>(this)->find(name);
+}
+
+template <class Name, class... Args>
+std::pair<AttributeMap::iterator, bool> AttributeMap::try_emplace(Name&& name, Args&&... args) {
+  const std::string_view view(name);
+  if (entries_.empty() || std::string_view(entries_.back().first) < view) {
+    entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<Name>(name)),
+                          std::forward_as_tuple(std::forward<Args>(args)...));
+    return {entries_.end() - 1, true};
+  }
+  auto it = position_of(view);
+  if (it != entries_.end() && it->first == view) return {it, false};
+  it = entries_.emplace(it, std::piecewise_construct, std::forward_as_tuple(std::forward<Name>(name)),
+                        std::forward_as_tuple(std::forward<Args>(args)...));
+  return {it, true};
+}
+
+template <class Name>
+std::pair<AttributeMap::iterator, bool> AttributeMap::insert_or_assign(Name&& name, AttributeValue value) {
+  auto [it, inserted] = try_emplace(std::forward<Name>(name));
+  it->second = std::move(value);
+  return {it, inserted};
+}
+
+inline std::pair<AttributeMap::iterator, bool> AttributeMap::insert(value_type entry) {
+  return try_emplace(std::move(entry.first), std::move(entry.second));
+}
+
+inline AttributeMap::value_type& AttributeMap::append_unordered(std::string_view name) {
+  return entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name),
+                               std::forward_as_tuple());
+}
 
 constexpr size_t kMaxItemBytes = 400 * 1024;
 constexpr int kMaxNestingDepth = 32;

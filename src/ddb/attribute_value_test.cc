@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <stdexcept>
+
 #include "ddb/result.h"
 
 namespace townhall::ddb {
@@ -93,6 +97,94 @@ TEST(AttributeValueTest, DebugStringIsReadable) {
                        {"c", AttributeValue::L({AttributeValue::BOOL(false), AttributeValue::NUL()})}};
   EXPECT_EQ(debug_string(item),
             R"({"a":{"S":"q\"x"},"b":{"NS":["1.5","2"]},"c":{"L":[{"BOOL":false},{"NULL":true}]}})");
+}
+
+// AttributeMap promises std::map's behaviour: the same operations on both,
+// at random, must leave the same entries in the same order.
+TEST(AttributeMapTest, BehavesLikeStdMap) {
+  std::mt19937 rng(3);
+  // Names that sort in interesting ways: a prefix before its extensions,
+  // bytes above 0x7F after ASCII, an embedded NUL.
+  const std::vector<std::string> names = {
+      "", "a", "ab", "b", "B", std::string("a\0b", 3), "z", "\xC3\xA9", "aa", "ba", "PK", "SK", "GSI1PK"};
+  for (int round = 0; round < 200; ++round) {
+    AttributeMap flat;
+    std::map<std::string, AttributeValue, std::less<>> tree;
+    for (int step = 0; step < 60; ++step) {
+      const std::string& name = names[rng() % names.size()];
+      const AttributeValue value = AttributeValue::N(static_cast<int64_t>(rng() % 1000));
+      switch (rng() % 6) {
+        case 0:
+          flat[name] = value;
+          tree[name] = value;
+          break;
+        case 1:
+          EXPECT_EQ(flat.try_emplace(name, value).second, tree.try_emplace(name, value).second);
+          break;
+        case 2:
+          EXPECT_EQ(flat.insert_or_assign(name, value).second, tree.insert_or_assign(name, value).second);
+          break;
+        case 3:
+          EXPECT_EQ(flat.erase(name), tree.erase(name));
+          break;
+        case 4:
+          EXPECT_EQ(flat.emplace(name, value).second, tree.emplace(name, value).second);
+          break;
+        default: {
+          auto it = flat.find(name);
+          auto expected = tree.find(name);
+          ASSERT_EQ(it == flat.end(), expected == tree.end());
+          if (it != flat.end()) {
+            EXPECT_EQ(it->second, expected->second);
+            it = flat.erase(it);
+            expected = tree.erase(expected);
+            EXPECT_EQ(it == flat.end(), expected == tree.end());
+          }
+        }
+      }
+      ASSERT_EQ(flat.size(), tree.size());
+      auto expected = tree.begin();
+      for (const auto& [k, v] : flat) {
+        ASSERT_EQ(k, expected->first);
+        ASSERT_EQ(v, expected->second);
+        ++expected;
+      }
+      for (const auto& n : names) EXPECT_EQ(flat.contains(n), tree.contains(n));
+    }
+  }
+}
+
+TEST(AttributeMapTest, ConstructionKeepsTheFirstOfANameLikeStdMap) {
+  AttributeMap m{{"b", AttributeValue::N(1)}, {"a", AttributeValue::N(2)}, {"b", AttributeValue::N(3)}};
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.begin()->first, "a");
+  EXPECT_EQ(m.at("b"), AttributeValue::N(1));
+  EXPECT_THROW(m.at("c"), std::out_of_range);
+  const AttributeMap copy(m.begin(), m.end());
+  EXPECT_EQ(copy, m);
+  EXPECT_NE(copy, (AttributeMap{{"a", AttributeValue::N(2)}}));
+}
+
+// Decoders append in arrival order and sort once; of a name given twice the
+// last value stays, as the last member of a JSON object wins.
+TEST(AttributeMapTest, SortAppendedOrdersAndKeepsTheLastOfAName) {
+  AttributeMap m;
+  for (auto [name, n] :
+       std::vector<std::pair<std::string, int>>{{"c", 1}, {"a", 2}, {"c", 3}, {"b", 4}, {"a", 5}, {"c", 6}})
+    m.append_unordered(name).second = AttributeValue::N(n);
+  m.sort_appended();
+  EXPECT_EQ(m, (AttributeMap{
+                   {"a", AttributeValue::N(5)}, {"b", AttributeValue::N(4)}, {"c", AttributeValue::N(6)}}));
+
+  // Many names in reverse order: one sort, not a quadratic series of inserts.
+  AttributeMap big;
+  for (int i = 100000; i > 0; --i)
+    big.append_unordered("a" + std::to_string(i)).second = AttributeValue::N(i);
+  big.sort_appended();
+  ASSERT_EQ(big.size(), 100000u);
+  EXPECT_TRUE(
+      std::is_sorted(big.begin(), big.end(), [](const auto& x, const auto& y) { return x.first < y.first; }));
+  EXPECT_EQ(big.at("a77"), AttributeValue::N(77));
 }
 
 }  // namespace

@@ -245,20 +245,20 @@ void JsonDecoder::decode_attribute_map(dom::element el, AttributeMap& out, int d
   dom::object obj;
   if (el.get_object().get(obj)) return fail_type<AttributeMap>(el, Expected::kMap, position);
   out.clear();
+  out.reserve(obj.size());
   for (dom::key_value_pair entry : obj) {
     if (entry.value.is_null()) {
       fail_value(
           make_value_error(std::string(kNullAttributeValue) + ": " + std::string(entry.key) + " is null"));
       continue;
     }
-    // Names often arrive in order (this codec writes them sorted): with the
-    // end as hint, such a name is placed after one comparison, not a search.
-    // A name given twice finds its first entry, which takes the last value.
-    auto it = out.emplace_hint(out.end(), std::piecewise_construct, std::forward_as_tuple(entry.key),
-                               std::forward_as_tuple());
-    decode_attribute_value(entry.value, it->second, depth + 1, Position::kElement);
-    if (stopped()) return;
+    // Names arrive in any order, so they are sorted once at the end (a name
+    // given twice keeps its last value).
+    decode_attribute_value(entry.value, out.append_unordered(entry.key).second, depth + 1,
+                           Position::kElement);
+    if (stopped()) break;
   }
+  out.sort_appended();
 }
 
 void JsonDecoder::decode_attribute_value(dom::element el, AttributeValue& out, int depth, Position position) {

@@ -75,6 +75,8 @@ template <class T>
 struct IsStringMap : std::false_type {};
 template <class T>
 struct IsStringMap<std::map<std::string, T, std::less<>>> : std::true_type {};
+template <>
+struct IsStringMap<AttributeMap> : std::true_type {};
 
 // The Java type DynamoDB's model uses for a C++ member type, as it appears in
 // "Unrecognized collection type java.util.Map<java.lang.String, ...>".

@@ -205,12 +205,15 @@ bool decode_value(std::string_view& in, AttributeValue& value, int depth) {
 bool decode_map(std::string_view& in, AttributeMap& map, int depth) {
   uint64_t count;
   if (!read_varint(in, count) || count > in.size()) return false;
+  map.reserve(count < 64 ? count : 64);  // the count is not yet known to be true
+  std::string_view previous;
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view name;
     if (!read_length_prefixed(in, name)) return false;
-    // Names were written in map order: each insert goes at the end.
-    auto it = map.emplace_hint(map.end(), std::string(name), AttributeValue());
-    if (!decode_value(in, it->second, depth)) return false;
+    // Names were written in map order; any other order is damage.
+    if (i > 0 && !(previous < name)) return false;
+    previous = name;
+    if (!decode_value(in, map.append_unordered(name).second, depth)) return false;
   }
   return true;
 }

@@ -170,7 +170,7 @@ AttributeMap project_for_index(const TableSchema& schema, const IndexSchema& ind
   if (index.projection_type == "ALL") return item;
   AttributeMap out;
   for (const auto& entry : item) {
-    if (index_projects(schema, index, entry.first)) out.insert(out.end(), entry);
+    if (index_projects(schema, index, entry.first)) out.insert(entry);
   }
   return out;
 }

@@ -253,22 +253,27 @@ Status build_legacy(const RequestParts& r, State& s) {
   }
   const std::optional<std::string> no_operator;
   const auto& conditional_operator = r.conditional_operator ? *r.conditional_operator : no_operator;
+  // Every tree adds its values to s.values before any is bound: binding
+  // points into s.values, and a later tree's values would move them.
+  std::shared_ptr<const Tree> condition, filter, update;
   if (present(r.expected)) {
-    TH_ASSIGN_OR_RETURN(auto tree, expr::tree_from_expected(**r.expected, conditional_operator, s.values));
-    if (tree) {
-      TH_ASSIGN_OR_RETURN(s.condition, s.bind_tree(std::move(tree)));
-    }
+    TH_ASSIGN_OR_RETURN(condition, expr::tree_from_expected(**r.expected, conditional_operator, s.values));
   }
-  const std::optional<ConditionMap>* filter = present(r.query_filter) ? r.query_filter : r.scan_filter;
-  if (present(filter)) {
-    TH_ASSIGN_OR_RETURN(auto tree, expr::tree_from_filter(**filter, conditional_operator, s.values));
-    if (tree) {
-      TH_ASSIGN_OR_RETURN(s.filter, s.bind_tree(std::move(tree)));
-    }
+  const std::optional<ConditionMap>* filter_map = present(r.query_filter) ? r.query_filter : r.scan_filter;
+  if (present(filter_map)) {
+    TH_ASSIGN_OR_RETURN(filter, expr::tree_from_filter(**filter_map, conditional_operator, s.values));
   }
   if (present(r.attribute_updates) && !(*r.attribute_updates)->empty()) {
-    TH_ASSIGN_OR_RETURN(auto tree, expr::tree_from_attribute_updates(**r.attribute_updates, s.values));
-    TH_ASSIGN_OR_RETURN(s.update, s.bind_tree(std::move(tree)));
+    TH_ASSIGN_OR_RETURN(update, expr::tree_from_attribute_updates(**r.attribute_updates, s.values));
+  }
+  if (condition) {
+    TH_ASSIGN_OR_RETURN(s.condition, s.bind_tree(std::move(condition)));
+  }
+  if (filter) {
+    TH_ASSIGN_OR_RETURN(s.filter, s.bind_tree(std::move(filter)));
+  }
+  if (update) {
+    TH_ASSIGN_OR_RETURN(s.update, s.bind_tree(std::move(update)));
   }
   if (present(r.attributes_to_get)) {
     TH_ASSIGN_OR_RETURN(auto tree, expr::tree_from_attributes_to_get(**r.attributes_to_get));

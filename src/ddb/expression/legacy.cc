@@ -25,7 +25,9 @@ class Builder {
     Operand out;
     out.kind = Operand::Kind::kValue;
     out.slot = static_cast<uint32_t>(tree_->value_refs.size());
-    std::string ref = ":" + std::to_string(out.slot);
+    // Named by the count of all values so far: one request can build two
+    // trees (Expected and AttributeUpdates) into the same values.
+    std::string ref = ":" + std::to_string(values_.size());
     values_.insert_or_assign(ref, v);
     tree_->value_refs.push_back(std::move(ref));
     return out;
