@@ -109,7 +109,8 @@ class AttributeMap {
   // the middle). Between the two the map is not in order, and no other
   // member may be used. Of a name given twice, the last value is kept, as a
   // JSON object's last member wins.
-  value_type& append_unordered(std::string_view name);
+  template <class... ValueArgs>
+  value_type& append_unordered(std::string_view name, ValueArgs&&... value_args);
   void sort_appended();
 
   bool operator==(const AttributeMap& other) const;
@@ -146,6 +147,10 @@ class AttributeValue {
 
   AttributeValue() : value_(Null{}) {}
   AttributeValue(Variant value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  // Built in place, as decoders do: AttributeValue(std::in_place_type<std::string>, bytes).
+  template <class T, class... Args>
+  explicit AttributeValue(std::in_place_type_t<T> type, Args&&... args)
+      : value_(type, std::forward<Args>(args)...) {}
 
   static AttributeValue S(std::string s) {
     return AttributeValue(Variant(std::in_place_index<0>, std::move(s)));
@@ -263,9 +268,10 @@ inline std::pair<AttributeMap::iterator, bool> AttributeMap::insert(value_type e
   return try_emplace(std::move(entry.first), std::move(entry.second));
 }
 
-inline AttributeMap::value_type& AttributeMap::append_unordered(std::string_view name) {
+template <class... ValueArgs>
+AttributeMap::value_type& AttributeMap::append_unordered(std::string_view name, ValueArgs&&... value_args) {
   return entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name),
-                               std::forward_as_tuple());
+                               std::forward_as_tuple(std::forward<ValueArgs>(value_args)...));
 }
 
 constexpr size_t kMaxItemBytes = 400 * 1024;

@@ -119,7 +119,7 @@ void encode_map(std::string& out, const AttributeMap& map) {
   }
 }
 
-bool decode_map(std::string_view& in, AttributeMap& map, int depth);
+bool decode_map(std::string_view& in, AttributeMap& map, int depth, size_t* size_bytes = nullptr);
 
 bool decode_strings(std::string_view& in, std::vector<std::string>& out) {
   uint64_t count;
@@ -202,19 +202,42 @@ bool decode_value(std::string_view& in, AttributeValue& value, int depth) {
   }
 }
 
-bool decode_map(std::string_view& in, AttributeMap& map, int depth) {
+// previous < name, as bytes. Names nearly always differ in their first byte,
+// and memcmp's call costs more than the comparison.
+bool name_after(std::string_view previous, std::string_view name) {
+  if (!previous.empty() && !name.empty() && previous[0] != name[0])
+    return static_cast<unsigned char>(previous[0]) < static_cast<unsigned char>(name[0]);
+  return previous < name;
+}
+
+// With size_bytes (the top level only), also counts the map's DynamoDB size.
+bool decode_map(std::string_view& in, AttributeMap& map, int depth, size_t* size_bytes) {
   uint64_t count;
   if (!read_varint(in, count) || count > in.size()) return false;
   map.reserve(count < 64 ? count : 64);  // the count is not yet known to be true
   std::string_view previous;
+  size_t size = 0;
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view name;
     if (!read_length_prefixed(in, name)) return false;
     // Names were written in map order; any other order is damage.
-    if (i > 0 && !(previous < name)) return false;
+    if (i > 0 && !name_after(previous, name)) return false;
     previous = name;
-    if (!decode_value(in, map.append_unordered(name).second, depth)) return false;
+    size += name.size();
+    if (!in.empty() && static_cast<uint8_t>(in[0]) == kTagS) {
+      // Strings, the common case, are built in place rather than over a NULL.
+      in.remove_prefix(1);
+      std::string_view s;
+      if (!read_length_prefixed(in, s)) return false;
+      map.append_unordered(name, std::in_place_type<std::string>, s);
+      size += s.size();
+      continue;
+    }
+    AttributeValue& value = map.append_unordered(name).second;
+    if (!decode_value(in, value, depth)) return false;
+    if (size_bytes) size += value.size_bytes();
   }
+  if (size_bytes) *size_bytes = size;
   return true;
 }
 
@@ -437,13 +460,13 @@ bool append_item_json(std::string_view bytes, std::string& out, size_t& size_byt
   return transcode_map(bytes, json, size_bytes, 0, false) && bytes.empty();
 }
 
-ddb::Result<AttributeMap> decode_item(std::string_view bytes) {
+ddb::Result<AttributeMap> decode_item(std::string_view bytes, size_t* size_bytes) {
   AttributeMap item;
   if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kFormatVersion) {
     return ddb::Error::Internal("corrupt item: unknown format");
   }
   bytes.remove_prefix(1);
-  if (!decode_map(bytes, item, 0) || !bytes.empty()) return ddb::Error::Internal("corrupt item");
+  if (!decode_map(bytes, item, 0, size_bytes) || !bytes.empty()) return ddb::Error::Internal("corrupt item");
   return item;
 }
 

@@ -18,7 +18,10 @@ void encode_item(const ddb::AttributeMap& item, std::string& out);
 std::string encode_item(const ddb::AttributeMap& item);
 
 // Fails with InternalServerError when the bytes are not a valid encoding.
-ddb::Result<ddb::AttributeMap> decode_item(std::string_view bytes);
+// With size_bytes, also sets the item's DynamoDB size (as
+// ddb::item_size_bytes counts it), which a read needs for its page limit and
+// capacity and costs little more while decoding.
+ddb::Result<ddb::AttributeMap> decode_item(std::string_view bytes, size_t* size_bytes = nullptr);
 
 // Appends the stored item as DynamoDB JSON, byte for byte what ddb's JSON
 // writer makes of decode_item(bytes), and adds its DynamoDB size (as

@@ -174,15 +174,21 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
   const ddb::Expressions& expressions = *plan.expressions;
   const KeyAttribute& partition = plan.index ? plan.index->hash : schema.hash;
   const bool count_only = plan.select == "COUNT";
+  const bool project = plan.select == "SPECIFIC_ATTRIBUTES";
 
   ddb::QueryResponse response;
-  if (!count_only) response.items.emplace();
+  if (!count_only) {
+    response.items.emplace();
+    // Most pages are short; a page that is not grows as it would anyway.
+    response.items->reserve(plan.limit > 0 && plan.limit < 64 ? static_cast<size_t>(plan.limit) : 64);
+  }
   size_t bytes_read = 0, base_bytes_read = 0;
 
   auto it = context.store.new_iterator(plan.lower, plan.upper);
   position(*it, plan);
   for (; it->valid(); plan.forward ? it->next() : it->prev()) {
-    TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(it->value()));
+    size_t item_bytes = 0;
+    TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(it->value(), &item_bytes));
     if (plan.total_segments > 0) {
       std::string encoded;
       keys::append_key_value(encoded, item.find(partition.name)->second);
@@ -191,7 +197,7 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
         continue;
       }
     }
-    bytes_read += ddb::item_size_bytes(item);
+    bytes_read += item_bytes;
     ++response.scanned_count;
     AttributeMap lek_source;
     if (plan.fetch_base_item) {
@@ -217,8 +223,7 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
     if (matches) {
       ++response.count;
       if (!count_only) {
-        response.items->push_back(plan.select == "SPECIFIC_ATTRIBUTES" ? expressions.project(item)
-                                                                       : std::move(item));
+        response.items->push_back(project ? expressions.project(item) : std::move(item));
       }
     }
     if (stop) break;
