@@ -119,44 +119,48 @@ struct Expressions::State {
 // Lets this file's helpers name Expressions' private state.
 struct ExpressionsAccess {
   using State = Expressions::State;
-  static Result<Expressions> build(const RequestParts& r, const std::vector<Param>& expression_params,
-                                   const std::vector<Param>& legacy_params);
+  static Result<Expressions> build(const RequestParts& r, std::initializer_list<Param> expression_params,
+                                   std::initializer_list<Param> legacy_params);
 };
 using State = ExpressionsAccess::State;
 
 namespace {
 
-// DynamoDB's checks on which parameters a request combines.
-Status check_parameter_mix(const std::vector<Param>& expression_params,
-                           const std::vector<Param>& legacy_params, const RequestParts& r) {
-  std::vector<std::string> used_expressions, used_legacy, value_expressions;
-  bool any_value_expression = false;
-  for (const auto& p : expression_params) {
-    if (p.present) used_expressions.emplace_back(p.name);
-    if (std::string_view(p.name) != "ProjectionExpression") {
-      value_expressions.emplace_back(p.name);
-      any_value_expression = any_value_expression || p.present;
-    }
+using Params = std::initializer_list<Param>;
+
+template <class Keep>
+std::vector<std::string> names_of(Params params, Keep keep) {
+  std::vector<std::string> out;
+  for (const auto& p : params)
+    if (keep(p)) out.emplace_back(p.name);
+  return out;
+}
+
+// DynamoDB's checks on which parameters a request combines. Every request
+// passes through here: the lists of names are built only for the messages.
+Status check_parameter_mix(Params expression_params, Params legacy_params, const RequestParts& r) {
+  // KeyConditions may go with the other expressions, but not with KeyConditionExpression.
+  const bool key_conditions_allowed = !present(r.key_condition_expression);
+  auto is_present = [](const Param& p) { return p.present; };
+  auto takes_values = [](const Param& p) { return std::string_view(p.name) != "ProjectionExpression"; };
+  auto conflicting_legacy = [key_conditions_allowed](const Param& p) {
+    return p.present && !(std::string_view(p.name) == "KeyConditions" && key_conditions_allowed);
+  };
+  const bool any_expression = std::any_of(expression_params.begin(), expression_params.end(), is_present);
+  if (any_expression && std::any_of(legacy_params.begin(), legacy_params.end(), conflicting_legacy)) {
+    return Error::Validation(
+        "Can not use both expression and non-expression parameters in the same request: Non-expression "
+        "parameters: {" +
+        join(names_of(legacy_params, conflicting_legacy), ", ") + "} Expression parameters: {" +
+        join(names_of(expression_params, is_present), ", ") + "}");
   }
-  if (!used_expressions.empty()) {
-    // KeyConditions may go with the other expressions, but not with KeyConditionExpression.
-    const bool key_conditions_allowed = !present(r.key_condition_expression);
-    for (const auto& p : legacy_params) {
-      if (!p.present) continue;
-      if (std::string_view(p.name) == "KeyConditions" && key_conditions_allowed) continue;
-      used_legacy.emplace_back(p.name);
-    }
-    if (!used_legacy.empty()) {
-      return Error::Validation(
-          "Can not use both expression and non-expression parameters in the same request: Non-expression "
-          "parameters: {" +
-          join(used_legacy, ", ") + "} Expression parameters: {" + join(used_expressions, ", ") + "}");
-    }
-  }
-  if (present(r.names) && used_expressions.empty()) {
+  if (present(r.names) && !any_expression) {
     return Error::Validation("ExpressionAttributeNames can only be specified when using expressions");
   }
+  const bool any_value_expression = std::any_of(expression_params.begin(), expression_params.end(),
+                                                [&](const Param& p) { return p.present && takes_values(p); });
   if (present(r.values) && !any_value_expression) {
+    const auto value_expressions = names_of(expression_params, takes_values);
     return Error::Validation("ExpressionAttributeValues can only be specified when using expressions: " +
                              join(value_expressions, " and ") +
                              (value_expressions.size() > 1 ? " are" : " is") + " null");
@@ -289,11 +293,11 @@ Status build_legacy(const RequestParts& r, State& s) {
 
 // The one builder behind every for_request overload.
 Result<Expressions> ExpressionsAccess::build(const RequestParts& r,
-                                             const std::vector<Param>& expression_params,
-                                             const std::vector<Param>& legacy_params) {
+                                             std::initializer_list<Param> expression_params,
+                                             std::initializer_list<Param> legacy_params) {
   // Most point reads and plain puts carry no expression at all: nothing to
   // check or build (and no allocation on their hot path).
-  auto any_present = [](const std::vector<Param>& params) {
+  auto any_present = [](std::initializer_list<Param> params) {
     return std::any_of(params.begin(), params.end(), [](const Param& p) { return p.present; });
   };
   if (!any_present(expression_params) && !any_present(legacy_params) && !present(r.names) &&
@@ -430,16 +434,17 @@ Result<Expressions> Expressions::for_request(const Get& q) {
 
 Result<Expressions> Expressions::for_request(const TransactWriteAction& q, TransactKind kind) {
   RequestParts r;
-  std::vector<Param> expression_params;
-  if (kind == TransactKind::kUpdate) {
-    r.update_expression = &q.update_expression;
-    expression_params.push_back(TH_PARAM("UpdateExpression", r.update_expression));
-  }
   r.condition_expression = &q.condition_expression;
-  expression_params.push_back(TH_PARAM("ConditionExpression", r.condition_expression));
   r.names = &q.expression_attribute_names;
   r.values = &q.expression_attribute_values;
-  return ExpressionsAccess::build(r, expression_params, {});
+  if (kind == TransactKind::kUpdate) {
+    r.update_expression = &q.update_expression;
+    return ExpressionsAccess::build(r,
+                                    {TH_PARAM("UpdateExpression", r.update_expression),
+                                     TH_PARAM("ConditionExpression", r.condition_expression)},
+                                    {});
+  }
+  return ExpressionsAccess::build(r, {TH_PARAM("ConditionExpression", r.condition_expression)}, {});
 }
 
 #undef TH_PARAM
