@@ -82,6 +82,7 @@ class Reader {
   }
   bool ok() const { return ok_ && in_.empty(); }
   bool bad() const { return !ok_; }
+  bool at_end() const { return in_.empty(); }
 
  private:
   std::string_view in_;
@@ -151,6 +152,13 @@ std::string encode_schema(const TableSchema& s) {
   w.flag(s.deletion_protection);
   w.str(s.table_class);
   w.u64(s.next_index_id);
+  // Added after the first stores were written: a schema that ends here has
+  // no index backfilling.
+  std::vector<uint16_t> backfilling;
+  for (const auto& index : s.indexes)
+    if (index.backfilling) backfilling.push_back(index.id);
+  w.u64(backfilling.size());
+  for (uint16_t id : backfilling) w.u64(id);
   return std::move(w.out);
 }
 
@@ -208,6 +216,13 @@ ddb::Result<TableSchema> decode_schema(std::string_view bytes) {
   s.deletion_protection = r.flag();
   s.table_class = r.str();
   s.next_index_id = static_cast<uint16_t>(r.u64());
+  if (!r.at_end()) {
+    for (uint64_t n = r.u64(); n > 0 && !r.bad(); --n) {
+      const uint64_t id = r.u64();
+      for (auto& index : s.indexes)
+        if (index.id == id) index.backfilling = true;
+    }
+  }
   if (!r.ok()) return ddb::Error::Internal("corrupt catalog entry for table " + s.name);
   return s;
 }

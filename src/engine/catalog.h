@@ -37,6 +37,10 @@ struct IndexSchema {
   std::string projection_type;                  // ALL | KEYS_ONLY | INCLUDE
   std::vector<std::string> non_key_attributes;  // INCLUDE only
   std::optional<ddb::ProvisionedThroughput> throughput;
+  // A GSI added to a table that already had items, while the items are
+  // being copied into it (IndexStatus CREATING): writes maintain it, reads
+  // are refused until the copy is done.
+  bool backfilling = false;
 };
 
 struct TableSchema {

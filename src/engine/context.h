@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "engine/backfill.h"
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "engine/idempotency.h"
@@ -23,6 +24,7 @@ struct EngineContext {
   Catalog catalog;
   KeyLocks locks;
   IdempotencyCache transaction_tokens;
+  IndexBackfill backfill{*this};  // last: its threads stop before the rest goes
 };
 
 }  // namespace townhall::engine

@@ -51,6 +51,11 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
                                      handle->index_counters(index.id)));
     }
   }
+  // Copies that a stop or crash interrupted start again.
+  for (const auto& handle : context->catalog.tables()) {
+    for (const auto& index : handle->schema()->indexes)
+      if (index.backfilling) context->backfill.start(handle, index.id);
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(context)));
 }
 

@@ -33,9 +33,15 @@ struct EngineOptions {
   std::shared_ptr<KvStore> kv_store;
   // What DescribeEndpoints answers.
   std::string endpoint_address = "localhost:8000";
+  // UpdateTable fills a new GSI before it answers when the table holds at
+  // most this many items (the index is ACTIVE at once, as in DynamoDB
+  // Local); a larger table is copied in the background while the index is
+  // CREATING, as DynamoDB does. Writes go on either way.
+  int64_t synchronous_backfill_items = 10000;
 };
 
 struct EngineContext;
+class TableHandle;
 
 class Engine : public ddb::Database {
  public:
@@ -55,6 +61,8 @@ class Engine : public ddb::Database {
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> context);
+  ddb::Result<std::shared_ptr<TableHandle>> change_table(const ddb::UpdateTableRequest& request,
+                                                         std::vector<uint16_t>& created);
   // TransactWriteItems once its ClientRequestToken (if any) is claimed.
   ddb::Result<ddb::TransactWriteItemsResponse> run_transaction(const ddb::TransactWriteItemsRequest& request);
   std::unique_ptr<EngineContext> context_;

@@ -210,9 +210,9 @@ void CounterDeltas::apply(TableHandle& handle) const {
   for (const auto& [id, delta] : indexes_) handle.index_counters(id).add(delta.first, delta.second);
 }
 
-void add_item_change(const TableSchema& schema, std::string_view base_key, const AttributeMap* old_item,
-                     const AttributeMap* new_item, KvWriteBatch& batch, WriteUnits& units,
-                     CounterDeltas& deltas) {
+ddb::Status add_item_change(KvStore& store, const TableSchema& schema, std::string_view base_key,
+                            const AttributeMap* old_item, const AttributeMap* new_item, KvWriteBatch& batch,
+                            WriteUnits& units, CounterDeltas& deltas) {
   size_t old_size = old_item ? ddb::item_size_bytes(*old_item) : 0;
   size_t new_size = new_item ? ddb::item_size_bytes(*new_item) : 0;
   if (new_item) {
@@ -228,7 +228,14 @@ void add_item_change(const TableSchema& schema, std::string_view base_key, const
     std::optional<std::string> old_key, new_key;
     AttributeMap old_projection, new_projection;
     if (old_item && (old_key = index_key(schema, index, *old_item))) {
-      old_projection = project_for_index(schema, index, *old_item);
+      if (index.backfilling) {
+        // Not copied yet: the item counts as new to this index (the
+        // backfill, which takes this item's lock, will find it done).
+        std::string scratch;
+        TH_ASSIGN_OR_RETURN(bool present, store.get(*old_key, &scratch));
+        if (!present) old_key.reset();
+      }
+      if (old_key) old_projection = project_for_index(schema, index, *old_item);
     }
     if (new_item && (new_key = index_key(schema, index, *new_item))) {
       new_projection = project_for_index(schema, index, *new_item);
@@ -251,6 +258,7 @@ void add_item_change(const TableSchema& schema, std::string_view base_key, const
     deltas.add_index(index.id, (new_key ? 1 : 0) - (old_key ? 1 : 0),
                      static_cast<int64_t>(new_entry) - static_cast<int64_t>(old_entry));
   }
+  return {};
 }
 
 double read_units(size_t bytes, bool consistent) {

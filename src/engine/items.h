@@ -82,10 +82,12 @@ class CounterDeltas {
 
 // Adds to batch the writes that replace old_item with new_item at base_key
 // (either may be null: a new item, a deletion): the base item and every index
-// entry that changes. Tallies write units and counter deltas.
-void add_item_change(const TableSchema& schema, std::string_view base_key, const ddb::AttributeMap* old_item,
-                     const ddb::AttributeMap* new_item, KvWriteBatch& batch, WriteUnits& units,
-                     CounterDeltas& deltas);
+// entry that changes. Tallies write units and counter deltas. An index still
+// backfilling may not have old_item's entry yet; the store says whether it
+// does. REQUIRES: base_key's lock held.
+ddb::Status add_item_change(KvStore& store, const TableSchema& schema, std::string_view base_key,
+                            const ddb::AttributeMap* old_item, const ddb::AttributeMap* new_item,
+                            KvWriteBatch& batch, WriteUnits& units, CounterDeltas& deltas);
 
 // DynamoDB's units: reads in 4 KB steps (half for eventually consistent),
 // writes in 1 KB steps; at least one step.

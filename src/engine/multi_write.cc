@@ -53,8 +53,9 @@ ddb::Result<bool> run_multi_write(EngineContext& context, std::vector<MultiWrite
     if (item.check_only) continue;
     uint32_t id = item.handle->schema()->id;
     const TableSchema& schema = tables[id]->schema();
-    add_item_change(schema, item.key, item.old_item ? &*item.old_item : nullptr,
-                    new_items[i] ? &*new_items[i] : nullptr, batch, item.units, deltas[id]);
+    TH_RETURN_IF_ERROR(
+        add_item_change(context.store, schema, item.key, item.old_item ? &*item.old_item : nullptr,
+                        new_items[i] ? &*new_items[i] : nullptr, batch, item.units, deltas[id]));
   }
   if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));
   for (auto& [id, delta] : deltas) delta.apply(tables[id]->handle());

@@ -116,6 +116,8 @@ ddb::Result<const IndexSchema*> find_index(const TableSchema& schema,
   if (!name) return static_cast<const IndexSchema*>(nullptr);
   const IndexSchema* index = schema.find_index(*name);
   if (!index) return Error::Validation("The table does not have the specified index: " + *name);
+  if (index->backfilling)
+    return Error::Validation("Cannot read from backfilling global secondary index: " + *name);
   return index;
 }
 

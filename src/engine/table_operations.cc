@@ -33,36 +33,6 @@ double now_seconds() {
          1000.0;
 }
 
-// Writes the index entries of every existing item into a new index, in
-// batches. REQUIRES: the table's mutex held exclusively (no item writes).
-ddb::Status backfill_index(EngineContext& context, TableHandle& handle, const TableSchema& schema,
-                           const IndexSchema& index) {
-  std::string prefix = keys::index_prefix(schema.id, keys::kBaseIndexId);
-  auto it = context.store.new_iterator(prefix, keys::prefix_successor(prefix));
-  KvWriteBatch batch;
-  // Entries a crash may have left from an earlier attempt with this index id.
-  std::string index_prefix = keys::index_prefix(schema.id, index.id);
-  batch.delete_range(index_prefix, keys::prefix_successor(index_prefix));
-  int64_t items = 0, bytes = 0;
-  for (it->seek_to_first(); it->valid(); it->next()) {
-    TH_ASSIGN_OR_RETURN(ddb::AttributeMap item, decode_item(it->value()));
-    auto key = index_key(schema, index, item);
-    if (!key) continue;
-    ddb::AttributeMap projected = project_for_index(schema, index, item);
-    ++items;
-    bytes += static_cast<int64_t>(ddb::item_size_bytes(projected));
-    batch.put(*key, encode_item(projected));
-    if (batch.size() >= 1000) {
-      TH_RETURN_IF_ERROR(context.store.write(batch));
-      batch.clear();
-    }
-  }
-  TH_RETURN_IF_ERROR(it->status());
-  TH_RETURN_IF_ERROR(context.store.write(batch));
-  handle.index_counters(index.id).add(items, bytes);
-  return {};
-}
-
 // "arn:aws:dynamodb:<region>:<account>:table/<name>" -> the table's handle.
 ddb::Result<std::shared_ptr<TableHandle>> find_by_arn(EngineContext& context, const std::string& arn) {
   constexpr std::string_view kPrefix = "arn:aws:dynamodb:";
@@ -152,6 +122,31 @@ ddb::Result<ddb::ListTablesResponse> Engine::list_tables(const ddb::ListTablesRe
 }
 
 ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTableRequest& request) {
+  std::vector<uint16_t> created;
+  TH_ASSIGN_OR_RETURN(auto handle, change_table(request, created));
+  if (created.empty()) {
+    ddb::UpdateTableResponse response;
+    response.table_description = describe_schema(*handle->schema(), handle.get());
+    return response;
+  }
+  // New GSIs are in the schema, CREATING, and writes already maintain them;
+  // what remains is copying the items that were there before.
+  const bool small = handle->table_counters().items.load() <= context_->options.synchronous_backfill_items;
+  ddb::UpdateTableResponse response;
+  if (small) {
+    for (uint16_t id : created) TH_RETURN_IF_ERROR(context_->backfill.run(*handle, id));
+    response.table_description = describe_schema(*handle->schema(), handle.get());
+  } else {
+    response.table_description = describe_schema(*handle->schema(), handle.get());
+    for (uint16_t id : created) context_->backfill.start(handle, id);
+  }
+  return response;
+}
+
+// UpdateTable's changes to the schema, under the catalog's and the table's
+// locks; the ids of the GSIs it creates go to created.
+ddb::Result<std::shared_ptr<TableHandle>> Engine::change_table(const ddb::UpdateTableRequest& request,
+                                                               std::vector<uint16_t>& created) {
   std::lock_guard ddl(context_->catalog.ddl_mutex());
   TH_ASSIGN_OR_RETURN(auto handle, find_named_table(*context_, request.table_name));
   std::unique_lock table_lock(handle->mutex());
@@ -190,7 +185,6 @@ ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTabl
   if (request.table_class) schema.table_class = *request.table_class;
 
   KvWriteBatch batch;
-  std::vector<IndexSchema> created;
   std::vector<uint16_t> dropped;
   if (request.global_secondary_index_updates) {
     for (const auto& update : *request.global_secondary_index_updates) {
@@ -207,8 +201,12 @@ ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTabl
                                                          std::vector<ddb::AttributeDefinition>{}),
                                                      schema.attribute_definitions));
         index.id = schema.next_index_id++;
-        schema.indexes.push_back(index);
-        created.push_back(std::move(index));
+        index.backfilling = true;
+        created.push_back(index.id);
+        // Entries a crash may have left from an earlier attempt with this id.
+        std::string prefix = keys::index_prefix(schema.id, index.id);
+        batch.delete_range(prefix, keys::prefix_successor(prefix));
+        schema.indexes.push_back(std::move(index));
       } else {
         const std::string& name = update.update ? update.update->index_name : update.delete_->index_name;
         auto it = std::find_if(schema.indexes.begin(), schema.indexes.end(),
@@ -232,15 +230,11 @@ ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTabl
     return !schema.is_key_attribute(d.attribute_name);
   });
 
-  for (const auto& index : created) TH_RETURN_IF_ERROR(backfill_index(*context_, *handle, schema, index));
   Catalog::add_schema_write(schema, batch);
   TH_RETURN_IF_ERROR(context_->store.write(batch));
   for (uint16_t id : dropped) handle->drop_index_counters(id);
-  auto shared = std::make_shared<const TableSchema>(std::move(schema));
-  handle->set_schema(shared);
-  ddb::UpdateTableResponse response;
-  response.table_description = describe_schema(*shared, handle.get());
-  return response;
+  handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
+  return handle;
 }
 
 ddb::Result<ddb::DescribeTimeToLiveResponse> Engine::describe_time_to_live(

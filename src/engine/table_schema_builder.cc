@@ -348,7 +348,8 @@ ddb::TableDescription describe_schema(const TableSchema& schema, TableHandle* ha
     i.projection = ddb::Projection{index.projection_type, std::nullopt};
     if (index.projection_type == "INCLUDE") i.projection->non_key_attributes = index.non_key_attributes;
     if (index.global) {
-      i.index_status = "ACTIVE";
+      i.index_status = index.backfilling ? "CREATING" : "ACTIVE";
+      if (index.backfilling) i.backfilling = true;
       ddb::ProvisionedThroughputDescription t;
       t.read_capacity_units = index.throughput ? index.throughput->read_capacity_units : 0;
       t.write_capacity_units = index.throughput ? index.throughput->write_capacity_units : 0;

@@ -12,8 +12,9 @@ ddb::Result<WriteOutcome> write_item(EngineContext& context, TableHandle& handle
   if (outcome.new_item) TH_RETURN_IF_ERROR(validate_item_for_write(schema, *outcome.new_item));
   KvWriteBatch batch;
   CounterDeltas deltas;
-  add_item_change(schema, key, old_item, outcome.new_item ? &*outcome.new_item : nullptr, batch,
-                  outcome.units, deltas);
+  TH_RETURN_IF_ERROR(add_item_change(context.store, schema, key, old_item,
+                                     outcome.new_item ? &*outcome.new_item : nullptr, batch, outcome.units,
+                                     deltas));
   if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));
   deltas.apply(handle);
   return outcome;
