@@ -87,12 +87,6 @@ ddb::Status activate(EngineContext& context, TableHandle& handle, uint16_t index
 
 }  // namespace
 
-IndexBackfill::~IndexBackfill() {
-  std::lock_guard lock(mutex_);
-  for (auto& copy : copies_) copy.thread.request_stop();
-  copies_.clear();  // joins
-}
-
 ddb::Status IndexBackfill::run(TableHandle& handle, uint16_t index_id, std::stop_token stop) {
   std::string cursor;
   while (!stop.stop_requested()) {
@@ -104,16 +98,11 @@ ddb::Status IndexBackfill::run(TableHandle& handle, uint16_t index_id, std::stop
 }
 
 void IndexBackfill::start(std::shared_ptr<TableHandle> handle, uint16_t index_id) {
-  std::lock_guard lock(mutex_);
-  std::erase_if(copies_, [](const Copy& copy) { return copy.done->load(); });  // joins them
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  std::jthread thread([this, handle = std::move(handle), index_id, done](std::stop_token stop) {
+  context_.tasks.start([this, handle = std::move(handle), index_id](std::stop_token stop) {
     // A failed copy (the store failing) leaves the index CREATING; the next
     // open starts it again.
     (void)run(*handle, index_id, stop);
-    done->store(true);
   });
-  copies_.push_back(Copy{std::move(done), std::move(thread)});
 }
 
 }  // namespace townhall::engine

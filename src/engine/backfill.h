@@ -14,13 +14,9 @@
 // skipped). Thread-safety: safe for concurrent use.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <stop_token>
-#include <thread>
-#include <vector>
 
 #include "ddb/result.h"
 
@@ -32,25 +28,16 @@ class TableHandle;
 class IndexBackfill {
  public:
   explicit IndexBackfill(EngineContext& context) : context_(context) {}
-  // Stops every copy in progress (each resumes at the next open) and waits.
-  ~IndexBackfill();
-  IndexBackfill(const IndexBackfill&) = delete;
-  IndexBackfill& operator=(const IndexBackfill&) = delete;
 
-  // Copies on a thread of its own.
+  // Copies on a thread of the engine's BackgroundTasks. A copy the engine's
+  // close stops resumes at the next open.
   void start(std::shared_ptr<TableHandle> handle, uint16_t index_id);
   // Copies on the caller's thread. REQUIRES: no lock of the table or the
   // catalog held (the copy takes them).
   ddb::Status run(TableHandle& handle, uint16_t index_id, std::stop_token stop = {});
 
  private:
-  struct Copy {
-    std::shared_ptr<std::atomic<bool>> done;
-    std::jthread thread;
-  };
   EngineContext& context_;
-  std::mutex mutex_;
-  std::vector<Copy> copies_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace townhall::engine

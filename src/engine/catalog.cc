@@ -227,6 +227,30 @@ ddb::Result<TableSchema> decode_schema(std::string_view bytes) {
   return s;
 }
 
+void TableHandle::add_index_counts(uint16_t index_id, int64_t items, int64_t bytes) {
+  std::lock_guard lock(index_counters_mutex_);
+  auto it = index_counters_.find(index_id);
+  if (it != index_counters_.end()) it->second->add(items, bytes);
+}
+
+void TableHandle::start_counting() {
+  std::lock_guard lock(counting_mutex_);
+  counting_ = true;
+}
+
+void TableHandle::finish_counting() {
+  {
+    std::lock_guard lock(counting_mutex_);
+    counting_ = false;
+  }
+  counted_.notify_all();
+}
+
+void TableHandle::wait_counted() {
+  std::unique_lock lock(counting_mutex_);
+  counted_.wait(lock, [this] { return !counting_; });
+}
+
 Counters& TableHandle::index_counters(uint16_t index_id) {
   std::lock_guard lock(index_counters_mutex_);
   auto& slot = index_counters_[index_id];

@@ -11,8 +11,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -97,8 +99,17 @@ class TableHandle {
   Counters& table_counters() { return table_counters_; }
   // REQUIRES: mutex() held (the map changes only under the exclusive lock).
   Counters& index_counters(uint16_t index_id);
+  // Adds to an index's counters unless the index has been dropped; needs no lock.
+  void add_index_counts(uint16_t index_id, int64_t items, int64_t bytes);
   // REQUIRES: mutex() held exclusively.
   void drop_index_counters(uint16_t index_id);
+
+  // At open the counters start from zero and take every write's delta at
+  // once, while a background count of what was stored at open is still
+  // running; it adds its totals when done. Readers of the counters wait.
+  void start_counting();
+  void finish_counting();
+  void wait_counted();
 
  private:
   std::shared_mutex mutex_;
@@ -107,6 +118,9 @@ class TableHandle {
   Counters table_counters_;
   std::mutex index_counters_mutex_;
   std::map<uint16_t, std::unique_ptr<Counters>> index_counters_;
+  std::mutex counting_mutex_;
+  std::condition_variable counted_;
+  bool counting_ = false;  // GUARDED_BY(counting_mutex_)
 };
 
 class Catalog {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "engine/backfill.h"
+#include "engine/background_tasks.h"
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "engine/idempotency.h"
@@ -24,7 +25,8 @@ struct EngineContext {
   Catalog catalog;
   KeyLocks locks;
   IdempotencyCache transaction_tokens;
-  IndexBackfill backfill{*this};  // last: its threads stop before the rest goes
+  IndexBackfill backfill{*this};
+  BackgroundTasks tasks;  // last: its threads stop before the rest goes
 };
 
 }  // namespace townhall::engine

@@ -11,18 +11,44 @@
 namespace townhall::engine {
 namespace {
 
-// Sums DynamoDB sizes over one key range (a table's items or an index's entries).
-ddb::Status count_range(KvStore& store, const std::string& prefix, Counters& counters) {
-  auto it = store.new_iterator(prefix, keys::prefix_successor(prefix));
-  int64_t items = 0, bytes = 0;
-  for (it->seek_to_first(); it->valid(); it->next()) {
-    TH_ASSIGN_OR_RETURN(ddb::AttributeMap item, decode_item(it->value()));
-    ++items;
-    bytes += static_cast<int64_t>(ddb::item_size_bytes(item));
+struct Totals {
+  int64_t items = 0;
+  int64_t bytes = 0;
+};
+
+// Sums DynamoDB sizes over one key range (a table's items or an index's
+// entries) as of the snapshot.
+ddb::Result<Totals> count_range(KvStore& store, const KvSnapshot& snapshot, const std::string& prefix,
+                                const std::stop_token& stop) {
+  auto it = store.new_iterator(prefix, keys::prefix_successor(prefix), &snapshot);
+  Totals totals;
+  for (it->seek_to_first(); it->valid() && !stop.stop_requested(); it->next()) {
+    size_t size = 0;
+    TH_ASSIGN_OR_RETURN(ddb::AttributeMap item, decode_item(it->value(), &size));
+    ++totals.items;
+    totals.bytes += static_cast<int64_t>(size);
   }
   TH_RETURN_IF_ERROR(it->status());
-  counters.add(items, bytes);
-  return {};
+  return totals;
+}
+
+// Counts every table and index as stored when the snapshot was taken and adds
+// the totals to counters that have taken every write's delta since.
+void count_stored(EngineContext& context, std::vector<std::shared_ptr<TableHandle>> handles,
+                  std::shared_ptr<const KvSnapshot> snapshot, const std::stop_token& stop) {
+  for (const auto& handle : handles) {
+    auto schema = handle->schema();
+    auto table =
+        count_range(context.store, *snapshot, keys::index_prefix(schema->id, keys::kBaseIndexId), stop);
+    if (table.ok()) handle->table_counters().add(table->items, table->bytes);
+    for (const auto& index : schema->indexes) {
+      auto entries = count_range(context.store, *snapshot, keys::index_prefix(schema->id, index.id), stop);
+      if (entries.ok()) handle->add_index_counts(index.id, entries->items, entries->bytes);
+    }
+    // A store that fails to read leaves the counts short; DescribeTable
+    // must still answer.
+    handle->finish_counting();
+  }
 }
 
 }  // namespace
@@ -40,16 +66,18 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
   }
   auto context = std::make_unique<EngineContext>(options, std::move(store));
   TH_RETURN_IF_ERROR(context->catalog.load());
-  // ItemCount and TableSizeBytes are kept live in memory; they start from a
-  // count of what is stored.
-  for (const auto& handle : context->catalog.tables()) {
-    auto schema = handle->schema();
-    TH_RETURN_IF_ERROR(count_range(context->store, keys::index_prefix(schema->id, keys::kBaseIndexId),
-                                   handle->table_counters()));
-    for (const auto& index : schema->indexes) {
-      TH_RETURN_IF_ERROR(count_range(context->store, keys::index_prefix(schema->id, index.id),
-                                     handle->index_counters(index.id)));
-    }
+  // ItemCount and TableSizeBytes are kept live in memory. What was stored
+  // is counted in the background (a scan of every item: seconds for
+  // millions), over a snapshot taken before any write, so that the store
+  // answers at once; writes add their deltas meanwhile.
+  auto tables = context->catalog.tables();
+  for (const auto& handle : tables) {
+    handle->start_counting();
+    for (const auto& index : handle->schema()->indexes) handle->index_counters(index.id);
+  }
+  if (!tables.empty()) {
+    context->tasks.start([context = context.get(), tables, snapshot = context->store.snapshot()](
+                             std::stop_token stop) { count_stored(*context, tables, snapshot, stop); });
   }
   // Copies that a stop or crash interrupted start again.
   for (const auto& handle : context->catalog.tables()) {

@@ -338,6 +338,7 @@ ddb::TableDescription describe_schema(const TableSchema& schema, TableHandle* ha
   if (!provisioned) {
     d.billing_mode_summary = ddb::BillingModeSummary{"PAY_PER_REQUEST", schema.creation_time};
   }
+  if (handle) handle->wait_counted();
   d.table_size_bytes = handle ? handle->table_counters().bytes.load() : 0;
   d.item_count = handle ? handle->table_counters().items.load() : 0;
   for (const auto& index : schema.indexes) {
