@@ -80,7 +80,7 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
                              std::stop_token stop) { count_stored(*context, tables, snapshot, stop); });
   }
   // Copies that a stop or crash interrupted start again.
-  for (const auto& handle : context->catalog.tables()) {
+  for (const auto& handle : tables) {
     for (const auto& index : handle->schema()->indexes)
       if (index.backfilling) context->backfill.start(handle, index.id);
   }

@@ -124,20 +124,16 @@ ddb::Result<ddb::ListTablesResponse> Engine::list_tables(const ddb::ListTablesRe
 ddb::Result<ddb::UpdateTableResponse> Engine::update_table(const ddb::UpdateTableRequest& request) {
   std::vector<uint16_t> created;
   TH_ASSIGN_OR_RETURN(auto handle, change_table(request, created));
-  if (created.empty()) {
-    ddb::UpdateTableResponse response;
-    response.table_description = describe_schema(*handle->schema(), handle.get());
-    return response;
-  }
   // New GSIs are in the schema, CREATING, and writes already maintain them;
   // what remains is copying the items that were there before.
+  handle->wait_counted();  // the count at open decides small or not
   const bool small = handle->table_counters().items.load() <= context_->options.synchronous_backfill_items;
-  ddb::UpdateTableResponse response;
   if (small) {
     for (uint16_t id : created) TH_RETURN_IF_ERROR(context_->backfill.run(*handle, id));
-    response.table_description = describe_schema(*handle->schema(), handle.get());
-  } else {
-    response.table_description = describe_schema(*handle->schema(), handle.get());
+  }
+  ddb::UpdateTableResponse response;
+  response.table_description = describe_schema(*handle->schema(), handle.get());
+  if (!small) {
     for (uint16_t id : created) context_->backfill.start(handle, id);
   }
   return response;
