@@ -381,7 +381,9 @@ export class MessageView {
       textarea.disabled = true;
       try {
         await this.cb.onEdit(id, text);
-        this.finishEdit(id);
+        // Only this editor: another edit of the message may have begun
+        // while the save was in flight, and it is not done.
+        if (form.isConnected) this.finishEdit(id);
       } catch (err) {
         textarea.disabled = false;
         error.textContent = err.message;
