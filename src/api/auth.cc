@@ -4,20 +4,13 @@
 
 #include <algorithm>
 
+#include "net/text.h"
+
 namespace townhall::api {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using net::iequals;
+using net::trim;
 
 std::string cookie(std::string_view name, std::string_view value, int64_t max_age, bool http_only,
                    const CookieOptions& options) {
@@ -58,17 +51,11 @@ Credentials credentials_of(const ApiRequest& request) {
   return {};
 }
 
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 bool csrf_ok(const ApiRequest& request, const Credentials& credentials) {
   if (credentials.source != Credentials::Source::kCookie || !is_unsafe_method(request.method)) return true;
   std::string expected = cookie_value(request.cookie, kCsrfCookie);
-  return !expected.empty() && constant_time_equal(expected, request.csrf_token);
+  return !expected.empty() && expected.size() == request.csrf_token.size() &&
+         sodium_memcmp(expected.data(), request.csrf_token.data(), expected.size()) == 0;
 }
 
 std::string session_cookie(std::string_view token, int64_t max_age, const CookieOptions& options) {
@@ -87,27 +74,23 @@ std::string expired_csrf_cookie(const CookieOptions& options) {
 std::string new_csrf_token() {
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  char hex[sizeof bytes * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
 }
 
-std::optional<chat::User> SessionCache::find(const std::string& token, Clock::time_point now) {
+std::optional<chat::Session> SessionCache::find(const std::string& token_hash, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(token);
+  auto it = entries_.find(token_hash);
   if (it == entries_.end()) return std::nullopt;
   if (it->second.valid_until <= now) {
     entries_.erase(it);
     return std::nullopt;
   }
-  return it->second.user;
+  return it->second.session;
 }
 
-void SessionCache::insert(const std::string& token, const chat::User& user, Clock::time_point now,
+void SessionCache::insert(const std::string& token_hash, const chat::Session& session, Clock::time_point now,
                           Clock::duration expires_in) {
   const Clock::duration lifetime = std::min<Clock::duration>(ttl_, expires_in);
   if (lifetime <= Clock::duration::zero()) return;
@@ -116,12 +99,17 @@ void SessionCache::insert(const std::string& token, const chat::User& user, Cloc
     std::erase_if(entries_, [&](const auto& entry) { return entry.second.valid_until <= now; });
     if (entries_.size() >= max_entries_) entries_.clear();  // still full: start over rather than grow
   }
-  entries_[token] = Entry{user, now + lifetime};
+  entries_[token_hash] = Entry{session, now + lifetime};
 }
 
-void SessionCache::erase(const std::string& token) {
+void SessionCache::erase(const std::string& token_hash) {
   std::lock_guard lock(mutex_);
-  entries_.erase(token);
+  entries_.erase(token_hash);
+}
+
+void SessionCache::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
 }
 
 size_t SessionCache::size() {

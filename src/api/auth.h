@@ -50,11 +50,11 @@ std::string expired_csrf_cookie(const CookieOptions& options);
 // 32 random bytes as hex.
 std::string new_csrf_token();
 
-bool constant_time_equal(std::string_view a, std::string_view b);
-
-// SessionCache: token -> user for a short while (30 s by default). A logout
-// on this node removes the entry at once; on other nodes it expires within
-// the TTL, the price of keeping the store off every request.
+// SessionCache: session -> user for a short while (30 s by default), keyed
+// by the token's hash (chat::session_token_hash), never the token. A logout
+// removes the entry on every node at once (the access event reaches each
+// node's cache); if that event was lost between nodes, the gap notice that
+// follows clears every node's cache.
 // Thread-safe.
 class SessionCache {
  public:
@@ -62,17 +62,18 @@ class SessionCache {
   explicit SessionCache(std::chrono::milliseconds ttl, size_t max_entries = 100000)
       : ttl_(ttl), max_entries_(max_entries) {}
 
-  std::optional<chat::User> find(const std::string& token, Clock::time_point now = Clock::now());
+  std::optional<chat::Session> find(const std::string& token_hash, Clock::time_point now = Clock::now());
   // Cached for the cache's ttl, or until the session expires if sooner
   // (expires_in: the session's time left).
-  void insert(const std::string& token, const chat::User& user, Clock::time_point now = Clock::now(),
-              Clock::duration expires_in = Clock::duration::max());
-  void erase(const std::string& token);
+  void insert(const std::string& token_hash, const chat::Session& session,
+              Clock::time_point now = Clock::now(), Clock::duration expires_in = Clock::duration::max());
+  void erase(const std::string& token_hash);
+  void clear();
   size_t size();
 
  private:
   struct Entry {
-    chat::User user;
+    chat::Session session;
     Clock::time_point valid_until;
   };
   const std::chrono::milliseconds ttl_;

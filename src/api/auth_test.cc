@@ -63,11 +63,11 @@ TEST(Cookies, Flags) {
 TEST(SessionCache, ExpiresAndForgets) {
   SessionCache cache(std::chrono::seconds(30));
   auto now = SessionCache::Clock::now();
-  chat::User alice{"12", "Alice", "alice@mail.com", 0};
+  chat::Session alice{"", {"12", "Alice", "alice@mail.com", 0}, 0};
   EXPECT_FALSE(cache.find("t", now));
   cache.insert("t", alice, now);
   ASSERT_TRUE(cache.find("t", now + std::chrono::seconds(29)));
-  EXPECT_EQ(cache.find("t", now)->id, "12");
+  EXPECT_EQ(cache.find("t", now)->user.id, "12");
   EXPECT_FALSE(cache.find("t", now + std::chrono::seconds(30)));
   cache.insert("t", alice, now);
   cache.erase("t");
@@ -77,7 +77,7 @@ TEST(SessionCache, ExpiresAndForgets) {
 TEST(SessionCache, AnExpiringSessionLeavesWhenItExpires) {
   SessionCache cache(std::chrono::seconds(30));
   auto now = SessionCache::Clock::now();
-  chat::User alice{"12", "Alice", "alice@mail.com", 0};
+  chat::Session alice{"", {"12", "Alice", "alice@mail.com", 0}, 0};
   cache.insert("t", alice, now, std::chrono::seconds(5));
   EXPECT_TRUE(cache.find("t", now + std::chrono::seconds(4)));
   EXPECT_FALSE(cache.find("t", now + std::chrono::seconds(5)));
@@ -89,10 +89,12 @@ TEST(SessionCache, AnExpiringSessionLeavesWhenItExpires) {
 TEST(SessionCache, StaysBounded) {
   SessionCache cache(std::chrono::seconds(30), 10);
   auto now = SessionCache::Clock::now();
-  for (int i = 0; i < 25; ++i) cache.insert("t" + std::to_string(i), chat::User{}, now);
+  for (int i = 0; i < 25; ++i) cache.insert("t" + std::to_string(i), chat::Session{}, now);
   EXPECT_LE(cache.size(), 10u);
   SessionCache disabled(std::chrono::milliseconds(0));
-  disabled.insert("t", chat::User{}, now);
+  disabled.insert("t", chat::Session{}, now);
+  cache.clear();
+  EXPECT_EQ(cache.size(), 0u);
   EXPECT_FALSE(disabled.find("t", now));
 }
 

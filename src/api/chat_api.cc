@@ -7,6 +7,7 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "chat/validation.h"
 
 namespace townhall::api {
 namespace {
@@ -80,7 +81,8 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
       sessions_(options.session_cache_ttl),
       per_ip_(options.per_ip),
       per_user_(options.per_user),
-      auth_per_ip_(options.auth_per_ip) {
+      auth_per_ip_(options.auth_per_ip),
+      failed_logins_(options.failed_logins_per_account) {
   auto& r = router_;
   r.add("POST", "/api/signup", {handle_signup, false, true});
   r.add("POST", "/api/login", {handle_login, false, true});
@@ -104,16 +106,38 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
 }
 
 chat::Result<chat::User> ChatApi::authenticate(const std::string& token) {
+  TH_ASSIGN_OR_RETURN(chat::Session session, authenticate_session(token));
+  return std::move(session.user);
+}
+
+chat::Result<chat::Session> ChatApi::authenticate_session(const std::string& token) {
   if (token.empty()) return chat::Error::Unauthenticated("sign in first");
-  if (auto cached = sessions_.find(token)) return std::move(*cached);
+  std::string token_hash = chat::session_token_hash(token);
+  if (auto cached = sessions_.find(token_hash)) return std::move(*cached);
   TH_ASSIGN_OR_RETURN(chat::Session session, chat_.accounts().find_session(token));
   // An expiring session leaves the cache when it expires, not up to a ttl later.
   const auto expires_in =
       std::chrono::seconds(session.expires_at) - std::chrono::system_clock::now().time_since_epoch();
-  sessions_.insert(token, session.user, SessionCache::Clock::now(),
+  sessions_.insert(token_hash, session, SessionCache::Clock::now(),
                    std::chrono::duration_cast<SessionCache::Clock::duration>(expires_in));
-  return std::move(session.user);
+  return session;
 }
+
+void ChatApi::forget_session(const std::string& token) { sessions_.erase(chat::session_token_hash(token)); }
+
+namespace {
+// The key failed logins are counted under: the e-mail as login looks it up.
+std::string login_key(std::string_view email) {
+  auto normalized = chat::normalize_email(email);
+  return normalized.ok() ? *normalized : std::string(email.substr(0, 256));
+}
+}  // namespace
+
+RateLimiter::Decision ChatApi::check_login(std::string_view email) {
+  return failed_logins_.check(login_key(email));
+}
+
+void ChatApi::note_failed_login(std::string_view email) { failed_logins_.take(login_key(email)); }
 
 ApiResponse ChatApi::handle(const ApiRequest& request) {
   try {

@@ -31,6 +31,10 @@ struct ApiOptions {
   RateLimit per_user{50, 100};
   // Signup and login from one address: password guessing is the threat.
   RateLimit auth_per_ip{2, 10};
+  // Failed logins per account (e-mail), whatever the address: guessing one
+  // account's password from many addresses, or through one proxy that every
+  // user shares. 10 at once, then one per 10 s; a success costs nothing.
+  RateLimit failed_logins_per_account{0.1, 10};
   std::chrono::milliseconds session_cache_ttl{30000};
   CookieOptions cookies;
 };
@@ -70,7 +74,17 @@ class ChatApi {
 
   // The user a session token belongs to, from the cache or the store.
   chat::Result<chat::User> authenticate(const std::string& token);
-  void forget_session(const std::string& token) { sessions_.erase(token); }
+  // The same with the session's expiry (Session::token stays empty).
+  chat::Result<chat::Session> authenticate_session(const std::string& token);
+  void forget_session(const std::string& token);
+  // A session that ended (on any node): by its token's hash.
+  void forget_session_hash(const std::string& token_hash) { sessions_.erase(token_hash); }
+  // Events may have been lost between nodes: nothing cached is trusted.
+  void forget_all_sessions() { sessions_.clear(); }
+  // Per-account login throttling: whether a login for email may be tried
+  // now, and charging a failed one.
+  RateLimiter::Decision check_login(std::string_view email);
+  void note_failed_login(std::string_view email);
   // A token from the per-user bucket (REST requests and WebSocket sends).
   RateLimiter::Decision take_user_token(const std::string& user_id) { return per_user_.take(user_id); }
   RateLimiter::Decision take_ip_token(const std::string& ip) { return per_ip_.take(ip); }
@@ -91,6 +105,7 @@ class ChatApi {
   RateLimiter per_ip_;
   RateLimiter per_user_;
   RateLimiter auth_per_ip_;
+  RateLimiter failed_logins_;
 };
 
 // Responses every handler builds.

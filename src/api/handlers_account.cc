@@ -50,8 +50,16 @@ ApiResponse handle_login(Call& call) {
   auto password = body->required_string("password");
   if (!email.ok()) return error_response(email.error());
   if (!password.ok()) return error_response(password.error());
+  // Per account, not only per address: behind a shared proxy every user
+  // has the same address, and an attacker has many.
+  if (auto decision = call.api.check_login(*email); !decision.allowed) {
+    return too_many_requests(decision.retry_after_seconds);
+  }
   auto session = call.chat.accounts().log_in(*email, *password);
-  if (!session.ok()) return error_response(session.error());
+  if (!session.ok()) {
+    if (session.error().code == chat::Code::kUnauthenticated) call.api.note_failed_login(*email);
+    return error_response(session.error());
+  }
   return session_response(call, 200, *session);
 }
 

@@ -40,8 +40,8 @@ bool same_origin(const HttpRequest& request) {
 
 }  // namespace
 
-HttpSession::HttpSession(beast::tcp_stream stream, ServerContext& context)
-    : stream_(std::move(stream)), context_(context) {
+HttpSession::HttpSession(beast::tcp_stream stream, net::ConnectionLimiter::Slot slot, ServerContext& context)
+    : stream_(std::move(stream)), slot_(std::move(slot)), context_(context) {
   context_.open_sessions.fetch_add(1);
 }
 
@@ -69,9 +69,10 @@ void HttpSession::stop_if_idle() {
 asio::awaitable<void> HttpSession::run() {
   const ServerOptions& options = context_.options;
   beast::error_code ec;
-  std::string client_ip;
-  if (auto endpoint = stream_.socket().remote_endpoint(ec); !ec) client_ip = endpoint.address().to_string();
+  boost::asio::ip::address remote;
+  if (auto endpoint = stream_.socket().remote_endpoint(ec); !ec) remote = endpoint.address();
   beast::flat_buffer buffer;
+  bool first_request = true;
   bool handed_off = false;  // the stream now belongs to a WebSocketSession
 
   // Answers and closes: for requests we cannot or will not read to the end.
@@ -92,8 +93,14 @@ asio::awaitable<void> HttpSession::run() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
     parser.body_limit(options.api.max_body_bytes);
-    stream_.expires_after(buffer.size() == 0 ? options.idle_timeout : options.read_timeout);
+    // A new connection gets first_request_timeout for its whole first
+    // request: connections that never send anything are how one client
+    // holds a server's descriptors.
+    stream_.expires_after(first_request        ? std::min(options.first_request_timeout, options.read_timeout)
+                          : buffer.size() == 0 ? options.idle_timeout
+                                               : options.read_timeout);
     co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    first_request = false;
     if (ec == http::error::body_limit) {
       // Named, not a temporary in the co_await expression (see offload.h).
       std::string message =
@@ -116,38 +123,46 @@ asio::awaitable<void> HttpSession::run() {
     in_request_ = true;
     auto started = std::chrono::steady_clock::now();
     HttpRequest& request = parser.get();
+    const Peer peer = peer_of(request, remote, options);
+    const std::string& client_ip = peer.client_ip;
 
     if (websocket::is_upgrade(request)) {
       std::string_view target = request.target();
       if (target.substr(0, target.find('?')) == "/ws") {
         ApiRequest api_request = to_api_request(request, client_ip);
         Credentials credentials = credentials_of(api_request);
-        std::optional<chat::User> user;
+        std::optional<chat::Session> signed_in;
         if (credentials.source == Credentials::Source::kCookie && !same_origin(request)) {
           co_await reject(403, "permission_denied", "cross-origin WebSocket with a session cookie");
           break;
         }
         if (credentials.source != Credentials::Source::kNone) {
-          auto authenticated = co_await offload(context_.workers,
-                                                [&] { return context_.api.authenticate(credentials.token); });
+          auto authenticated = co_await offload(
+              context_.workers, [&] { return context_.api.authenticate_session(credentials.token); });
           if (!authenticated.ok()) {
             const std::string& message = authenticated.error().message;
             co_await reject(401, "unauthenticated", message);
             break;
           }
-          user = std::move(authenticated).value();
+          signed_in = std::move(authenticated).value();
+          signed_in->token = credentials.token;
+        }
+        if (!context_.websockets.admits(client_ip, signed_in ? signed_in->user.id : std::string())) {
+          co_await reject(429, "rate_limited", "too many WebSockets from this address or for this user");
+          break;
         }
         context_.metrics.observe_request(
             "/ws", "GET", 101,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        auto session = std::make_shared<WebSocketSession>(std::move(stream_), context_, std::move(user));
+        auto session = std::make_shared<WebSocketSession>(std::move(stream_), std::move(slot_), context_,
+                                                          client_ip, std::move(signed_in));
         session->start(parser.release());
         handed_off = true;
         break;
       }
     }
 
-    ApiResponse answer = co_await serve_request(context_, request, client_ip);
+    ApiResponse answer = co_await serve_request(context_, request, peer);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string route = answer.route.empty() ? "(unmatched)" : answer.route;
     int status = answer.status;

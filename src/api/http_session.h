@@ -12,12 +12,15 @@
 #include <memory>
 
 #include "api/server_context.h"
+#include "net/connection_limiter.h"
 
 namespace townhall::api {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::beast::tcp_stream stream, ServerContext& context);
+  // slot: the connection's admission (ServerContext::limiter); it moves to
+  // the WebSocketSession when the connection upgrades.
+  HttpSession(boost::beast::tcp_stream stream, net::ConnectionLimiter::Slot slot, ServerContext& context);
   ~HttpSession();
 
   // Spawns the session's coroutine on its network thread.
@@ -30,6 +33,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::asio::awaitable<void> run();
 
   boost::beast::tcp_stream stream_;
+  net::ConnectionLimiter::Slot slot_;
   ServerContext& context_;
   bool in_request_ = false;  // the session's thread only
 };

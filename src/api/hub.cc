@@ -14,7 +14,14 @@ SharedEvent make_hub_event(const chat::ChannelEvent& source) {
   event->kind = source.kind;
   event->channel_id = source.channel_id;
   if (source.message) event->message_id = source.message->id;
+  if (source.member) event->member_id = source.member->user_id;
   event->json = std::make_shared<const std::string>(event_json(source));
+  return event;
+}
+
+SharedEvent make_hub_event(const chat::AccessEvent& source) {
+  auto event = std::make_shared<HubEvent>();
+  event->access = source;
   return event;
 }
 
@@ -27,10 +34,29 @@ void Hub::publish(const chat::ChannelEvent& event) {
   }
 }
 
+void Hub::publish_access(const chat::AccessEvent& event) {
+  SharedEvent shared = make_hub_event(event);
+  if (relay_) {
+    relay_->send(shared);
+  } else {
+    deliver(shared);
+  }
+}
+
+void Hub::set_access_subscriber(AccessSubscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  access_subscriber_ = subscriber;
+}
+
 size_t Hub::deliver(const SharedEvent& event) {
   std::shared_ptr<const List> list;
   {
     std::lock_guard lock(mutex_);
+    if (event->access) {
+      if (!access_subscriber_) return 0;
+      access_subscriber_->on_access(*event->access);  // under the lock: set_access_subscriber waits
+      return 1;
+    }
     auto it = channels_.find(event->channel_id);
     if (it == channels_.end()) return 0;
     list = it->second;

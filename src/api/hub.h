@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,16 +31,20 @@
 
 namespace townhall::api {
 
-// One committed event, serialized once, shared by all recipients.
+// One committed event, serialized once, shared by all recipients: a
+// channel's event, or (access set) a change of access that ends connections.
 struct HubEvent {
   chat::ChannelEvent::Kind kind = chat::ChannelEvent::Kind::kMessageCreated;
   std::string channel_id;
   std::string message_id;  // message events; what resume deduplicates on
+  std::string member_id;   // member events: whose membership changed
   std::shared_ptr<const std::string> json;
+  std::optional<chat::AccessEvent> access;  // set: not a channel event
 };
 using SharedEvent = std::shared_ptr<const HubEvent>;
 
 SharedEvent make_hub_event(const chat::ChannelEvent& event);
+SharedEvent make_hub_event(const chat::AccessEvent& event);
 
 class Subscriber {
  public:
@@ -56,6 +61,14 @@ class Subscriber {
   virtual void deliver_on_loop(const SharedEvent& event) { deliver(event); }
 };
 
+// Receives access events (a logout: end that session's sockets). Called on
+// the publishing or relaying thread; must not block.
+class AccessSubscriber {
+ public:
+  virtual ~AccessSubscriber() = default;
+  virtual void on_access(const chat::AccessEvent& event) = 0;
+};
+
 // Carries events between nodes. send() must not block for long.
 class Relay {
  public:
@@ -70,8 +83,13 @@ class Hub : public chat::ChannelEvents {
   explicit Hub(Relay* relay = nullptr) : relay_(relay) {}
 
   void publish(const chat::ChannelEvent& event) override;
-  // Fans one event out to this node's subscribers of its channel. Returns how many.
+  void publish_access(const chat::AccessEvent& event) override;
+  // Fans one event out to this node's subscribers of its channel (an access
+  // event: to the access subscriber). Returns how many.
   size_t deliver(const SharedEvent& event);
+  // Who ends connections on access events; nullptr: nobody. Must outlive
+  // the hub or be reset first.
+  void set_access_subscriber(AccessSubscriber* subscriber);
 
   // A subscriber is registered at most once per channel (keyed by address).
   void subscribe(const std::string& channel_id, const std::shared_ptr<Subscriber>& subscriber);
@@ -90,6 +108,7 @@ class Hub : public chat::ChannelEvents {
   using List = std::vector<Entry>;
   Relay* relay_;
   std::mutex mutex_;
+  AccessSubscriber* access_subscriber_ = nullptr;
   std::unordered_map<std::string, std::shared_ptr<const List>> channels_;
 };
 

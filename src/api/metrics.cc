@@ -90,6 +90,9 @@ std::string Metrics::render() const {
   out += "# HELP townhall_websocket_slow_consumer_closes_total WebSockets closed because they fell behind.\n";
   out += "# TYPE townhall_websocket_slow_consumer_closes_total counter\n";
   out += fmt::format("townhall_websocket_slow_consumer_closes_total {}\n", slow_consumer_closes.load());
+  out += "# HELP townhall_connections_refused_total Connections closed at accept: over a connection cap.\n";
+  out += "# TYPE townhall_connections_refused_total counter\n";
+  out += fmt::format("townhall_connections_refused_total {}\n", connections_refused.load());
   out += "# HELP townhall_store_request_duration_seconds Time the store took per DynamoDB operation.\n";
   out += "# TYPE townhall_store_request_duration_seconds histogram\n";
   for (const auto& [operation, histogram] : store_latency_) {

@@ -5,6 +5,7 @@
 //   townhall_messages_sent_total                           counter (durable sends)
 //   townhall_messages_delivered_total                      counter (frames queued to sockets)
 //   townhall_websocket_slow_consumer_closes_total          counter
+//   townhall_connections_refused_total                     counter
 //   townhall_store_request_duration_seconds{operation}     histogram (ddb::Database calls)
 //   townhall_store_errors_total{operation}                 counter
 //   townhall_pubsub_*                                      with --pubsub (api/redis_relay.h)
@@ -53,6 +54,7 @@ class Metrics {
   std::atomic<uint64_t> messages_sent{0};
   std::atomic<uint64_t> messages_delivered{0};
   std::atomic<uint64_t> slow_consumer_closes{0};
+  std::atomic<uint64_t> connections_refused{0};  // over a connection cap
 
   std::string render() const;
   // More lines for render() to append (the pubsub relay's townhall_pubsub_*).

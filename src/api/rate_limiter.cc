@@ -6,6 +6,15 @@
 namespace townhall::api {
 
 RateLimiter::Decision RateLimiter::take(std::string_view key, Clock::time_point now, double cost) {
+  return decide(key, now, cost, true);
+}
+
+RateLimiter::Decision RateLimiter::check(std::string_view key, Clock::time_point now) {
+  return decide(key, now, 1, false);
+}
+
+RateLimiter::Decision RateLimiter::decide(std::string_view key, Clock::time_point now, double cost,
+                                          bool consume) {
   if (!enabled()) return {};
   Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
   std::lock_guard lock(shard.mutex);
@@ -21,7 +30,7 @@ RateLimiter::Decision RateLimiter::take(std::string_view key, Clock::time_point 
     bucket.updated = now;
   }
   if (bucket.tokens >= cost) {
-    bucket.tokens -= cost;
+    if (consume) bucket.tokens -= cost;
     return {};
   }
   return {false, (cost - bucket.tokens) / limit_.rate};

@@ -33,6 +33,9 @@ class RateLimiter {
     double retry_after_seconds = 0;  // when denied: until one token is available
   };
   Decision take(std::string_view key, Clock::time_point now = Clock::now(), double cost = 1);
+  // Whether take() would allow one, without taking it (charge failures only:
+  // check before the attempt, take after it failed).
+  Decision check(std::string_view key, Clock::time_point now = Clock::now());
 
   bool enabled() const { return limit_.rate > 0; }
   size_t TEST_bucket_count();
@@ -50,6 +53,7 @@ class RateLimiter {
   static constexpr size_t kPruneAbove = 4096;  // per shard
 
   void prune(Shard& shard, Clock::time_point now);
+  Decision decide(std::string_view key, Clock::time_point now, double cost, bool consume);
 
   const RateLimit limit_;
   std::array<Shard, kShards> shards_;

@@ -68,6 +68,10 @@ Context connect(const RedisRelayOptions& options, const char* role) {
   return c;
 }
 
+bool is_member_event(chat::ChannelEvent::Kind kind) {
+  return kind == chat::ChannelEvent::Kind::kMemberJoined || kind == chat::ChannelEvent::Kind::kMemberLeft;
+}
+
 bool valid_kind(int kind) {
   return kind >= static_cast<int>(chat::ChannelEvent::Kind::kMessageCreated) &&
          kind <= static_cast<int>(chat::ChannelEvent::Kind::kChannelUpdated);
@@ -170,6 +174,12 @@ void RedisRelay::note_gap_locked(const Queued& dropped) {
   int64_t since = dropped.wall_ms - kGapMarginMs;
   gap_since_ms_ = gap_since_ms_ ? std::min(*gap_since_ms_, since) : since;
   if (gap_all_) return;
+  if (dropped.event->access) {
+    // A lost logout: every node rechecks every connection (a gap for all).
+    gap_all_ = true;
+    gap_channels_.clear();
+    return;
+  }
   gap_channels_.insert(dropped.event->channel_id);
   if (gap_channels_.size() > kMaxGapChannels) {
     gap_all_ = true;
@@ -389,8 +399,13 @@ void RedisRelay::handle_message(const std::string& payload) {
 }
 
 std::string RedisRelay::encode_event(const std::string& origin, const HubEvent& event) {
-  return fmt::format("E\n{}\n{}\n{}\n{}\n{}", origin, static_cast<int>(event.kind), event.channel_id,
-                     event.message_id, event.json ? *event.json : std::string());
+  if (event.access) {
+    return fmt::format("A\n{}\n{}\n{}", origin, static_cast<int>(event.access->kind), event.access->subject);
+  }
+  // The subject slot: the message id of a message event, the user id of a member event.
+  const std::string& subject = is_member_event(event.kind) ? event.member_id : event.message_id;
+  return fmt::format("E\n{}\n{}\n{}\n{}\n{}", origin, static_cast<int>(event.kind), event.channel_id, subject,
+                     event.json ? *event.json : std::string());
 }
 
 std::string RedisRelay::encode_gap(const std::string& origin, int64_t since_ms,
@@ -431,6 +446,16 @@ std::optional<RedisRelay::Decoded> RedisRelay::decode(const std::string& payload
     }
     return decoded;
   }
+  if (type == "A") {
+    std::string kind;
+    if (!field(decoded.origin) || decoded.origin.empty() || !field(kind)) return std::nullopt;
+    if (kind != std::to_string(static_cast<int>(chat::AccessEvent::Kind::kSessionEnded))) return std::nullopt;
+    std::string subject = payload.substr(pos);
+    if (subject.empty() || subject.find('\n') != std::string::npos) return std::nullopt;
+    decoded.event =
+        make_hub_event(chat::AccessEvent{chat::AccessEvent::Kind::kSessionEnded, std::move(subject)});
+    return decoded;
+  }
   if (type != "E") return std::nullopt;
   std::string kind, channel, message_id;
   if (!field(decoded.origin) || !field(kind) || !field(channel) || !field(message_id)) return std::nullopt;
@@ -440,7 +465,7 @@ std::optional<RedisRelay::Decoded> RedisRelay::decode(const std::string& payload
   auto event = std::make_shared<HubEvent>();
   event->kind = static_cast<chat::ChannelEvent::Kind>(std::stoi(kind));
   event->channel_id = std::move(channel);
-  event->message_id = std::move(message_id);
+  (is_member_event(event->kind) ? event->member_id : event->message_id) = std::move(message_id);
   event->json = std::make_shared<const std::string>(payload.substr(pos));
   decoded.event = std::move(event);
   return decoded;

@@ -29,7 +29,8 @@
 // are published, so Redis only ever delays them.
 //
 // Message format on the Redis channel (text, '\n'-separated header, JSON last):
-//   E\n<origin>\n<kind>\n<chat channel id>\n<message id or empty>\n<event JSON>
+//   E\n<origin>\n<kind>\n<chat channel id>\n<message id, member's user id, or empty>\n<event JSON>
+//   A\n<origin>\n<access kind>\n<subject>     (an access event: a logout's session hash)
 //   G\n<origin>\n<since ms>\n<chat channel id>...   (a gap: events minted from
 //                                            since ms on; no channel ids means all)
 // origin is a random per-process id: a node skips its own events (delivered

@@ -3,9 +3,12 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
+#include <sodium.h>
+
 #include "api/json.h"
 #include "api/offload.h"
 #include "api/static_files.h"
+#include "net/address.h"
 
 namespace townhall::api {
 namespace http = boost::beast::http;
@@ -54,7 +57,30 @@ ApiResponse static_response(const HttpRequest& request, std::string_view path) {
   return response;
 }
 
+bool metrics_allowed(const ServerOptions& options, const HttpRequest& request, const Peer& peer) {
+  if (!options.metrics_token.empty()) {
+    std::string authorization = header(request, http::field::authorization);
+    std::string expected = "Bearer " + options.metrics_token;
+    return authorization.size() == expected.size() &&
+           sodium_memcmp(authorization.data(), expected.data(), expected.size()) == 0;
+  }
+  return peer.local;
+}
+
 }  // namespace
+
+Peer peer_of(const HttpRequest& request, const boost::asio::ip::address& remote,
+             const ServerOptions& options) {
+  Peer peer;
+  std::string forwarded_for = header(request, std::string_view("X-Forwarded-For"));
+  peer.client_ip = net::client_address(remote, forwarded_for, options.trusted_proxies);
+  // A reverse proxy on this machine forwards everyone's requests from
+  // loopback: a request that names where it came from is not local.
+  peer.local = net::is_loopback(remote) && forwarded_for.empty() &&
+               request.find(http::field::forwarded) == request.end() &&
+               request.find(std::string_view("X-Real-IP")) == request.end();
+  return peer;
+}
 
 ApiRequest to_api_request(const HttpRequest& request, const std::string& client_ip) {
   ApiRequest out;
@@ -96,7 +122,8 @@ HttpResponse to_http_response(ApiResponse response, const HttpRequest& request) 
 }
 
 boost::asio::awaitable<ApiResponse> serve_request(ServerContext& context, const HttpRequest& request,
-                                                  const std::string& client_ip) {
+                                                  const Peer& peer) {
+  const std::string& client_ip = peer.client_ip;
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));
   if (path == "/api" || path.rfind("/api/", 0) == 0) {
@@ -121,9 +148,16 @@ boost::asio::awaitable<ApiResponse> serve_request(ServerContext& context, const 
           error_json("unavailable", context.stopping ? "shutting down" : "the store does not answer");
     }
   } else if (path == "/metrics") {
-    response.route = "/metrics";
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = context.metrics.render();
+    if (metrics_allowed(context.options, request, peer)) {
+      response.route = "/metrics";
+      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      response.body = context.metrics.render();
+    } else {
+      response = json_response(
+          403,
+          error_json("permission_denied", "metrics are served to local clients, or with the metrics token"));
+      response.route = "/metrics";
+    }
   } else if (path == "/ws") {
     response = json_response(426, error_json("upgrade_required", "connect with a WebSocket client"));
     response.add_header("Upgrade", "websocket");

@@ -37,7 +37,8 @@ Server::Server(chat::ChatService& chat, Hub& hub, Metrics& metrics, ServerOption
     : options_(std::move(options)),
       metrics_(metrics),
       api_(chat, metrics, options_.api),
-      workers_(std::max(1, options_.workers)) {
+      workers_(std::max(1, options_.workers)),
+      hub_(hub) {
   for (int i = 0; i < std::max(1, options_.threads); ++i)
     contexts_.push_back(std::make_unique<asio::io_context>(1));
   context_ = std::make_unique<ServerContext>(api_, hub, metrics, workers_, options_);
@@ -65,6 +66,7 @@ chat::Status Server::start() {
   port_ = acceptor_->local_endpoint().port();
   host_ = endpoint.address().to_string();
   running_ = true;
+  hub_.set_access_subscriber(this);
   for (auto& context : contexts_) keep_running_.push_back(asio::make_work_guard(*context));
   accept();
   for (auto& context : contexts_) {
@@ -95,21 +97,49 @@ void Server::accept() {
       });
       return;
     }
+    auto peer = socket.remote_endpoint(ec);
+    net::ConnectionLimiter::Refusal why{};
+    auto slot = ec ? std::nullopt : context_->limiter.try_acquire(peer.address(), &why);
+    if (!slot) {
+      // Closed at once: the caps leave descriptors for everyone else and the store.
+      if (!ec) note_refusal(peer.address(), why);
+      socket.close(ec);
+      accept();
+      return;
+    }
     socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<HttpSession>(beast::tcp_stream(std::move(socket)), *context_)->start();
+    std::make_shared<HttpSession>(beast::tcp_stream(std::move(socket)), std::move(*slot), *context_)->start();
     accept();
   });
 }
 
+void Server::note_refusal(const asio::ip::address& peer, net::ConnectionLimiter::Refusal why) {
+  context_->metrics.connections_refused.fetch_add(1, std::memory_order_relaxed);
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < std::chrono::minutes(1)) return;  // a flood must not flood the log too
+  last_refusal_log_ = now;
+  const auto& limits = options_.limits;
+  std::string reason = why == net::ConnectionLimiter::Refusal::kPerAddress
+                           ? "over " + std::to_string(limits.max_per_address) + " from one address"
+                       : why == net::ConnectionLimiter::Refusal::kTotal
+                           ? "over " + std::to_string(limits.max_total) + " in all"
+                           : std::string("out of descriptors for sockets");
+  spdlog::warn("refusing connections ({}; latest from {}; {} refused so far)", reason, peer.to_string(),
+               context_->limiter.refused());
+}
+
+void Server::on_access(const chat::AccessEvent& event) {
+  if (event.kind != chat::AccessEvent::Kind::kSessionEnded) return;
+  api_.forget_session_hash(event.subject);
+  for (auto& session : context_->websockets.with_token(event.subject)) session->end_session();
+}
+
 void Server::resync(const std::vector<std::string>& channels, int64_t since_ms) {
-  std::vector<std::shared_ptr<WebSocketSession>> websockets;
-  {
-    std::lock_guard lock(context_->mutex);
-    for (auto& [key, weak] : context_->websocket_sessions) {
-      if (auto session = weak.lock()) websockets.push_back(std::move(session));
-    }
+  api_.forget_all_sessions();
+  for (auto& session : context_->websockets.all()) {
+    session->resync(channels, since_ms, options_.websocket.resync_jitter);
+    session->recheck_soon();
   }
-  for (auto& session : websockets) session->resync(channels, since_ms, options_.websocket.resync_jitter);
 }
 
 void Server::stop() {
@@ -120,15 +150,13 @@ void Server::stop() {
     boost::system::error_code ec;
     acceptor_->close(ec);
   });
+  hub_.set_access_subscriber(nullptr);
   std::vector<std::shared_ptr<HttpSession>> http;
-  std::vector<std::shared_ptr<WebSocketSession>> websockets;
+  std::vector<std::shared_ptr<WebSocketSession>> websockets = context_->websockets.all();
   {
     std::lock_guard lock(context_->mutex);
     for (auto& [key, weak] : context_->http_sessions) {
       if (auto session = weak.lock()) http.push_back(std::move(session));
-    }
-    for (auto& [key, weak] : context_->websocket_sessions) {
-      if (auto session = weak.lock()) websockets.push_back(std::move(session));
     }
   }
   for (auto& session : http) session->stop_if_idle();

@@ -36,10 +36,10 @@ namespace townhall::api {
 // "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" -> endpoint; InvalidArgument otherwise.
 chat::Result<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& text);
 
-class Server {
+class Server : public AccessSubscriber {
  public:
   Server(chat::ChatService& chat, Hub& hub, Metrics& metrics, ServerOptions options);
-  ~Server();  // stop() if still running
+  ~Server() override;  // stop() if still running
 
   // Binds and starts serving. InvalidArgument for a bad address,
   // Unavailable when the port cannot be bound.
@@ -58,10 +58,17 @@ class Server {
   // have been lost on the way from another node: every WebSocket subscribed
   // to them catches up from the table (see WebSocketSession::resync).
   // Thread-safe; the pubsub relay calls it.
+  // Also: a logout may have been among the lost events, so cached sessions
+  // are forgotten and every WebSocket rechecks its session.
   void resync(const std::vector<std::string>& channels, int64_t since_ms);
+
+  // A session ended (on this node or another): forgets it and closes its
+  // WebSockets. Called by the hub.
+  void on_access(const chat::AccessEvent& event) override;
 
  private:
   void accept();
+  void note_refusal(const boost::asio::ip::address& peer, net::ConnectionLimiter::Refusal why);
 
   ServerOptions options_;
   Metrics& metrics_;
@@ -78,6 +85,8 @@ class Server {
   boost::asio::thread_pool workers_;
   std::unique_ptr<ServerContext> context_;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  Hub& hub_;
+  std::chrono::steady_clock::time_point last_refusal_log_{};  // the accept handler's only
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   std::string host_;

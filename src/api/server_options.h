@@ -11,6 +11,8 @@
 
 #include "api/chat_api.h"
 #include "chat/error.h"
+#include "net/address.h"
+#include "net/connection_limiter.h"
 
 namespace townhall::api {
 
@@ -26,6 +28,16 @@ struct WebSocketOptions {
   // queue above notice a slow consumer quickly.
   int send_buffer_bytes = 64 * 1024;
   size_t max_subscriptions = 500;
+  // Open WebSockets per user (tabs and devices) and per client address (an
+  // office behind one NAT). More are refused: 429 at the upgrade, or close
+  // code 4029 once the user is known.
+  size_t max_per_user = 32;
+  size_t max_per_address = 512;
+  // How often a socket rechecks that its session is still valid and that
+  // its user is still a member of its private channels. Logouts and leaves
+  // end sockets at once through events; this bounds the time when an event
+  // was lost between nodes.
+  std::chrono::seconds recheck_interval{60};
   size_t max_replay = 10000;  // messages replayed per channel on resume
   // A resync (events lost between nodes) starts each subscription's catch-up
   // within this random delay, so a node's sessions do not hit the store at once.
@@ -40,8 +52,21 @@ struct ServerOptions {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int workers = 8;  // threads for blocking chat/store calls
   size_t max_header_bytes = 16 * 1024;
-  std::chrono::seconds read_timeout{30};   // one request's headers and body
-  std::chrono::seconds idle_timeout{75};   // a keep-alive connection between requests
+  std::chrono::seconds read_timeout{30};  // one request's headers and body
+  std::chrono::seconds idle_timeout{75};  // a keep-alive connection between requests
+  // A new connection's first request must arrive within this time: idle
+  // connections are how one client holds a server's descriptors.
+  std::chrono::seconds first_request_timeout{10};
+  // Connections at once, in all and per client address (limits.exempt: the
+  // trusted proxies, which carry everyone's connections). budget: the
+  // descriptors shared with the process's other listeners (nullptr: none).
+  net::ConnectionLimits limits{50000, 1024, {}};
+  std::shared_ptr<net::Budget> budget;
+  // Peers whose X-Forwarded-For is believed (a reverse proxy); empty: nobody's.
+  net::AddressRanges trusted_proxies;
+  // /metrics: with a token, only to "Authorization: Bearer <token>"; without,
+  // only to loopback clients that did not come through a proxy.
+  std::string metrics_token;
   std::chrono::seconds drain_timeout{10};  // graceful shutdown deadline
   bool log_requests = true;
   ApiOptions api;

@@ -88,6 +88,9 @@ class ChannelSubscription {
   explicit ChannelSubscription(size_t max_held = 10000) : max_held_(max_held), recent_(SIZE_MAX) {}
 
   bool catching_up() const { return catching_up_; }
+  // A private channel: readable while the user is a member only.
+  bool is_private() const { return is_private_; }
+  void set_private(bool value) { is_private_ = value; }
 
   enum class Action { kSend, kHeld, kOverflow, kDuplicate };
   // A live event from the hub. While catching up it is held (kOverflow when
@@ -131,6 +134,7 @@ class ChannelSubscription {
 
  private:
   bool catching_up_ = true;
+  bool is_private_ = false;
   bool resync_requested_ = false;
   uint64_t generation_ = 0;
   std::optional<int64_t> resync_since_ms_;

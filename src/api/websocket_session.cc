@@ -15,6 +15,8 @@
 
 #include <random>
 
+#include <sodium.h>
+
 #include "api/offload.h"
 #include "api/router.h"
 
@@ -28,7 +30,9 @@ namespace {
 
 // Application close codes (4000-4999 are ours).
 constexpr uint16_t kCloseAuthTimeout = 4001;
+constexpr uint16_t kCloseSessionEnded = 4003;
 constexpr uint16_t kCloseSlowConsumer = 4008;
+constexpr uint16_t kCloseTooMany = 4029;
 constexpr size_t kReplayPage = 100;
 
 std::string ready_json(const chat::User& user) {
@@ -57,15 +61,20 @@ std::string cursor_before_now() {
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(beast::tcp_stream stream, ServerContext& context,
-                                   std::optional<chat::User> user)
+WebSocketSession::WebSocketSession(beast::tcp_stream stream, net::ConnectionLimiter::Slot slot,
+                                   ServerContext& context, std::string client_ip,
+                                   std::optional<chat::Session> session)
     : ws_(std::move(stream)),
       // The server makes every connection on an io_context (Server::accept).
       loop_(&static_cast<asio::io_context&>(asio::query(ws_.get_executor(), asio::execution::context))),
+      slot_(std::move(slot)),
       context_(context),
-      user_(std::move(user)),
+      client_ip_(std::move(client_ip)),
+      initial_session_(std::move(session)),
       queue_(context.options.websocket.max_queue_frames, context.options.websocket.max_queue_bytes),
       auth_timer_(ws_.get_executor()),
+      expiry_timer_(ws_.get_executor()),
+      recheck_timer_(ws_.get_executor()),
       drain_timer_(ws_.get_executor()),
       close_timer_(ws_.get_executor()) {
   context_.open_sessions.fetch_add(1);
@@ -74,10 +83,6 @@ WebSocketSession::WebSocketSession(beast::tcp_stream stream, ServerContext& cont
 WebSocketSession::~WebSocketSession() { context_.open_sessions.fetch_sub(1); }
 
 void WebSocketSession::start(http::request<http::string_body> upgrade) {
-  {
-    std::lock_guard lock(context_.mutex);
-    context_.websocket_sessions[this] = weak_from_this();
-  }
   asio::co_spawn(
       ws_.get_executor(),
       [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
@@ -132,6 +137,115 @@ void WebSocketSession::go_away() {
   });
 }
 
+void WebSocketSession::end_session() {
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this()] { self->close(kCloseSessionEnded, "signed out"); });
+}
+
+void WebSocketSession::recheck_soon() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closing_ || !self->user_) return;
+    asio::co_spawn(
+        self->ws_.get_executor(), [self] { return self->recheck(); }, asio::detached);
+  });
+}
+
+bool WebSocketSession::sign_in(const chat::Session& session, const std::string& token) {
+  std::string token_hash = chat::session_token_hash(token);
+  if (!context_.websockets.bind(this, session.user.id, token_hash)) {
+    close(kCloseTooMany, "too many WebSockets for this user");
+    return false;
+  }
+  user_ = session.user;
+  token_hash_ = std::move(token_hash);
+  auth_timer_.cancel();
+  // The socket ends with its session, not a recheck later.
+  auto expires_in =
+      std::chrono::seconds(session.expires_at) - std::chrono::system_clock::now().time_since_epoch();
+  expiry_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(expires_in));
+  expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->close(kCloseSessionEnded, "session expired");
+  });
+  asio::co_spawn(
+      ws_.get_executor(), [self = shared_from_this()] { return self->recheck_loop(); }, asio::detached);
+  enqueue(ready_json(*user_));
+  return true;
+}
+
+asio::awaitable<void> WebSocketSession::recheck_loop() {
+  const auto interval = context_.options.websocket.recheck_interval;
+  if (interval.count() <= 0) co_return;
+  while (!closing_) {
+    recheck_timer_.expires_after(interval);
+    beast::error_code ec;
+    co_await recheck_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || closing_) co_return;
+    co_await recheck();
+  }
+}
+
+// Against the store, not the session cache: this is the backstop for
+// access events lost between nodes.
+asio::awaitable<void> WebSocketSession::recheck() {
+  if (closing_ || !user_) co_return;
+  std::string token_hash = token_hash_;
+  auto session = co_await offload(
+      context_.workers, [&] { return context_.api.chat().accounts().find_session_by_hash(token_hash); });
+  if (closing_) co_return;
+  if (!session.ok()) {
+    if (session.error().code == chat::Code::kUnauthenticated) close(kCloseSessionEnded, "signed out");
+    co_return;  // the store did not answer: keep the socket, try again next time
+  }
+  std::vector<std::string> private_channels;
+  for (const auto& [channel_id, subscription] : subscriptions_) {
+    if (subscription.is_private()) private_channels.push_back(channel_id);
+  }
+  const chat::User user = *user_;
+  for (const auto& channel_id : private_channels) {
+    auto member = co_await offload(
+        context_.workers, [&] { return context_.api.chat().channels().membership(channel_id, user); });
+    if (closing_) co_return;
+    if (member.ok() && !*member) end_subscription(channel_id, "not a member");
+  }
+}
+
+void WebSocketSession::end_subscription(const std::string& channel_id, std::string_view reason) {
+  if (subscriptions_.erase(channel_id) == 0) return;
+  context_.hub.unsubscribe(channel_id, this);
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("unsubscribed");
+  w.key("channels");
+  w.begin_array();
+  w.string(channel_id);
+  w.end_array();
+  w.key("reason");
+  w.string(reason);
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+void WebSocketSession::send_chat_error(const chat::Error& error, std::string_view client_message_id,
+                                       std::string_view channel) {
+  if (error.code != chat::Code::kInternal && error.code != chat::Code::kUnavailable) {
+    send_error(chat::code_name(error.code), error.message, client_message_id, channel);
+    return;
+  }
+  // Store errors name tables, keys and files: the log gets them, the client an id to quote.
+  unsigned char random[8];
+  randombytes_buf(random, sizeof random);
+  char id[sizeof random * 2 + 1];
+  sodium_bin2hex(id, sizeof id, random, sizeof random);
+  spdlog::warn("websocket error {}: {}: {}", id, chat::code_name(error.code), error.message);
+  send_error(chat::code_name(error.code),
+             std::string(error.code == chat::Code::kUnavailable ? "the service is busy, try again shortly"
+                                                                : "internal error") +
+                 " (error id " + id + ")",
+             client_message_id, channel);
+}
+
 asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
   const WebSocketOptions& options = context_.options.websocket;
   beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
@@ -163,8 +277,12 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   if (ec) co_return;
   context_.metrics.websockets_open.fetch_add(1);
 
-  if (user_) {
-    enqueue(ready_json(*user_));
+  if (!context_.websockets.add(this, weak_from_this(), client_ip_)) {
+    close(kCloseTooMany, "too many WebSockets from this address");
+  } else if (initial_session_) {
+    chat::Session session = std::move(*initial_session_);
+    initial_session_.reset();
+    sign_in(session, session.token);
   } else {
     auth_timer_.expires_after(options.auth_timeout);
     auth_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
@@ -186,12 +304,13 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   }
   if (read_buffer_.capacity() > 0) read_buffer_ = {};
   auth_timer_.cancel();
+  expiry_timer_.cancel();
+  recheck_timer_.cancel();
   drain_timer_.cancel();
   close_timer_.cancel();
   unsubscribe_all();
   context_.metrics.websockets_open.fetch_sub(1);
-  std::lock_guard lock(context_.mutex);
-  context_.websocket_sessions.erase(this);
+  context_.websockets.remove(this);
 }
 
 asio::awaitable<void> WebSocketSession::handle_frame(const std::string& text) {
@@ -252,14 +371,17 @@ asio::awaitable<void> WebSocketSession::authenticate(const JsonObject& frame) {
     co_return;
   }
   std::string value = std::move(token).value();
-  auto user = co_await offload(context_.workers, [&] { return context_.api.authenticate(value); });
-  if (!user.ok()) {
-    send_error("unauthenticated", user.error().message);
+  auto session = co_await offload(context_.workers, [&] { return context_.api.authenticate_session(value); });
+  if (closing_) co_return;
+  if (!session.ok()) {
+    if (session.error().code == chat::Code::kUnauthenticated) {
+      send_error("unauthenticated", session.error().message);
+    } else {
+      send_chat_error(session.error());
+    }
     co_return;
   }
-  user_ = std::move(user).value();
-  auth_timer_.cancel();
-  enqueue(ready_json(*user_));
+  sign_in(*session, value);
 }
 
 asio::awaitable<void> WebSocketSession::subscribe(const JsonObject& frame) {
@@ -300,16 +422,18 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
       send_error("invalid_argument", "too many subscriptions", {}, channel_id);
       co_return;
     }
-    auto authorized = co_await offload(
-        context_.workers, [&] { return context_.api.chat().channels().authorize_read(user, channel_id); });
-    if (!authorized.ok()) {
-      send_error(chat::code_name(authorized.error().code), authorized.error().message, {}, channel_id);
+    auto access = co_await offload(
+        context_.workers, [&] { return context_.api.chat().channels().read_access(user, channel_id); });
+    if (closing_) co_return;
+    if (!access.ok()) {
+      send_chat_error(access.error(), {}, channel_id);
       co_return;
     }
     subscriptions_.erase(channel_id);
     auto& subscription =
         subscriptions_.emplace(channel_id, ChannelSubscription(options.max_queue_frames * 4)).first->second;
     subscription.set_generation(generation);
+    subscription.set_private(access->is_private);
     // Where this client stands: a later resync continues from here.
     subscription.set_baseline(after.empty() ? cursor_before_now() : after);
     context_.hub.subscribe(channel_id, shared_from_this());
@@ -338,7 +462,7 @@ asio::awaitable<void> WebSocketSession::subscribe_one(const std::string& channel
     if (!page.ok()) {
       subscriptions_.erase(it);
       context_.hub.unsubscribe(channel_id, this);
-      send_error(chat::code_name(page.error().code), page.error().message, {}, channel_id);
+      send_chat_error(page.error(), {}, channel_id);
       co_return;
     }
     for (const auto& message : page->items) {
@@ -410,10 +534,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto sent = co_await offload(
       context_.workers, [&] { return context_.api.chat().messages().send(user, *channel, *text, cmid); });
   if (!sent.ok()) {
-    bool internal = sent.error().code == chat::Code::kInternal;
-    if (internal) spdlog::warn("websocket send failed: {}", sent.error().message);
-    send_error(chat::code_name(sent.error().code), internal ? "internal error" : sent.error().message, cmid,
-               *channel);
+    send_chat_error(sent.error(), cmid, *channel);
     co_return;
   }
   if (!sent->duplicate) context_.metrics.messages_sent.fetch_add(1, std::memory_order_relaxed);
@@ -449,6 +570,13 @@ void WebSocketSession::on_event(const SharedEvent& event) {
   if (closing_) return;
   auto it = subscriptions_.find(event->channel_id);
   if (it == subscriptions_.end()) return;
+  if (event->kind == chat::ChannelEvent::Kind::kMemberLeft && user_ && event->member_id == user_->id &&
+      it->second.is_private()) {
+    // This user left or was removed: the member.left event is the last thing it sees here.
+    if (!it->second.catching_up()) enqueue(event->json);
+    end_subscription(event->channel_id, "not a member");
+    return;
+  }
   switch (it->second.on_live(event)) {
     case ChannelSubscription::Action::kSend:
       if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);

@@ -7,6 +7,13 @@
 // Heartbeats: Beast pings after one ping interval of silence and closes the
 // connection after two.
 //
+// Access: a socket lives no longer than its session. It closes with 4003
+// when the session ends (a logout, on any node: ServerContext's registry
+// finds it by the token's hash) or expires; it leaves a private channel's
+// subscription when its user leaves or is removed (the member.left event);
+// and every recheck_interval it rechecks both against the store, in case an
+// event was lost between nodes.
+//
 // The protocol (JSON text frames) is described in docs/websocket.md.
 #pragma once
 
@@ -29,13 +36,16 @@
 #include "api/json.h"
 #include "api/server_context.h"
 #include "api/subscription.h"
+#include "net/connection_limiter.h"
 
 namespace townhall::api {
 
 class WebSocketSession : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  // user: set when the upgrade request carried a valid token or cookie.
-  WebSocketSession(boost::beast::tcp_stream stream, ServerContext& context, std::optional<chat::User> user);
+  // session: set when the upgrade request carried a valid token or cookie
+  // (with Session::token set, for its hash). slot: the connection's admission.
+  WebSocketSession(boost::beast::tcp_stream stream, net::ConnectionLimiter::Slot slot, ServerContext& context,
+                   std::string client_ip, std::optional<chat::Session> session);
   ~WebSocketSession() override;
 
   // Completes the handshake for the upgrade request and runs the session.
@@ -48,6 +58,11 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void deliver_on_loop(const SharedEvent& event) override { on_event(event); }
   // Shutdown: closes with 1001 (going away). Thread-safe.
   void go_away();
+  // The session signed out: closes with 4003. Thread-safe.
+  void end_session();
+  // Rechecks the session and the private subscriptions against the store
+  // now (events may have been lost between nodes). Thread-safe.
+  void recheck_soon();
   // Events for these channels (empty: all) minted from since_ms on may have
   // been lost between nodes: each subscription catches up from the table
   // (ChannelSubscription::resync_needs), starting within a random delay of up
@@ -59,6 +74,17 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   boost::asio::awaitable<void> run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   boost::asio::awaitable<void> handle_frame(const std::string& text);
   boost::asio::awaitable<void> authenticate(const JsonObject& frame);
+  // Signs the socket in: registers it under its user (false, and closed,
+  // over the per-user cap), arms the expiry and the rechecks.
+  bool sign_in(const chat::Session& session, const std::string& token);
+  boost::asio::awaitable<void> recheck_loop();
+  boost::asio::awaitable<void> recheck();
+  // Drops a subscription whose channel the user may no longer read, telling the client why.
+  void end_subscription(const std::string& channel_id, std::string_view reason);
+  // An error frame for a chat error; internal details go to the log under
+  // an id, the client gets the id only.
+  void send_chat_error(const chat::Error& error, std::string_view client_message_id = {},
+                       std::string_view channel = {});
   boost::asio::awaitable<void> subscribe(const JsonObject& frame);
   // resync_since: a resync of the subscription (events minted from then on), not a client's subscribe.
   boost::asio::awaitable<void> subscribe_one(const std::string& channel_id, const std::string& after,
@@ -80,8 +106,12 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::asio::io_context* loop_;  // ws_'s
+  net::ConnectionLimiter::Slot slot_;
   ServerContext& context_;
+  const std::string client_ip_;
+  std::optional<chat::Session> initial_session_;  // from the upgrade, until run() signs in with it
   std::optional<chat::User> user_;
+  std::string token_hash_;  // the session's, once signed in
   boost::beast::flat_buffer read_buffer_;
   OutboundQueue queue_;
   // Batching: several events per frame, newline-separated (opt-in).
@@ -94,6 +124,8 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   std::map<std::string, ChannelSubscription> subscriptions_;
   uint64_t next_generation_ = 1;
   boost::asio::steady_timer auth_timer_;
+  boost::asio::steady_timer expiry_timer_;
+  boost::asio::steady_timer recheck_timer_;
   boost::asio::steady_timer drain_timer_;
   boost::asio::steady_timer close_timer_;
 };

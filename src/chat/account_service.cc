@@ -4,6 +4,7 @@
 
 #include "chat/items.h"
 #include "chat/keys.h"
+#include "chat/names.h"
 #include "chat/validation.h"
 
 namespace townhall::chat {
@@ -31,7 +32,9 @@ std::string new_token() {
 
 }  // namespace
 
-AccountService::AccountService(ChatStore& store) : store_(store) {}
+std::string session_token_hash(std::string_view token) { return sha256_hex(token); }
+
+AccountService::AccountService(ChatStore& store, ChannelEvents* events) : store_(store), events_(events) {}
 
 Result<std::string> AccountService::hash_password(std::string_view password) const {
   bool minimum = store_.options().password_cost == ChatOptions::PasswordCost::kMinimum;
@@ -50,9 +53,7 @@ Result<User> AccountService::sign_up(std::string_view name, std::string_view ema
   TH_RETURN_IF_ERROR(check_text(password, "password", kMinPasswordBytes, kMaxPasswordBytes, true));
   if (email.empty()) return Error::InvalidArgument("email is required");
   User user;
-  user.name = std::string(name);
-  user.email = std::string(email);
-  TH_RETURN_IF_ERROR(check_text(user.name, "name", 1, kMaxUserNameBytes));
+  TH_ASSIGN_OR_RETURN(user.name, normalize_name(name, "name", kMaxUserNameBytes));
   TH_ASSIGN_OR_RETURN(user.email, normalize_email(email));
   TH_ASSIGN_OR_RETURN(std::string hash, hash_password(password));
   user.id = keys::new_id();
@@ -61,8 +62,7 @@ Result<User> AccountService::sign_up(std::string_view name, std::string_view ema
 
 Result<User> AccountService::create_user(std::string_view name, std::string_view email, std::string_view id) {
   User user;
-  user.name = std::string(name);
-  TH_RETURN_IF_ERROR(check_text(user.name, "name", 1, kMaxUserNameBytes));
+  TH_ASSIGN_OR_RETURN(user.name, normalize_name(name, "name", kMaxUserNameBytes));
   if (!email.empty()) {
     TH_ASSIGN_OR_RETURN(user.email, normalize_email(email));
   }
@@ -79,6 +79,9 @@ Result<User> AccountService::write_user(User user, std::optional<std::string> pa
   std::string user_key = keys::user(user.id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.put_action(items::user_item(user), "attribute_not_exists(PK)"));
+  std::string name_key = keys::user_name(chat::name_key(user.name));
+  actions.push_back(store_.put_action({{"PK", S(name_key)}, {"SK", S(name_key)}, {"UserId", S(user_key)}},
+                                      "attribute_not_exists(PK)"));
   if (!user.email.empty()) {
     std::string mail_key = keys::mail(user.email);
     actions.push_back(store_.put_action({{"PK", S(mail_key)}, {"SK", S(mail_key)}, {"UserId", S(user_key)}},
@@ -93,7 +96,11 @@ Result<User> AccountService::write_user(User user, std::optional<std::string> pa
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return Error::AlreadyExists("user " + user.id + " already exists");
-    if (outcome.failed(1)) return Error::AlreadyExists("email is already registered");
+    // The same words for a taken name and a taken e-mail: sign-up must not
+    // tell a stranger whether an address has an account.
+    if (outcome.failed(1) || outcome.failed(2)) {
+      return Error::AlreadyExists("that name or e-mail address cannot be used; choose another, or sign in");
+    }
     return Error::Internal("sign-up transaction was cancelled");
   }
   return user;
@@ -145,7 +152,12 @@ Result<User> AccountService::authenticate(std::string_view token) {
 Result<Session> AccountService::find_session(std::string_view token) {
   if (token.empty() || token.size() > 128)
     return Error::Unauthenticated("missing or malformed session token");
-  std::string session_key = keys::session(sha256_hex(token));
+  return find_session_by_hash(sha256_hex(token));
+}
+
+Result<Session> AccountService::find_session_by_hash(std::string_view token_hash) {
+  if (token_hash.size() != crypto_hash_sha256_BYTES * 2) return Error::Unauthenticated("unknown session");
+  std::string session_key = keys::session(token_hash);
   TH_ASSIGN_OR_RETURN(auto item, store_.get(session_key, session_key));
   if (!item) return Error::Unauthenticated("unknown session");
   Session session;
@@ -158,8 +170,11 @@ Result<Session> AccountService::find_session(std::string_view token) {
 Status AccountService::log_out(std::string_view token) {
   if (token.empty() || token.size() > 128)
     return Error::Unauthenticated("missing or malformed session token");
-  std::string session_key = keys::session(sha256_hex(token));
-  return store_.remove(session_key, session_key);
+  std::string token_hash = sha256_hex(token);
+  std::string session_key = keys::session(token_hash);
+  TH_RETURN_IF_ERROR(store_.remove(session_key, session_key));
+  if (events_) events_->publish_access({AccessEvent::Kind::kSessionEnded, std::move(token_hash)});
+  return Status::Ok();
 }
 
 Result<User> AccountService::find_user(std::string_view reference) {

@@ -3,8 +3,10 @@
 //
 // Passwords are hashed with Argon2id (libsodium) and kept in their own item
 // (PK USER#<id>, SK LOGIN), so the notebook's find_user never returns them.
-// E-mail addresses are unique: a guard item is written in the same
-// transaction as the user. Session tokens are 256 random bits, returned once
+// E-mail addresses and user names (up to case, chat/names.h) are unique:
+// guard items are written in the same transaction as the user. Sign-up
+// answers a taken name and a taken e-mail alike, so it does not tell who
+// has an account. Session tokens are 256 random bits, returned once
 // and stored only as their SHA-256.
 //
 // Thread-safe.
@@ -14,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "chat/events.h"
 #include "chat/model.h"
 #include "chat/store.h"
 
@@ -21,7 +24,8 @@ namespace townhall::chat {
 
 class AccountService {
  public:
-  explicit AccountService(ChatStore& store);
+  // events (may be null) learns of ended sessions.
+  AccountService(ChatStore& store, ChannelEvents* events);
 
   Result<User> sign_up(std::string_view name, std::string_view email, std::string_view password);
   // Unauthenticated for an unknown e-mail or a wrong password, alike.
@@ -31,6 +35,10 @@ class AccountService {
   // The same, with the session's expiry (Session::token stays empty: the
   // store keeps only its hash), for callers that cache the answer.
   Result<Session> find_session(std::string_view token);
+  // The same by the token's hash (session_token_hash), for holders of a
+  // session that keep no token (a WebSocket rechecking its session).
+  Result<Session> find_session_by_hash(std::string_view token_hash);
+  // Deletes the session; every node then closes its connections (AccessEvent).
   Status log_out(std::string_view token);
 
   // A user without credentials (the notebook's save_user; the CLI). An empty
@@ -44,6 +52,10 @@ class AccountService {
   Result<User> write_user(User user, std::optional<std::string> password_hash);
 
   ChatStore& store_;
+  ChannelEvents* events_;
 };
+
+// The key a session token is stored and cached under: SHA-256, lower-case hex.
+std::string session_token_hash(std::string_view token);
 
 }  // namespace townhall::chat

@@ -2,6 +2,7 @@
 
 #include "chat/items.h"
 #include "chat/keys.h"
+#include "chat/names.h"
 #include "chat/validation.h"
 
 namespace townhall::chat {
@@ -22,11 +23,11 @@ void ChannelService::publish(ChannelEvent event) {
 
 Result<Channel> ChannelService::create(const User& actor, std::string_view name, std::string_view description,
                                        bool is_private) {
-  TH_RETURN_IF_ERROR(check_text(name, "channel name", 1, kMaxChannelNameBytes));
+  TH_ASSIGN_OR_RETURN(std::string normalized, normalize_name(name, "channel name", kMaxChannelNameBytes));
   TH_RETURN_IF_ERROR(check_text(description, "description", 0, kMaxDescriptionBytes, true));
   Channel channel;
   channel.id = keys::new_id();
-  channel.name = std::string(name);
+  channel.name = std::move(normalized);
   channel.description = std::string(description);
   channel.is_private = is_private;
   channel.user_count = 1;
@@ -79,12 +80,19 @@ Result<bool> ChannelService::is_private(const std::string& channel_id) {
   return channel.is_private;
 }
 
+Result<ChannelService::ReadAccess> ChannelService::read_access(const User& actor,
+                                                               const std::string& channel_id) {
+  ReadAccess access;
+  TH_ASSIGN_OR_RETURN(access.is_private, is_private(channel_id));
+  TH_ASSIGN_OR_RETURN(access.member, membership(channel_id, actor));
+  if (access.is_private && !access.member) return Error::NotFound("no channel " + channel_id);
+  return access;
+}
+
 Result<std::optional<Member>> ChannelService::authorize_read(const User& actor,
                                                              const std::string& channel_id) {
-  TH_ASSIGN_OR_RETURN(bool hidden, is_private(channel_id));
-  TH_ASSIGN_OR_RETURN(auto member, membership(channel_id, actor));
-  if (hidden && !member) return Error::NotFound("no channel " + channel_id);
-  return member;
+  TH_ASSIGN_OR_RETURN(ReadAccess access, read_access(actor, channel_id));
+  return std::move(access.member);
 }
 
 Result<Channel> ChannelService::update(const User& actor, std::string_view reference,
@@ -93,10 +101,13 @@ Result<Channel> ChannelService::update(const User& actor, std::string_view refer
   TH_ASSIGN_OR_RETURN(Channel before, get(actor, reference));
   if (before.created_by != actor.id)
     return Error::PermissionDenied("only the channel's creator may change it");
-  if (name) TH_RETURN_IF_ERROR(check_text(*name, "channel name", 1, kMaxChannelNameBytes));
+  std::optional<std::string> new_name;
+  if (name) {
+    TH_ASSIGN_OR_RETURN(new_name, normalize_name(*name, "channel name", kMaxChannelNameBytes));
+  }
   if (description) TH_RETURN_IF_ERROR(check_text(*description, "description", 0, kMaxDescriptionBytes, true));
   Channel after = before;
-  if (name) after.name = std::string(*name);
+  if (new_name) after.name = std::move(*new_name);
   if (description) after.description = std::string(*description);
 
   // SET only the fields that change: UserCount and MessageCount stay as they
@@ -202,7 +213,12 @@ Result<bool> ChannelService::leave(const User& actor, std::string_view reference
     return true;
   }
   if (outcome.failed(1)) return Error::NotFound("no channel " + id);
-  if (outcome.failed(0)) return false;  // not a member: nothing changes
+  if (outcome.failed(0)) {
+    // Not a member: nothing changes, and a private channel does not reveal itself.
+    TH_ASSIGN_OR_RETURN(bool hidden, is_private(id));
+    if (hidden) return Error::NotFound("no channel " + id);
+    return false;
+  }
   return Error::Internal("leave was cancelled");
 }
 
@@ -301,7 +317,7 @@ Status ChannelService::mark_read(const User& actor, std::string_view reference, 
   auto result = store_.db().update_item(update);
   if (result.ok()) return Status::Ok();
   if (!result.error().is(ddb::ErrorCode::kConditionalCheckFailed)) return Error::FromStore(result.error());
-  TH_ASSIGN_OR_RETURN(auto member, membership(id, actor));
+  TH_ASSIGN_OR_RETURN(auto member, authorize_read(actor, id));
   if (!member) return Error::PermissionDenied("not a member of channel " + id);
   return Status::Ok();  // the marker is already at or past message_id
 }

@@ -9,7 +9,8 @@
 //
 // Authorization: anyone signed in may see and join a public channel; a
 // private channel is visible only to its members, and only a member can add
-// another user to it. Only the creator may rename a channel.
+// another user to it. Only the creator may rename a channel. Every answer
+// about a private channel to a non-member is NotFound, whatever the call.
 //
 // Thread-safe.
 #pragma once
@@ -62,8 +63,15 @@ class ChannelService {
   Status mark_read(const User& actor, std::string_view reference, std::string_view message_id);
 
   // Checks actor may read the channel: public, or a member. Returns the
-  // membership when there is one.
+  // membership when there is one. A private channel actor is not in is
+  // NotFound, as if it did not exist (no existence oracle).
   Result<std::optional<Member>> authorize_read(const User& actor, const std::string& channel_id);
+  struct ReadAccess {
+    bool is_private = false;
+    std::optional<Member> member;
+  };
+  // authorize_read, also telling whether the channel is private.
+  Result<ReadAccess> read_access(const User& actor, const std::string& channel_id);
 
  private:
   Result<bool> add(const Channel& channel, const User& user);

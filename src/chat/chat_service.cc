@@ -54,7 +54,7 @@ Status check_schema(const ddb::TableDescription& table) {
 
 ChatService::ChatService(ddb::Database& db, ChatOptions options, ChannelEvents* events)
     : store_(db, std::move(options)),
-      accounts_(store_),
+      accounts_(store_, events),
       channels_(store_, events),
       messages_(store_, channels_, events) {
   if (sodium_init() < 0) std::abort();  // no usable randomness: nothing secure can run

@@ -28,11 +28,23 @@ struct ChannelEvent {
 
 const char* kind_name(ChannelEvent::Kind kind);  // "message.created", ...
 
+// A change of who may connect, which ends live connections at once on
+// every node (their HTTP requests are refused from then on anyway).
+struct AccessEvent {
+  enum class Kind {
+    kSessionEnded,  // a logout: subject is the session token's SHA-256 (hex), never the token
+  };
+  Kind kind = Kind::kSessionEnded;
+  std::string subject;
+};
+
 class ChannelEvents {
  public:
   virtual ~ChannelEvents() = default;
   // Thread-safe; must not block on slow consumers.
   virtual void publish(const ChannelEvent& event) = 0;
+  // After the store acknowledged the change. Thread-safe, non-blocking.
+  virtual void publish_access(const AccessEvent& event) { (void)event; }
 };
 
 }  // namespace townhall::chat

@@ -6,6 +6,7 @@
 // and Townhall's own item kinds, under prefixes the notebook's queries never match:
 //   credentials PK USER#<id>        SK LOGIN
 //   e-mail      PK MAIL#<email>     SK MAIL#<email>      (uniqueness guard)
+//   user name   PK UNAME#<name key> SK UNAME#<name key>  (uniqueness guard; chat/names.h)
 //   session     PK SESSION#<sha256 of token>  SK the same
 //   send guard  PK CHAN#<id>        SK CMID#<user id>#<client message id>
 //   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
@@ -24,6 +25,7 @@ inline constexpr std::string_view kMembership = "USERJ#";
 inline constexpr std::string_view kMessage = "MSG#";
 inline constexpr std::string_view kLogin = "LOGIN";
 inline constexpr std::string_view kMail = "MAIL#";
+inline constexpr std::string_view kUserName = "UNAME#";
 inline constexpr std::string_view kSession = "SESSION#";
 inline constexpr std::string_view kSendGuard = "CMID#";
 inline constexpr std::string_view kDirectoryPartition = "CHANDIR";
@@ -34,6 +36,7 @@ inline std::string channel(std::string_view id) { return std::string(kChannel).a
 inline std::string membership(std::string_view user_id) { return std::string(kMembership).append(user_id); }
 inline std::string message(std::string_view message_id) { return std::string(kMessage).append(message_id); }
 inline std::string mail(std::string_view email) { return std::string(kMail).append(email); }
+inline std::string user_name(std::string_view name_key) { return std::string(kUserName).append(name_key); }
 inline std::string session(std::string_view token_hash) { return std::string(kSession).append(token_hash); }
 std::string send_guard(std::string_view user_id, std::string_view client_message_id);
 std::string directory(std::string_view channel_name, std::string_view channel_id);

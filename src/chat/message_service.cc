@@ -69,7 +69,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
-    if (outcome.failed(2)) return Error::PermissionDenied("join channel " + channel_id + " to post in it");
+    if (outcome.failed(2)) {
+      TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));  // NotFound when private
+      return Error::PermissionDenied("join channel " + channel_id + " to post in it");
+    }
     if (outcome.failed(3)) return resend(actor, channel_id, client_message_id);
     return Error::Internal("send was cancelled");
   }
@@ -151,6 +154,9 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
   TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
+  // Only who may read the channel may change what is in it (its existence
+  // stays hidden from the others).
+  TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   ddb::UpdateItemRequest update;
   update.table_name = store_.table();
   update.key = ChatStore::key(keys::channel(channel_id), keys::message(message_id));
@@ -175,6 +181,7 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
                                        std::string_view message_id) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.update_action(

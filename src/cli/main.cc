@@ -5,11 +5,15 @@
 #include <cstdio>
 
 #include "cli/chat_command.h"
+#include "cli/data_dir.h"
 #include "cli/dynamodb_command.h"
 #include "cli/migrate_command.h"
 #include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
+  // Stores, credentials and backups hold private messages and password
+  // hashes: nothing this process creates is readable by other users.
+  townhall::cli::restrict_new_files();
   CLI::App app{"Townhall: a chat server on a DynamoDB single-table design, with its own DynamoDB engine"};
   app.require_subcommand(1);
   int exit_code = 0;

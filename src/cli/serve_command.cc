@@ -2,7 +2,6 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -15,42 +14,99 @@
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
 #include "cli/admin_socket.h"
+#include "cli/data_dir.h"
 #include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
-#include "cli/store_factory.h"
+#include "cli/serve_settings.h"
 #include "engine/engine.h"
+#include "net/address.h"
+#include "net/fd_budget.h"
 #include "wire/server.h"
 
 namespace townhall::cli {
 namespace {
 
-struct ServeSettings {
-  StoreOptions store;
-  api::ServerOptions server;
-  chat::ChatOptions chat;
-  std::string password_cost = "interactive";
-  std::string log_level = "info";
-  double session_cache_seconds = 30;
-  int64_t drain_seconds = 10;
-  int64_t ping_seconds = 20;
-  std::string dynamodb_listen = "127.0.0.1:8000";
-  std::string dynamodb_credentials;
-  std::string pubsub;  // redis://host:port, or empty: in process only
-  int64_t pubsub_buffer = 10000;
-};
+// Exit codes: 1 a start-up failure, 3 the store stopped accepting writes
+// for good (the supervisor restarts the process; a fresh open recovers).
+constexpr int kExitStoreFailed = 3;
 
-// Enough descriptors for tens of thousands of WebSockets, as far as the hard limit allows.
-void raise_open_file_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
+// The DynamoDB endpoint over the chat's store, when asked for
+// (--dynamodb-listen): always with keys, given or generated, and never
+// reachable from other machines with a guessable one (docs/security.md).
+ddb::Result<std::unique_ptr<wire::DynamoDbServer>> start_endpoint(ServeSettings& settings,
+                                                                  ddb::Database& store,
+                                                                  std::shared_ptr<net::Budget> budget) {
+  auto endpoint_options = parse_listen_address(settings.dynamodb_listen);
+  if (!endpoint_options.ok()) {
+    return ddb::Error::Validation("--dynamodb-listen: " + endpoint_options.error().message);
+  }
+  bool saved = settings.store.kind == "embedded" && !settings.store.in_memory;
+  auto keys = serve_endpoint_keys(settings.dynamodb_credentials,
+                                  saved ? settings.store.data_dir + "/dynamodb-credentials" : std::string());
+  if (!keys.ok()) return ddb::Error::Validation("--dynamodb-credentials: " + keys.error().message);
+  endpoint_options->keys = std::move(keys).value();
+  TH_RETURN_IF_ERROR(check_exposure(endpoint_options->address, endpoint_options->keys,
+                                    settings.insecure_public_dynamodb, "--dynamodb-listen"));
+  endpoint_options->region = settings.dynamodb_region;
+  endpoint_options->hosts.names = settings.dynamodb_allowed_hosts;
+  endpoint_options->limits.max_per_address = settings.dynamodb_max_connections_per_ip;
+  endpoint_options->budget = std::move(budget);
+  auto server = std::make_unique<wire::DynamoDbServer>(store, endpoint_options.value());
+  if (auto status = server->start(); !status.ok()) {
+    return ddb::Error::Validation("DynamoDB endpoint: " + status.error().message);
+  }
+  return server;
+}
+
+// Waits for SIGINT/SIGTERM; meanwhile, if the store refuses writes for
+// longer than allowed, gives up (false). `healthy` is polled once a second.
+bool wait_for_signal(const sigset_t& signals, const std::function<ddb::Status()>& healthy,
+                     int64_t failure_limit, int* signal_number) {
+  std::optional<std::chrono::steady_clock::time_point> failing_since;
+  for (;;) {
+    timespec second{1, 0};
+    int received = sigtimedwait(&signals, nullptr, &second);
+    if (received > 0) {
+      *signal_number = received;
+      return true;
+    }
+    if (!healthy) continue;
+    ddb::Status status = healthy();
+    if (status.ok()) {
+      if (failing_since) spdlog::info("the store accepts writes again");
+      failing_since.reset();
+      continue;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!failing_since) {
+      failing_since = now;
+      spdlog::error("the store refuses writes ({}); not ready; retrying", status.error().message);
+    }
+    if (failure_limit > 0 && now - *failing_since > std::chrono::seconds(failure_limit)) {
+      spdlog::critical("the store has refused writes for {}s: exiting for a restart", failure_limit);
+      return false;
+    }
+  }
+}
+
+void warn_about_exposure(const ServeSettings& settings) {
+  const auto& options = settings.server;
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  if (!net::is_loopback_listen_address(host) && !options.api.cookies.secure) {
+    spdlog::warn(
+        "the chat listens on {} over plain HTTP without --secure-cookies: passwords and session "
+        "cookies cross the network in the clear; serve it behind a TLS proxy and pass --secure-cookies",
+        options.listen);
   }
 }
 
 int serve(ServeSettings& settings) {
   spdlog::set_level(spdlog::level::from_str(settings.log_level));
-  raise_open_file_limit();
+  // Sockets get what the store does not need: a flood of connections can
+  // never take the descriptors a flush or compaction opens.
+  net::FdBudget fds = net::raise_and_split_fd_limit();
+  auto budget = std::make_shared<net::Budget>(fds.sockets);
+  settings.store.max_open_files = static_cast<int>(fds.store_open_files);
   // SIGINT and SIGTERM are taken with sigwait below; every thread started from
   // here on inherits the blocked mask.
   sigset_t signals;
@@ -59,16 +115,17 @@ int serve(ServeSettings& settings) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  if (settings.store.kind == "embedded" && !settings.store.in_memory) warn_if_shared(settings.store.data_dir);
   auto store = open_store(settings.store);
   if (!store.ok()) {
     std::fprintf(stderr, "townhall serve: %s\n", store.error().to_string().c_str());
     return 1;
   }
+  auto* engine = dynamic_cast<engine::Engine*>(store->get());
   // `townhall backup` asks this process for checkpoints: RocksDB lets only
   // the process that has the store open take a consistent one while it runs.
   std::unique_ptr<AdminSocket> admin;
-  if (auto* engine = dynamic_cast<engine::Engine*>(store->get());
-      engine && settings.store.kind == "embedded" && !settings.store.in_memory) {
+  if (engine && settings.store.kind == "embedded" && !settings.store.in_memory) {
     auto started = AdminSocket::start(admin_socket_path(settings.store.data_dir),
                                       [engine](const std::string& dir) { return engine->checkpoint(dir); });
     if (started.ok()) {
@@ -114,16 +171,36 @@ int serve(ServeSettings& settings) {
   options.api.session_cache_ttl =
       std::chrono::milliseconds(static_cast<int64_t>(settings.session_cache_seconds * 1000));
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
+  options.first_request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.first_request_seconds));
   options.websocket.ping_interval = std::chrono::seconds(settings.ping_seconds);
+  options.websocket.recheck_interval = std::chrono::seconds(settings.ws_recheck_seconds);
+  options.limits.max_total =
+      settings.max_connections ? std::min(settings.max_connections, fds.sockets) : fds.sockets;
+  options.budget = budget;
+  std::string error;
+  auto proxies = net::AddressRanges::parse(settings.trusted_proxies, &error);
+  if (!proxies) {
+    std::fprintf(stderr, "townhall serve: --trusted-proxy: %s\n", error.c_str());
+    return 1;
+  }
+  options.trusted_proxies = *proxies;
+  options.limits.exempt = *proxies;  // a proxy carries everyone's connections
+  // Ready while the store answers and accepts writes.
+  std::function<ddb::Status()> store_health;
+  if (engine) store_health = [engine] { return engine->health(); };
   std::string table = settings.chat.table_name;
   ddb::Database* raw_store = store->get();
-  options.readiness = [raw_store, table]() -> chat::Status {
+  options.readiness = [raw_store, table, store_health]() -> chat::Status {
+    if (store_health) {
+      if (auto health = store_health(); !health.ok()) return chat::Error::FromStore(health.error());
+    }
     ddb::DescribeTableRequest request;
     request.table_name = table;
     auto described = raw_store->describe_table(request);
     if (!described.ok()) return chat::Error::FromStore(described.error());
     return chat::Status::Ok();
   };
+  warn_about_exposure(settings);
 
   api::Server server(chat, hub, metrics, options);
   if (relay) {
@@ -142,49 +219,37 @@ int serve(ServeSettings& settings) {
     if (relay) relay->stop();
     return 1;
   }
+
+  // The notebook against the chat's live store: the same engine, also over
+  // DynamoDB's protocol, when asked for. Its requests bypass the chat layer
+  // (and its authorization), so it always wants keys.
+  std::unique_ptr<wire::DynamoDbServer> dynamodb;
+  if (settings.dynamodb_listen != "off") {
+    auto started = start_endpoint(settings, **store, budget);
+    if (!started.ok()) {
+      std::fprintf(stderr, "townhall serve: %s\n", started.error().message.c_str());
+      server.stop();
+      if (relay) relay->stop();
+      return 1;
+    }
+    dynamodb = std::move(started).value();
+  }
   std::printf("listening on %s (chat: REST, WebSocket, web page)\n", server.address().c_str());
+  if (dynamodb) std::printf("listening on %s (DynamoDB endpoint)\n", dynamodb->endpoint().c_str());
   std::fflush(stdout);
   spdlog::info("chat server on http://{} (store: {})", server.address(), settings.store.describe());
 
-  // The notebook and the chat share one store: the same engine, also over
-  // DynamoDB's protocol. Its requests bypass the chat layer on purpose.
-  std::unique_ptr<wire::DynamoDbServer> dynamodb;
-  if (settings.dynamodb_listen != "off") {
-    auto endpoint_options = parse_listen_address(settings.dynamodb_listen);
-    if (!endpoint_options.ok()) {
-      std::fprintf(stderr, "townhall serve: --dynamodb-listen: %s\n",
-                   endpoint_options.error().message.c_str());
-      server.stop();
-      if (relay) relay->stop();
-      return 1;
-    }
-    auto keys = load_endpoint_keys(settings.dynamodb_credentials);
-    if (!keys.ok()) {
-      std::fprintf(stderr, "townhall serve: --dynamodb-credentials: %s\n", keys.error().message.c_str());
-      server.stop();
-      return 1;
-    }
-    endpoint_options->keys = std::move(keys).value();
-    dynamodb = std::make_unique<wire::DynamoDbServer>(**store, endpoint_options.value());
-    if (auto status = dynamodb->start(); !status.ok()) {
-      std::fprintf(stderr, "townhall serve: DynamoDB endpoint: %s\n", status.error().message.c_str());
-      server.stop();
-      if (relay) relay->stop();
-      return 1;
-    }
-    std::printf("listening on %s (DynamoDB endpoint)\n", dynamodb->endpoint().c_str());
-    std::fflush(stdout);
-  }
-
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  spdlog::info("{}: shutting down (draining for up to {}s)", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
-               settings.drain_seconds);
+  bool signalled = wait_for_signal(signals, store_health, settings.store_failure_seconds, &signal_number);
+  if (signalled) {
+    spdlog::info("{}: shutting down (draining for up to {}s)", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+                 settings.drain_seconds);
+  }
   if (dynamodb) dynamodb->stop();
   server.stop();
   if (relay) relay->stop();  // before the server it calls back goes away
   spdlog::info("stopped");
-  return 0;
+  return signalled ? 0 : kExitStoreFailed;
 }
 
 }  // namespace
@@ -193,95 +258,7 @@ void register_serve_command(CLI::App& app) {
   auto settings = std::make_shared<ServeSettings>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the chat server: REST API, WebSocket and web page");
   cmd->set_config("--config", "", "Read options from a TOML or INI file (keys are the long option names)");
-  auto& s = *settings;
-  auto& o = s.server;
-  cmd->add_option("--listen", o.listen, "Chat address host:port (port 0 picks a free one)")
-      ->envname("TOWNHALL_LISTEN")
-      ->capture_default_str();
-  add_store_options(cmd, s.store);
-  cmd->add_option("--dynamodb-listen", s.dynamodb_listen,
-                  "Also serve the store as a DynamoDB endpoint at host:port (off: don't)")
-      ->envname("TOWNHALL_DYNAMODB_LISTEN")
-      ->capture_default_str();
-  cmd->add_option("--dynamodb-credentials", s.dynamodb_credentials,
-                  "The endpoint accepts only requests signed by a key in this file (default: any key)")
-      ->envname("TOWNHALL_DYNAMODB_CREDENTIALS");
-  cmd->add_option("--table", s.chat.table_name, "Chat table name")
-      ->envname("TOWNHALL_TABLE")
-      ->capture_default_str();
-  cmd->add_option("--node-id", s.chat.node_id, "This node's id in message ids (0-65535), unique per node")
-      ->envname("TOWNHALL_NODE_ID")
-      ->capture_default_str();
-  cmd->add_option("--pubsub", s.pubsub,
-                  "Relay live events between nodes through Redis: redis://[[user]:password@]host[:port]")
-      ->envname("TOWNHALL_PUBSUB");
-  cmd->add_option("--pubsub-buffer", s.pubsub_buffer,
-                  "Events kept for Redis while it is slow or away (the oldest are dropped beyond)")
-      ->envname("TOWNHALL_PUBSUB_BUFFER")
-      ->capture_default_str();
-  cmd->add_option("--password-cost", s.password_cost, "Argon2id cost: interactive, or minimum (tests only)")
-      ->envname("TOWNHALL_PASSWORD_COST")
-      ->check(CLI::IsMember({"interactive", "minimum"}))
-      ->capture_default_str();
-  cmd->add_option("--threads", o.threads, "Network threads")
-      ->envname("TOWNHALL_THREADS")
-      ->capture_default_str();
-  cmd->add_option("--workers", o.workers, "Worker threads for store calls")
-      ->envname("TOWNHALL_WORKERS")
-      ->capture_default_str();
-  cmd->add_option("--max-body-bytes", o.api.max_body_bytes, "Largest request body")
-      ->envname("TOWNHALL_MAX_BODY_BYTES")
-      ->capture_default_str();
-  cmd->add_option("--max-header-bytes", o.max_header_bytes, "Largest request head")
-      ->envname("TOWNHALL_MAX_HEADER_BYTES")
-      ->capture_default_str();
-  cmd->add_option("--rate-ip", o.api.per_ip.rate, "Requests per second per client address (0: no limit)")
-      ->envname("TOWNHALL_RATE_IP")
-      ->capture_default_str();
-  cmd->add_option("--rate-ip-burst", o.api.per_ip.burst, "Burst per client address")
-      ->envname("TOWNHALL_RATE_IP_BURST")
-      ->capture_default_str();
-  cmd->add_option("--rate-user", o.api.per_user.rate,
-                  "Requests and WebSocket sends per second per user (0: no limit)")
-      ->envname("TOWNHALL_RATE_USER")
-      ->capture_default_str();
-  cmd->add_option("--rate-user-burst", o.api.per_user.burst, "Burst per user")
-      ->envname("TOWNHALL_RATE_USER_BURST")
-      ->capture_default_str();
-  cmd->add_option("--rate-auth", o.api.auth_per_ip.rate,
-                  "Signups and logins per second per address (0: no limit)")
-      ->envname("TOWNHALL_RATE_AUTH")
-      ->capture_default_str();
-  cmd->add_option("--rate-auth-burst", o.api.auth_per_ip.burst, "Burst of signups and logins per address")
-      ->envname("TOWNHALL_RATE_AUTH_BURST")
-      ->capture_default_str();
-  cmd->add_option("--session-cache-seconds", s.session_cache_seconds, "How long a session lookup is cached")
-      ->envname("TOWNHALL_SESSION_CACHE_SECONDS")
-      ->capture_default_str();
-  cmd->add_flag("--secure-cookies", o.api.cookies.secure, "Mark cookies Secure (serving behind TLS)")
-      ->envname("TOWNHALL_SECURE_COOKIES");
-  cmd->add_option("--ws-ping-seconds", s.ping_seconds,
-                  "WebSocket ping interval; closed after two silent ones")
-      ->envname("TOWNHALL_WS_PING_SECONDS")
-      ->capture_default_str();
-  cmd->add_option("--ws-queue-frames", o.websocket.max_queue_frames, "Outgoing frames queued per WebSocket")
-      ->envname("TOWNHALL_WS_QUEUE_FRAMES")
-      ->capture_default_str();
-  cmd->add_option("--ws-queue-bytes", o.websocket.max_queue_bytes, "Outgoing bytes queued per WebSocket")
-      ->envname("TOWNHALL_WS_QUEUE_BYTES")
-      ->capture_default_str();
-  cmd->add_option("--ws-send-buffer", o.websocket.send_buffer_bytes,
-                  "Kernel send buffer per WebSocket in bytes (0: kernel autotuning)")
-      ->envname("TOWNHALL_WS_SEND_BUFFER")
-      ->capture_default_str();
-  cmd->add_option("--drain-seconds", s.drain_seconds, "Graceful shutdown deadline")
-      ->envname("TOWNHALL_DRAIN_SECONDS")
-      ->capture_default_str();
-  cmd->add_option("--log-level", s.log_level, "trace, debug, info, warn, error, off")
-      ->envname("TOWNHALL_LOG_LEVEL")
-      ->capture_default_str();
-  cmd->add_flag("!--no-access-log", o.log_requests, "Do not log one line per HTTP request")
-      ->envname("TOWNHALL_ACCESS_LOG");
+  add_serve_flags(cmd, *settings);
   cmd->callback([settings] {
     int code = serve(*settings);
     if (code != 0) throw CLI::RuntimeError(code);

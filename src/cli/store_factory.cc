@@ -50,6 +50,7 @@ ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& optio
   engine_options.data_dir = options.data_dir;
   engine_options.in_memory = options.in_memory;
   engine_options.sync = options.sync;
+  engine_options.max_open_files = options.max_open_files;
   TH_ASSIGN_OR_RETURN(auto engine, engine::Engine::open(engine_options));
   return std::unique_ptr<ddb::Database>(std::move(engine));
 }

@@ -17,6 +17,7 @@ struct StoreOptions {
   std::string data_dir = "./townhall-data";  // embedded: the RocksDB directory
   bool in_memory = false;                    // embedded: nothing on disk
   bool sync = false;                         // embedded: fsync before acknowledging
+  int max_open_files = -1;                   // embedded: RocksDB table files kept open (-1: all)
   // dynamodb: unset ones come from AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION,
   // AWS_PROFILE and ~/.aws, as the AWS CLI reads them.
   std::string endpoint;

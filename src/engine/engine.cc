@@ -59,9 +59,10 @@ Engine::~Engine() = default;
 ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::shared_ptr<KvStore> store = options.kv_store;
   if (!store) {
-    TH_ASSIGN_OR_RETURN(
-        auto opened,
-        open_rocksdb_store({.path = options.data_dir, .in_memory = options.in_memory, .sync = options.sync}));
+    TH_ASSIGN_OR_RETURN(auto opened, open_rocksdb_store({.path = options.data_dir,
+                                                         .in_memory = options.in_memory,
+                                                         .sync = options.sync,
+                                                         .max_open_files = options.max_open_files}));
     store = std::move(opened);
   }
   auto context = std::make_unique<EngineContext>(options, std::move(store));
@@ -88,5 +89,6 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
 }
 
 ddb::Status Engine::checkpoint(const std::string& dir) { return context_->store.checkpoint(dir); }
+ddb::Status Engine::health() { return context_->store.health(); }
 
 }  // namespace townhall::engine

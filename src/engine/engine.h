@@ -38,6 +38,8 @@ struct EngineOptions {
   // Local); a larger table is copied in the background while the index is
   // CREATING, as DynamoDB does. Writes go on either way.
   int64_t synchronous_backfill_items = 10000;
+  // RocksDB table files kept open (-1: all); see net/fd_budget.h.
+  int max_open_files = -1;
 };
 
 struct EngineContext;
@@ -58,6 +60,9 @@ class Engine : public ddb::Database {
 
   // Writes a consistent copy of the whole store to dir (which must not exist).
   ddb::Status checkpoint(const std::string& dir);
+  // OK while the store accepts writes; the error that stopped them otherwise
+  // (KvStore::health). For readiness probes.
+  ddb::Status health();
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> context);

@@ -102,6 +102,11 @@ class KvStore {
     (void)dir;
     return ddb::Error::Validation("checkpoint is not supported by this store");
   }
+
+  // OK while writes can succeed; otherwise the error that stopped them (a
+  // background error the store could not recover from: a failed flush,
+  // compaction or WAL write). Cheap: no I/O.
+  virtual ddb::Status health() { return {}; }
 };
 
 }  // namespace townhall::engine

@@ -7,6 +7,10 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
+
 namespace townhall::engine {
 namespace {
 
@@ -110,8 +114,20 @@ class RocksDbStore : public KvStore {
       if (!s.ok()) return to_error(s);
     }
     auto s = db_->Write(write_options_, &wb);
-    if (!s.ok()) return to_error(s);
+    if (!s.ok() && try_resume()) s = db_->Write(write_options_, &wb);
+    if (!s.ok()) {
+      note_failure(s);
+      return to_error(s);
+    }
+    if (unhealthy_.load(std::memory_order_relaxed)) clear_failure();
     return {};
+  }
+
+  ddb::Status health() override {
+    if (!unhealthy_.load(std::memory_order_relaxed)) return {};
+    if (try_resume()) return {};
+    std::lock_guard lock(health_mutex_);
+    return ddb::Error::Internal("the store stopped accepting writes: " + failure_);
   }
 
   ddb::Status checkpoint(const std::string& dir) override {
@@ -125,9 +141,44 @@ class RocksDbStore : public KvStore {
   }
 
  private:
+  // Resume() from a background error, at most once a second (it retries
+  // the failed flush, which takes time and may fail again). True when it
+  // succeeded.
+  bool try_resume() {
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto last = last_resume_.load(std::memory_order_relaxed);
+    if (now - last < std::chrono::steady_clock::duration(std::chrono::seconds(1)).count()) return false;
+    if (!last_resume_.compare_exchange_strong(last, now)) return false;  // another thread is at it
+    auto s = db_->Resume();
+    if (!s.ok()) return false;
+    clear_failure();
+    return true;
+  }
+
+  void note_failure(const rocksdb::Status& s) {
+    // A write refused because of a background error, or an I/O error of its own.
+    if (!s.IsIOError() && !s.IsShutdownInProgress() && !s.IsIncomplete() && !s.IsNoSpace()) {
+      std::string value;
+      if (!db_->GetProperty("rocksdb.background-errors", &value) || value == "0") return;
+    }
+    std::lock_guard lock(health_mutex_);
+    failure_ = s.ToString();
+    unhealthy_.store(true, std::memory_order_relaxed);
+  }
+
+  void clear_failure() {
+    std::lock_guard lock(health_mutex_);
+    failure_.clear();
+    unhealthy_.store(false, std::memory_order_relaxed);
+  }
+
   std::unique_ptr<rocksdb::Env> env_;  // only for in-memory stores
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
+  std::atomic<bool> unhealthy_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_resume_{0};
+  std::mutex health_mutex_;
+  std::string failure_;
 };
 
 }  // namespace
@@ -140,6 +191,7 @@ ddb::Result<std::unique_ptr<KvStore>> open_rocksdb_store(const RocksDbStoreOptio
   // Pipelined writes let the next group append to the WAL while the previous
   // one is still inserting into the memtable.
   options.enable_pipelined_write = true;
+  options.max_open_files = store_options.max_open_files;
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.block_cache = rocksdb::NewLRUCache(store_options.block_cache_bytes);

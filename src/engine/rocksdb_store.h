@@ -5,6 +5,12 @@
 // acknowledged, so it survives a process crash (kill -9). With sync, the WAL
 // is fsynced before acknowledging (RocksDB groups concurrent writers into one
 // fsync), so it also survives power loss.
+//
+// Background errors: a flush or compaction that fails (out of descriptors,
+// a full disk) makes RocksDB refuse every write until DB::Resume(). A failed
+// write tries Resume() (at most once a second) and then the write once more;
+// health() reports the error while it lasts, so readiness turns false and a
+// supervisor can restart a process that does not recover.
 #pragma once
 
 #include <memory>
@@ -19,6 +25,9 @@ struct RocksDbStoreOptions {
   bool in_memory = false;  // RocksDB over its in-memory Env: no files at all
   bool sync = false;       // fsync the WAL before acknowledging a write
   size_t block_cache_bytes = 64 << 20;
+  // Table files kept open (-1: all). A bound leaves the process's other
+  // descriptors to its sockets (net/fd_budget.h).
+  int max_open_files = -1;
 };
 
 ddb::Result<std::unique_ptr<KvStore>> open_rocksdb_store(const RocksDbStoreOptions& options);

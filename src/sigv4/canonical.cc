@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "net/text.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::sigv4 {
+
+using net::iequals;
+using net::trim;
 namespace {
 
 bool is_unreserved(unsigned char c) {
@@ -50,17 +54,6 @@ std::string percent_decode(std::string_view s) {
     out.push_back(s[i]);
   }
   return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Trims the value and collapses each run of spaces to one, as AWS requires.

@@ -126,6 +126,10 @@ class KeyRing {
   const Credentials* find(std::string_view access_key_id) const;
   bool empty() const { return keys_.empty(); }
   size_t size() const { return keys_.size(); }
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& [id, credentials] : keys_) fn(credentials);
+  }
 
   // One key a line: "ACCESS_KEY_ID SECRET [SESSION_TOKEN]", separated by
   // spaces or tabs; blank lines and lines starting with '#' are skipped.
@@ -147,6 +151,13 @@ struct VerifyOptions {
   // signature, scope, session token and clock skew must check out.
   const KeyRing* keys = nullptr;
   std::string_view service = "dynamodb";
+  // Non-empty: the credential scope must name this region (as a regional
+  // DynamoDB endpoint requires). Empty: any region, as DynamoDB Local.
+  std::string_view region;
+  // Headers that must be among the signed ones, lower case, besides "host":
+  // for DynamoDB, x-amz-target, or a captured signed GetItem could be
+  // replayed with another operation in its place.
+  std::vector<std::string_view> required_signed_headers = {"x-amz-target"};
   std::chrono::seconds max_skew{15 * 60};
 };
 

@@ -335,6 +335,35 @@ TEST_F(VerifyTest, ScopeMustNameDynamoDbAndTheRequestDate) {
   EXPECT_EQ(error->message, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
+TEST_F(VerifyTest, TheOperationMustBeSigned) {
+  // A captured signed GetItem replayed as a DeleteItem: the signature covers
+  // the body but not X-Amz-Target, so the replay would pass unless the
+  // target must be among the signed headers.
+  auto d = signed_request({"alice", "alice-secret", ""}, now_);
+  ASSERT_FALSE(check(d, now_));
+  std::string signed_list = "SignedHeaders=content-type;host;x-amz-date;x-amz-target";
+  ASSERT_NE(d.authorization.find(signed_list), std::string::npos) << d.authorization;
+  d.authorization.replace(d.authorization.find(signed_list), signed_list.size(),
+                          "SignedHeaders=content-type;host;x-amz-date");
+  auto error = check(d, now_);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, ErrorKind::kInvalidSignature);
+  EXPECT_EQ(error->message, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+}
+
+TEST_F(VerifyTest, RegionIsCheckedWhenConfigured) {
+  auto d = signed_request({"alice", "alice-secret", ""}, now_);
+  VerifyOptions options;
+  options.keys = &keys_;
+  options.region = "eu-central-1";  // where signed_request signs
+  EXPECT_FALSE(verify(d.request(), options, now_));
+  options.region = "us-east-1";
+  auto error = verify(d.request(), options, now_);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, ErrorKind::kInvalidSignature);
+  EXPECT_EQ(error->message, "Credential should be scoped to a valid region, not 'eu-central-1'. ");
+}
+
 TEST_F(VerifyTest, WithoutKeysAnyWellFormedSignatureIsAccepted) {
   auto d = signed_request({"whoever", "whatever", ""}, now_ - 48h);
   EXPECT_FALSE(verify(d.request(), VerifyOptions{}, now_));

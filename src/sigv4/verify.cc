@@ -6,33 +6,32 @@
 #include <cctype>
 #include <ctime>
 
+#include "net/text.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::sigv4 {
+
+using net::iequals;
+using net::trim;
 namespace {
 
 using std::chrono::system_clock;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 const Header* find_header(const Request& request, std::string_view name) {
   for (const auto& header : request.headers)
     if (iequals(header.name, name)) return &header;
   return nullptr;
+}
+
+// "x-amz-target" -> "X-Amz-Target", as DynamoDB names headers in its messages.
+std::string display_name(std::string_view lower) {
+  std::string out(lower);
+  bool start = true;
+  for (char& c : out) {
+    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    start = c == '-';
+  }
+  return out;
 }
 
 Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
@@ -241,6 +240,9 @@ std::optional<Error> verify(const Request& request, const VerifyOptions& options
   if (auth->service != options.service) {
     message += "Credential should be scoped to correct service: '" + std::string(options.service) + "'. ";
   }
+  if (!options.region.empty() && auth->region != options.region) {
+    message += "Credential should be scoped to a valid region, not '" + std::string(auth->region) + "'. ";
+  }
   if (auth->terminator != kTerminator) {
     message += "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
                std::string(auth->terminator) + "'. ";
@@ -250,6 +252,15 @@ std::optional<Error> verify(const Request& request, const VerifyOptions& options
                std::string(auth->date) + "' != '" + amz_date.substr(0, 8) + "', from '" + amz_date + "'.";
   }
   if (!message.empty()) return make_error(ErrorKind::kInvalidSignature, std::move(message));
+  for (std::string_view required : options.required_signed_headers) {
+    if (std::find(auth->signed_headers.begin(), auth->signed_headers.end(), required) ==
+            auth->signed_headers.end() &&
+        find_header(request, required) != nullptr) {
+      return make_error(
+          ErrorKind::kInvalidSignature,
+          "'" + display_name(required) + "' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+  }
 
   const Credentials* key = options.keys->find(auth->access_key_id);
   if (key == nullptr) {

@@ -73,7 +73,7 @@ void HttpRequest::clear() {
   field_count = 0;
   body.clear();
   expects_continue = false;
-  content_type_index = amz_target_index = authorization_index = -1;
+  content_type_index = amz_target_index = authorization_index = host_index = -1;
 }
 
 int HttpRequest::add_field(std::string_view name, std::string_view value) {

@@ -31,11 +31,13 @@ struct HttpRequest {
   std::string_view amz_target() const { return value_at(amz_target_index); }
   std::string_view authorization() const { return value_at(authorization_index); }
   bool has_authorization() const { return authorization_index >= 0; }
+  std::string_view host() const { return value_at(host_index); }
   bool expects_continue = false;  // "Expect: 100-continue"
 
   int content_type_index = -1;
   int amz_target_index = -1;
   int authorization_index = -1;
+  int host_index = -1;
 
   // Forgets the previous request, keeping the storage.
   void clear();

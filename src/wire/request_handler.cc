@@ -5,29 +5,19 @@
 #include <exception>
 
 #include "ddb/json_codec.h"
+#include "net/text.h"
 #include "wire/operations.h"
 
 namespace townhall::wire {
 namespace {
 
-constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+using net::iequals;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 
 // "application/x-amz-json-1.0; charset=utf-8" -> "application/x-amz-json-1.0"
 bool is_json_content_type(std::string_view value) {
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  value = net::trim(value.substr(0, value.find(';')));
   return iequals(value, "application/x-amz-json-1.0") || iequals(value, "application/json");
 }
 
@@ -57,6 +47,7 @@ std::optional<ddb::Error> check_signature(const HandlerContext& context, const H
   }
   sigv4::VerifyOptions options;
   options.keys = context.keys;
+  options.region = context.region;
   if (auto error = sigv4::verify(signed_request, options, now)) {
     return ddb::Error{to_error_code(error->kind), std::move(error->message)};
   }
@@ -155,6 +146,14 @@ void set_error(const ddb::Error& error, HttpResponse& response) {
 void handle_request(const HandlerContext& context, const HttpRequest& request, HttpResponse& response,
                     std::chrono::system_clock::time_point now) {
   response.clear();
+  if (context.hosts && !net::host_allowed(request.host(), *context.hosts)) {
+    set_error({ddb::ErrorCode::kAccessDenied,
+               "The Host header '" + std::string(request.host().substr(0, 256)) +
+                   "' is not a name this endpoint answers to (allow it with --allowed-host)"},
+              response);
+    response.close = true;
+    return;
+  }
   // GET / is what health probes send. DynamoDB Local answers it as an
   // unauthenticated request (400 MissingAuthenticationToken) and probes
   // written for it expect exactly that, so we answer the same.

@@ -1,7 +1,7 @@
 // handle_request: one HTTP request in, one DynamoDB answer out, with no
 // knowledge of the connection that carries it (Beast's advanced-server
-// shape). Checks in DynamoDB's order: method and content type, X-Amz-Target,
-// SigV4, then the operation itself.
+// shape). Checks the Host header first (DNS rebinding), then in DynamoDB's
+// order: method and content type, X-Amz-Target, SigV4, then the operation.
 //
 // Thread-safety: safe to call concurrently with distinct requests and responses.
 #pragma once
@@ -10,6 +10,7 @@
 
 #include "ddb/database.h"
 #include "ddb/error.h"
+#include "net/address.h"
 #include "sigv4/sigv4.h"
 #include "wire/http_message.h"
 
@@ -17,7 +18,9 @@ namespace townhall::wire {
 
 struct HandlerContext {
   ddb::Database& database;
-  const sigv4::KeyRing* keys = nullptr;  // nullptr: any key (DynamoDB Local's behaviour)
+  const sigv4::KeyRing* keys = nullptr;    // nullptr: any key (DynamoDB Local's behaviour)
+  std::string_view region;                 // non-empty: signatures must be scoped to it
+  const net::HostPolicy* hosts = nullptr;  // nullptr: any Host
 };
 
 // Fills response (status, body, content type) for request. Never throws: a

@@ -1,23 +1,11 @@
 #include "wire/request_parser.h"
 
+#include "net/text.h"
+
 namespace townhall::wire {
 
 namespace http = boost::beast::http;
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-}  // namespace
+using net::iequals;
 
 RequestParser::RequestParser(HttpRequest& request, size_t max_header_bytes, size_t max_body_bytes)
     : request_(request) {
@@ -41,6 +29,9 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
       break;
     case http::field::authorization:
       request_.authorization_index = index;
+      break;
+    case http::field::host:
+      request_.host_index = index;
       break;
     case http::field::expect:
       request_.expects_continue = iequals(value, "100-continue");

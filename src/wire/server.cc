@@ -25,7 +25,9 @@ class DynamoDbServer::Impl {
  public:
   Impl(ddb::Database& database, ServerOptions options)
       : options_(std::move(options)),
-        shared_{HandlerContext{database, options_.keys ? &*options_.keys : nullptr}, options_} {}
+        shared_{HandlerContext{database, options_.keys ? &*options_.keys : nullptr, options_.region,
+                               &options_.hosts},
+                options_} {}
 
   ~Impl() { stop(); }
 
@@ -42,6 +44,8 @@ class DynamoDbServer::Impl {
  private:
   asio::awaitable<void> accept_loop();
   void wait_for_connections(std::chrono::milliseconds limit);
+  // Logs a refused connection, at most once a minute (a flood must not flood the log too).
+  void note_refusal(const net::IpAddress& peer, net::ConnectionLimiter::Refusal why);
 
   ServerOptions options_;
   SharedState shared_;
@@ -52,6 +56,7 @@ class DynamoDbServer::Impl {
   std::unique_ptr<tcp::acceptor> acceptor_;
   tcp::endpoint bound_;
   size_t next_worker_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   bool running_ = false;
 };
 
@@ -108,14 +113,33 @@ asio::awaitable<void> DynamoDbServer::Impl::accept_loop() {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >= options_.max_connections) {
-      shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+    auto peer = socket.remote_endpoint(ec);
+    net::ConnectionLimiter::Refusal why{};
+    auto slot = ec ? std::nullopt : shared_.limiter.try_acquire(peer.address(), &why);
+    if (!slot) {
+      if (!ec) note_refusal(peer.address(), why);
       socket.close(ec);
       continue;
     }
+    shared_.connections.fetch_add(1, std::memory_order_relaxed);
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(worker.context, serve_connection(std::move(socket), shared_, worker), asio::detached);
+    asio::co_spawn(worker.context, serve_connection(std::move(socket), std::move(*slot), shared_, worker),
+                   asio::detached);
   }
+}
+
+void DynamoDbServer::Impl::note_refusal(const net::IpAddress& peer, net::ConnectionLimiter::Refusal why) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < std::chrono::minutes(1)) return;
+  last_refusal_log_ = now;
+  const auto& limits = options_.limits;
+  spdlog::warn("DynamoDB endpoint: refusing connections ({} from {}; {} refused so far)",
+               why == net::ConnectionLimiter::Refusal::kPerAddress
+                   ? "over " + std::to_string(limits.max_per_address) + " per address"
+               : why == net::ConnectionLimiter::Refusal::kTotal
+                   ? "over " + std::to_string(limits.max_total) + " in all"
+                   : std::string("out of descriptors for sockets"),
+               peer.to_string(), shared_.limiter.refused());
 }
 
 void DynamoDbServer::Impl::wait_for_connections(std::chrono::milliseconds limit) {

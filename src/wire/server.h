@@ -27,6 +27,8 @@
 
 #include "ddb/database.h"
 #include "ddb/result.h"
+#include "net/address.h"
+#include "net/connection_limiter.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::wire {
@@ -37,17 +39,30 @@ struct ServerOptions {
   // Unset: any SigV4-shaped request is accepted, whatever its key (DynamoDB
   // Local's behaviour). Set: requests must be signed by one of these keys.
   std::optional<sigv4::KeyRing> keys;
+  // Non-empty: signatures must be scoped to this region.
+  std::string region;
+  // Host headers answered (others get AccessDeniedException): IP literals,
+  // localhost and these names. A browser page that rebinds its own name to
+  // 127.0.0.1 sends its own name, and is refused.
+  net::HostPolicy hosts;
   unsigned io_threads = 0;     // 0: one per core
   unsigned store_threads = 2;  // 0: every store call runs on the network threads
   bool offload_all = false;    // every store call on the store pool, not only the long ones
   // A request (headers and body) must arrive within this time, and an idle
   // keep-alive connection is closed after it: a slow client cannot hold the server.
   std::chrono::milliseconds read_timeout{30'000};
+  // A new connection must send its first request's head within this time,
+  // and every later head must be complete this long after its first byte.
+  std::chrono::milliseconds header_timeout{10'000};
   // How long stop() lets requests in flight finish before closing their connections.
   std::chrono::milliseconds stop_grace{5'000};
   size_t max_body_bytes = 16 * 1024 * 1024;  // DynamoDB's request size limit; larger gets 413
   size_t max_header_bytes = 16 * 1024;
-  size_t max_connections = 16384;  // more are accepted and closed at once
+  // Connections at once, in all and per client address; more are accepted
+  // and closed at once. budget: descriptors shared with the process's other
+  // listeners (nullptr: none).
+  net::ConnectionLimits limits{16384, 512, {}};
+  std::shared_ptr<net::Budget> budget;
 };
 
 class DynamoDbServer {

@@ -44,8 +44,9 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 class Session {
  public:
-  Session(asio::ip::tcp::socket socket, SharedState& shared, Worker& worker)
-      : stream_(std::move(socket)), shared_(shared), worker_(worker) {
+  Session(asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot, SharedState& shared,
+          Worker& worker)
+      : stream_(std::move(socket)), slot_(std::move(slot)), shared_(shared), worker_(worker) {
     worker_.sessions.insert(this);
   }
   ~Session() {
@@ -70,6 +71,7 @@ class Session {
   asio::awaitable<void> drain_and_close();
 
   beast::tcp_stream stream_;
+  net::ConnectionLimiter::Slot slot_;  // released when the session ends
   SharedState& shared_;
   Worker& worker_;
   beast::flat_buffer buffer_;
@@ -82,12 +84,28 @@ class Session {
 asio::awaitable<void> Session::run() {
   const ServerOptions& options = shared_.options;
   error_code ec;
+  bool first_request = true;
+  const auto header_timeout = std::min(options.header_timeout, options.read_timeout);
   while (!shared_.stopping.load(std::memory_order_relaxed)) {
     reading_ = true;
     RequestParser parser(request_, options.max_header_bytes, options.max_body_bytes);
-    stream_.expires_after(options.read_timeout);
-    co_await http::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (buffer_.size() == 0) {
+      // Between requests a keep-alive connection may idle for read_timeout;
+      // a new one must start talking within header_timeout (connections
+      // that never send anything are how a flood holds a server).
+      stream_.expires_after(first_request ? header_timeout : options.read_timeout);
+      size_t received = co_await stream_.async_read_some(buffer_.prepare(4096),
+                                                         asio::redirect_error(asio::use_awaitable, ec));
+      buffer_.commit(received);
+    }
+    first_request = false;
+    if (!ec) {
+      stream_.expires_after(header_timeout);
+      co_await http::async_read_header(stream_, buffer_, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (!ec && !parser.is_done()) {
+      stream_.expires_after(options.read_timeout);
       if (request_.expects_continue) {
         co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                                    asio::redirect_error(asio::use_awaitable, ec));
@@ -174,8 +192,9 @@ asio::awaitable<void> Session::drain_and_close() {
   }
 }
 
-asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, SharedState& shared, Worker& worker) {
-  Session session(std::move(socket), shared, worker);
+asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot,
+                                       SharedState& shared, Worker& worker) {
+  Session session(std::move(socket), std::move(slot), shared, worker);
   try {
     co_await session.run();
   } catch (const std::exception&) {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <unordered_set>
 
+#include "net/connection_limiter.h"
 #include "wire/request_handler.h"
 #include "wire/server.h"
 
@@ -26,11 +27,14 @@ class Session;
 
 // What every connection of one server shares.
 struct SharedState {
+  SharedState(HandlerContext handler, const ServerOptions& options)
+      : handler(handler), options(options), limiter(options.limits, options.budget) {}
   HandlerContext handler;
   const ServerOptions& options;
+  net::ConnectionLimiter limiter;
   boost::asio::thread_pool* store_pool = nullptr;  // nullptr: handle on the network thread
   std::atomic<bool> stopping{false};
-  std::atomic<size_t> connections{0};
+  std::atomic<size_t> connections{0};  // sessions alive, for stop()'s drain
 };
 
 // One network thread: its event loop and the sessions living on it.
@@ -40,7 +44,8 @@ struct Worker {
 };
 
 // Serves the connection until it closes. Runs on worker's thread.
-boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, SharedState& shared,
+boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket,
+                                              net::ConnectionLimiter::Slot slot, SharedState& shared,
                                               Worker& worker);
 
 // On worker's thread: closes connections waiting for a request (all of them when force).

@@ -43,7 +43,8 @@ class Client:
         self.session = requests.Session()
         self.email = "%s%d-%d@example.com" % (name.lower(), Client.counter, os.getpid())
         self.password = "correct horse battery"
-        r = self.call("POST", "/api/signup", json={"name": name, "email": self.email, "password": self.password})
+        self.name = "%s %d" % (name, Client.counter)  # names are unique per server
+        r = self.call("POST", "/api/signup", json={"name": self.name, "email": self.email, "password": self.password})
         assert r.status_code == 201, r.text
         self.token = r.json()["token"]
         self.user = r.json()["user"]

@@ -39,7 +39,8 @@ COUNTER = [0]
 def signup(name):
     COUNTER[0] += 1
     r = requests.post(SERVER.url + "/api/signup", json={
-        "name": name, "email": "%s%d-%d@ws.example" % (name.lower(), COUNTER[0], os.getpid()),
+        "name": "%s %d" % (name, COUNTER[0]),  # names are unique per server
+        "email": "%s%d-%d@ws.example" % (name.lower(), COUNTER[0], os.getpid()),
         "password": "12345678"})
     assert r.status_code == 201, r.text
     return r.json()["token"], r.json()["user"]

@@ -45,6 +45,8 @@ class Serve:
         args = [townhall.binary(), "serve", "--listen", "127.0.0.1:0", "--password-cost", "minimum",
                 "--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0", "--no-access-log",
                 "--dynamodb-listen", "127.0.0.1:0" if dynamodb else "off"] + store_args
+        if dynamodb:
+            args += ["--dynamodb-credentials", "x:x"]  # the key the test's boto3 signs with
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
                                         env=dict(os.environ, **AWS_ENV))
         sel = selectors.DefaultSelector()

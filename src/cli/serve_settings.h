@@ -1,0 +1,48 @@
+// ServeSettings: everything `townhall serve` is told (flags, TOWNHALL_*
+// environment, --config file; docs/configuration.md). serve_flags.cc fills
+// it, serve_command.cc runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "api/server_options.h"
+#include "chat/options.h"
+#include "cli/store_factory.h"
+
+namespace townhall::cli {
+
+struct ServeSettings {
+  StoreOptions store;
+  api::ServerOptions server;
+  chat::ChatOptions chat;
+  std::string password_cost = "interactive";
+  std::string log_level = "info";
+  double session_cache_seconds = 30;
+  int64_t drain_seconds = 10;
+  int64_t ping_seconds = 20;
+  int64_t first_request_seconds = 10;
+  int64_t ws_recheck_seconds = 60;
+  size_t max_connections = 0;   // 0: what the descriptor budget allows
+  std::string trusted_proxies;  // CIDR list
+  // How long the store may refuse writes before the process gives up and
+  // exits (non-zero) for its supervisor to restart it.
+  int64_t store_failure_seconds = 60;
+  // The DynamoDB endpoint over the chat's store: off unless asked.
+  std::string dynamodb_listen = "off";
+  std::string dynamodb_credentials;
+  std::vector<std::string> dynamodb_allowed_hosts;
+  std::string dynamodb_region;
+  size_t dynamodb_max_connections_per_ip = 512;
+  bool insecure_public_dynamodb = false;
+  std::string pubsub;  // redis://host:port, or empty: in process only
+  int64_t pubsub_buffer = 10000;
+};
+
+// Adds every option of `townhall serve` to cmd, bound to settings.
+void add_serve_flags(CLI::App* cmd, ServeSettings& settings);
+
+}  // namespace townhall::cli
