@@ -185,6 +185,14 @@ class Client:
         self.frames = []
         self.arrived = {}  # message id -> time.monotonic() when its frame came in
         self.reader = None
+        self.close_code = None
+
+    def another_socket(self):
+        """The same user and session, for a second WebSocket (on another node)."""
+        twin = Client.__new__(Client)
+        twin.name, twin.token = self.name + "'", self.token
+        twin.ws, twin.frames, twin.arrived, twin.reader, twin.close_code = None, [], {}, None, None
+        return twin
 
     def rest(self, node, method, path, **kwargs):
         return requests.request(method, node.url + path, headers={"Authorization": "Bearer " + self.token},
@@ -211,6 +219,7 @@ class Client:
                 self.frames.append(frame)
         except websockets.exceptions.ConnectionClosed:
             pass
+        self.close_code = ws.close_code
 
     async def subscribe(self, channel, after=None):
         entry = {"id": channel}
@@ -284,6 +293,55 @@ class ScaleoutScenario:
 
     def test_three_nodes_chat_survive_a_node_kill_and_a_redis_restart(self):
         asyncio.run(self.scenario())
+
+    def test_leave_and_logout_end_live_delivery_on_every_node(self):
+        asyncio.run(self.access_scenario())
+
+    async def access_scenario(self):
+        n1, n2, n3 = self.nodes
+        alice, bob, carol = Client(n1, "Alice"), Client(n2, "Bob"), Client(n3, "Carol")
+        r = alice.rest(n1, "POST", "/api/channels", json={"name": "private across nodes", "private": True})
+        self.assertEqual(r.status_code, 201, r.text)
+        channel = r.json()["channel"]["id"]
+        for client in (bob, carol):
+            me = client.rest(n1, "GET", "/api/me").json()["user"]["id"]
+            r = alice.rest(n1, "POST", "/api/channels/%s/members" % channel, json={"user_id": me})
+            self.assertEqual(r.status_code, 200, r.text)
+
+        # Bob listens on nodes 2 and 3; he leaves through node 1.
+        bob_elsewhere = bob.another_socket()
+        await bob.connect(n2)
+        await bob_elsewhere.connect(n3)
+        for socket in (bob, bob_elsewhere):
+            await socket.subscribe(channel, after="")
+        before = alice.send_rest(n1, channel, "before leaving")
+        for socket in (bob, bob_elsewhere):
+            await socket.wait_for_ids([before], timeout=15)
+        r = bob.rest(n1, "POST", "/api/channels/%s/leave" % channel)
+        self.assertEqual(r.json(), {"left": True}, r.text)
+        for socket in (bob, bob_elsewhere):
+            await socket.wait_for(lambda s=socket: any(f["type"] == "unsubscribed" and f["channels"] == [channel]
+                                                       for f in s.frames), "unsubscribed after leaving")
+        after = alice.send_rest(n1, channel, "after leaving")
+        await asyncio.sleep(1)
+        for socket in (bob, bob_elsewhere):
+            self.assertNotIn(after, socket.message_ids())
+
+        # Carol listens on nodes 2 and 3, every node has her session cached,
+        # and she logs out through node 1.
+        carol_elsewhere = carol.another_socket()
+        await carol.connect(n2)
+        await carol_elsewhere.connect(n3)
+        for node in self.nodes:
+            self.assertEqual(carol.rest(node, "GET", "/api/me").status_code, 200)
+        self.assertEqual(carol.rest(n1, "POST", "/api/logout").status_code, 204)
+        for socket in (carol, carol_elsewhere):
+            await socket.wait_for(lambda s=socket: s.close_code is not None, "closed by the logout", timeout=10)
+            self.assertEqual(socket.close_code, 4003)
+        for node in self.nodes:  # not after the 30 s cache: at once
+            self.assertEqual(carol.rest(node, "GET", "/api/me").status_code, 401, node.node_id)
+        for client in (alice, bob, bob_elsewhere, carol, carol_elsewhere):
+            await client.close()
 
     async def scenario(self):
         n1, n2, n3 = self.nodes

@@ -3,8 +3,6 @@
 boto3 (which signs as every AWS SDK does) and a hand-written signer for the
 cases an SDK will not produce (a stale clock)."""
 import datetime
-import hashlib
-import hmac
 import json
 import os
 import subprocess
@@ -13,6 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import sigv4  # noqa: E402
 import townhall  # noqa: E402
 
 try:
@@ -31,22 +30,7 @@ def client(endpoint, key_id, secret, token=None):
 
 def signed_request(endpoint, key_id, secret, when, body=b"{}"):
     """A ListTables request signed at `when`, by an independent SigV4 implementation."""
-    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
-    date = amz_date[:8]
-    host = f"{endpoint.host}:{endpoint.port}"
-    headers = {"content-type": "application/x-amz-json-1.0", "host": host, "x-amz-date": amz_date,
-               "x-amz-target": "DynamoDB_20120810.ListTables"}
-    signed = ";".join(sorted(headers))
-    canonical = "\n".join(["POST", "/", "", *[f"{k}:{headers[k]}" for k in sorted(headers)], "", signed,
-                           hashlib.sha256(body).hexdigest()])
-    scope = f"{date}/us-east-1/dynamodb/aws4_request"
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + secret).encode()
-    for part in (date, "us-east-1", "dynamodb", "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    headers["authorization"] = f"AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed}, " \
-                               f"Signature={signature}"
+    headers = sigv4.sign(f"{endpoint.host}:{endpoint.port}", key_id, secret, "ListTables", body, when=when)
     import http.client
     conn = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=10)
     conn.request("POST", "/", body=body, headers=headers)

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -307,3 +308,97 @@ class ChatServer:
         self.stop()
         self.start(port)
         return self
+
+
+class Serve:
+    """`townhall serve ARGS` started raw (no defaults added but a free chat
+    port and a quiet log), for tests of its flags: .chat (url), .dynamodb (url
+    or None), .stdout (what it printed before listening), .log() (stderr).
+
+        with Serve(["--data", d, "--dynamodb-listen", "127.0.0.1:0"]) as s: ...
+    """
+
+    def __init__(self, args, env=None, preexec_fn=None, expect_endpoint=None, timeout=60):
+        self.tmp = tempfile.TemporaryDirectory(prefix="townhall-serve-")
+        self.log_path = os.path.join(self.tmp.name, "stderr.log")
+        command = [binary(), "serve", "--password-cost", "minimum"] + list(args)
+        if "--listen" not in args:
+            command[2:2] = ["--listen", "127.0.0.1:0"]
+        if expect_endpoint is None:
+            expect_endpoint = "--dynamodb-listen" in args and args[args.index("--dynamodb-listen") + 1] != "off"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, preexec_fn=preexec_fn,
+                                            env=dict(os.environ, **(env or {})))
+        sel = selectors.DefaultSelector()
+        sel.register(self.process.stdout, selectors.EVENT_READ)
+        seen = b""
+        deadline = time.monotonic() + timeout
+        chat = endpoint = None
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if sel.select(timeout=0.05):
+                chunk = os.read(self.process.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk
+            chat = re.search(rb"listening on (\S+) \(chat", seen)
+            endpoint = re.search(rb"listening on (\S+) \(DynamoDB", seen)
+            if chat and (endpoint or not expect_endpoint):
+                break
+        sel.close()
+        self.stdout = seen.decode(errors="replace")
+        # serve logs to stdout: keep reading it (a full pipe would stall the
+        # server) and keep it for log().
+        self._later = []
+        self._drain = threading.Thread(target=self._read_rest, daemon=True)
+        self._drain.start()
+        if not chat:
+            code = self.process.poll()
+            self.close()
+            raise AssertionError("townhall serve did not start (exit %s): %s\nstdout: %s\nstderr: %s"
+                                 % (code, " ".join(command), self.stdout, self.log()))
+        self.chat = "http://" + chat.group(1).decode()
+        self.dynamodb = "http://" + endpoint.group(1).decode() if endpoint else None
+
+    def _read_rest(self):
+        for chunk in iter(lambda: os.read(self.process.stdout.fileno(), 65536), b""):
+            self._later.append(chunk)
+
+    def log(self):
+        """Everything the server logged so far (stdout after the start, and stderr)."""
+        time.sleep(0.1)  # what was just logged reaches the pipe
+        text = self.stdout + b"".join(self._later).decode(errors="replace")
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return text + f.read()
+        except OSError:
+            return text
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def close(self):
+        self.stop()
+        self._drain.join(timeout=10)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_serve_expecting_failure(args, timeout=30):
+    """`townhall serve ARGS` that must refuse to start: (exit code, stdout + stderr)."""
+    command = [binary(), "serve", "--listen", "127.0.0.1:0", "--password-cost", "minimum"] + list(args)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    return result.returncode, result.stdout + result.stderr

@@ -14,6 +14,7 @@ const BACKOFF_MAX_MS = 15000;
 const PING_EVERY_MS = 20000;
 const SILENCE_MS = 45000;
 const ACK_TIMEOUT_MS = 10000;
+const CLOSE_SESSION_ENDED = 4003;
 
 export class RealtimeError extends Error {
   constructor(code, message) {
@@ -136,10 +137,15 @@ export class Realtime {
         this.dispatch(frame);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (ws !== this.ws) return;
       if (!opened) this.failures++;
       this.drop();
+      // 4003: the session ended (signed out here or elsewhere, or expired);
+      // the app asks whether it is still signed in instead of retrying blindly.
+      if (e.code === CLOSE_SESSION_ENDED) {
+        this.onEvent({ type: 'error', code: 'unauthenticated', message: 'The session ended.' });
+      }
       this.scheduleRetry();
     };
   }
