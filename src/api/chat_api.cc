@@ -8,16 +8,13 @@
 #include "api/handlers.h"
 #include "api/json.h"
 #include "chat/validation.h"
+#include "net/text.h"
 
 namespace townhall::api {
 namespace {
 
 bool is_json_content_type(std::string_view value) {
-  std::string_view media = value.substr(0, value.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  std::string lower;
-  for (char c : media) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower == "application/json";
+  return net::iequals(net::trim(value.substr(0, value.find(';'))), "application/json");
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 //   townhall_connections_refused_total                     counter
 //   townhall_store_request_duration_seconds{operation}     histogram (ddb::Database calls)
 //   townhall_store_errors_total{operation}                 counter
-//   townhall_pubsub_*                                      with --pubsub (api/redis_relay.h)
+//   townhall_pubsub_*                                      with --pubsub (realtime/redis_relay.h)
 // Routes are templates ("/api/channels/{id}"), never raw paths, so the number
 // of series stays fixed.
 //

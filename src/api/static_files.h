@@ -16,7 +16,5 @@ struct EmbeddedFile {
 
 // nullptr when no file has this path. "/" finds "/index.html".
 const EmbeddedFile* find_embedded_file(std::string_view path);
-// "text/html; charset=utf-8", "application/javascript", ... by extension.
-std::string_view content_type_for(std::string_view path);
 
 }  // namespace townhall::api

@@ -149,7 +149,7 @@ void register_dynamodb_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   command
       ->add_option("--header-timeout", options->header_timeout_seconds,
-                   "Seconds a new connection has to send its first request's head (and any head, once begun)")
+                   "Seconds a new connection has to send its first request's head")
       ->capture_default_str();
   command
       ->add_option(

@@ -1,5 +1,6 @@
-// Parsing "host:port" listen addresses ("127.0.0.1:8000", "[::1]:0", ":8000")
-// into the wire server's options.
+// A DynamoDB endpoint's listen address ("127.0.0.1:8000", "[::1]:0",
+// ":8000") into the wire server's options, by net's one rule: no address
+// means loopback, never all interfaces.
 #pragma once
 
 #include <string>

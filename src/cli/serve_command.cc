@@ -7,10 +7,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "api/hub.h"
 #include "api/metrics.h"
-#include "api/redis_relay.h"
-#include "api/server.h"
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
 #include "cli/admin_socket.h"
@@ -21,6 +18,10 @@
 #include "engine/engine.h"
 #include "net/address.h"
 #include "net/fd_budget.h"
+#include "net/io_pool.h"
+#include "realtime/hub.h"
+#include "realtime/redis_relay.h"
+#include "server/chat_server.h"
 #include "wire/server.h"
 
 namespace townhall::cli {
@@ -35,7 +36,8 @@ constexpr int kExitStoreFailed = 3;
 // reachable from other machines with a guessable one (docs/security.md).
 ddb::Result<std::unique_ptr<wire::DynamoDbServer>> start_endpoint(ServeSettings& settings,
                                                                   ddb::Database& store,
-                                                                  std::shared_ptr<net::Budget> budget) {
+                                                                  std::shared_ptr<net::Budget> budget,
+                                                                  net::IoPool& pool) {
   auto endpoint_options = parse_listen_address(settings.dynamodb_listen);
   if (!endpoint_options.ok()) {
     return ddb::Error::Validation("--dynamodb-listen: " + endpoint_options.error().message);
@@ -51,7 +53,7 @@ ddb::Result<std::unique_ptr<wire::DynamoDbServer>> start_endpoint(ServeSettings&
   endpoint_options->hosts.names = settings.dynamodb_allowed_hosts;
   endpoint_options->limits.max_per_address = settings.dynamodb_max_connections_per_ip;
   endpoint_options->budget = std::move(budget);
-  auto server = std::make_unique<wire::DynamoDbServer>(store, endpoint_options.value());
+  auto server = std::make_unique<wire::DynamoDbServer>(store, endpoint_options.value(), &pool);
   if (auto status = server->start(); !status.ok()) {
     return ddb::Error::Validation("DynamoDB endpoint: " + status.error().message);
   }
@@ -137,19 +139,21 @@ int serve(ServeSettings& settings) {
   api::Metrics metrics;
   api::TimedDatabase db(**store, metrics);
   // Across nodes: every committed event goes through Redis (docs/deploy.md).
-  std::unique_ptr<api::RedisRelay> relay;
+  std::unique_ptr<realtime::RedisRelay> relay;
   if (!settings.pubsub.empty()) {
-    auto relay_options = api::parse_redis_url(settings.pubsub);
-    if (!relay_options.ok()) {
-      std::fprintf(stderr, "townhall serve: %s\n", relay_options.error().message.c_str());
+    auto redis = realtime::parse_redis_url(settings.pubsub);
+    if (!redis.ok()) {
+      std::fprintf(stderr, "townhall serve: %s\n", redis.error().message.c_str());
       return 1;
     }
-    relay_options->channel = "townhall:" + settings.chat.table_name + ":events";
-    relay_options->max_buffered = static_cast<size_t>(std::max<int64_t>(1, settings.pubsub_buffer));
-    relay = std::make_unique<api::RedisRelay>(std::move(relay_options).value());
+    realtime::RedisRelayOptions relay_options;
+    relay_options.redis = std::move(redis).value();
+    relay_options.channel = "townhall:" + settings.chat.table_name + ":events";
+    relay_options.max_buffered = static_cast<size_t>(std::max<int64_t>(1, settings.pubsub_buffer));
+    relay = std::make_unique<realtime::RedisRelay>(std::move(relay_options));
     metrics.extra = [relay = relay.get()] { return relay->render_metrics(); };
   }
-  api::Hub hub(relay.get());
+  realtime::Hub hub(relay.get());
   settings.chat.password_cost = settings.password_cost == "minimum"
                                     ? chat::ChatOptions::PasswordCost::kMinimum
                                     : chat::ChatOptions::PasswordCost::kInteractive;
@@ -167,11 +171,11 @@ int serve(ServeSettings& settings) {
     return 1;
   }
 
-  api::ServerOptions& options = settings.server;
+  server::ChatServerOptions& options = settings.server;
   options.api.session_cache_ttl =
       std::chrono::milliseconds(static_cast<int64_t>(settings.session_cache_seconds * 1000));
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
-  options.first_request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.first_request_seconds));
+  options.http.first_request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.first_request_seconds));
   options.websocket.ping_interval = std::chrono::seconds(settings.ping_seconds);
   options.websocket.recheck_interval = std::chrono::seconds(settings.ws_recheck_seconds);
   options.limits.max_total =
@@ -190,7 +194,7 @@ int serve(ServeSettings& settings) {
   if (engine) store_health = [engine] { return engine->health(); };
   std::string table = settings.chat.table_name;
   ddb::Database* raw_store = store->get();
-  options.readiness = [raw_store, table, store_health]() -> chat::Status {
+  options.frontend.readiness = [raw_store, table, store_health]() -> chat::Status {
     if (store_health) {
       if (auto health = store_health(); !health.ok()) return chat::Error::FromStore(health.error());
     }
@@ -202,7 +206,10 @@ int serve(ServeSettings& settings) {
   };
   warn_about_exposure(settings);
 
-  api::Server server(chat, hub, metrics, options);
+  // One set of network loops for both listeners.
+  net::IoPool pool(settings.threads);
+  pool.start();
+  server::ChatServer server(pool, chat, hub, metrics, options);
   if (relay) {
     relay->start(hub, [&server](const std::vector<std::string>& channels, int64_t since_ms) {
       server.resync(channels, since_ms);
@@ -217,6 +224,7 @@ int serve(ServeSettings& settings) {
   if (auto status = server.start(); !status.ok()) {
     std::fprintf(stderr, "townhall serve: %s\n", status.error().message.c_str());
     if (relay) relay->stop();
+    pool.stop();
     return 1;
   }
 
@@ -225,11 +233,12 @@ int serve(ServeSettings& settings) {
   // (and its authorization), so it always wants keys.
   std::unique_ptr<wire::DynamoDbServer> dynamodb;
   if (settings.dynamodb_listen != "off") {
-    auto started = start_endpoint(settings, **store, budget);
+    auto started = start_endpoint(settings, **store, budget, pool);
     if (!started.ok()) {
       std::fprintf(stderr, "townhall serve: %s\n", started.error().message.c_str());
       server.stop();
       if (relay) relay->stop();
+      pool.stop();
       return 1;
     }
     dynamodb = std::move(started).value();
@@ -248,6 +257,7 @@ int serve(ServeSettings& settings) {
   if (dynamodb) dynamodb->stop();
   server.stop();
   if (relay) relay->stop();  // before the server it calls back goes away
+  pool.stop();
   spdlog::info("stopped");
   return signalled ? 0 : kExitStoreFailed;
 }

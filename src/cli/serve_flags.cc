@@ -46,7 +46,7 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
       ->envname("TOWNHALL_PASSWORD_COST")
       ->check(CLI::IsMember({"interactive", "minimum"}))
       ->capture_default_str();
-  cmd->add_option("--threads", o.threads, "Network threads")
+  cmd->add_option("--threads", s.threads, "Network threads")
       ->envname("TOWNHALL_THREADS")
       ->capture_default_str();
   cmd->add_option("--workers", o.workers, "Worker threads for store calls")
@@ -55,7 +55,7 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
   cmd->add_option("--max-body-bytes", o.api.max_body_bytes, "Largest request body")
       ->envname("TOWNHALL_MAX_BODY_BYTES")
       ->capture_default_str();
-  cmd->add_option("--max-header-bytes", o.max_header_bytes, "Largest request head")
+  cmd->add_option("--max-header-bytes", o.http.max_header_bytes, "Largest request head")
       ->envname("TOWNHALL_MAX_HEADER_BYTES")
       ->capture_default_str();
   cmd->add_option("--rate-ip", o.api.per_ip.rate, "Requests per second per client address (0: no limit)")
@@ -95,7 +95,7 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
          "--trusted-proxy", s.trusted_proxies,
          "Reverse proxies (CIDR list) whose X-Forwarded-For names the client; nobody else's is believed")
       ->envname("TOWNHALL_TRUSTED_PROXY");
-  cmd->add_option("--metrics-token", o.metrics_token,
+  cmd->add_option("--metrics-token", o.frontend.metrics_token,
                   "Serve /metrics to 'Authorization: Bearer TOKEN' (default: to local clients only)")
       ->envname("TOWNHALL_METRICS_TOKEN");
   cmd->add_option(
@@ -145,7 +145,7 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
   cmd->add_option("--log-level", s.log_level, "trace, debug, info, warn, error, off")
       ->envname("TOWNHALL_LOG_LEVEL")
       ->capture_default_str();
-  cmd->add_flag("!--no-access-log", o.log_requests, "Do not log one line per HTTP request")
+  cmd->add_flag("!--no-access-log", o.frontend.log_requests, "Do not log one line per HTTP request")
       ->envname("TOWNHALL_ACCESS_LOG");
 }
 

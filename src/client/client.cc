@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "client/connection_pool.h"
-#include "client/crc32.h"
+#include "net/crc32.h"
 #include "client/http_connection.h"
 #include "client/retry.h"
 #include "ddb/json_codec.h"
@@ -42,7 +42,7 @@ std::optional<std::string> crc32_mismatch(const HttpResponse& response) {
   if (header == nullptr) return std::nullopt;
   uint32_t expected = 0;
   auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), expected);
-  uint32_t actual = crc32(response.body);
+  uint32_t actual = net::crc32(response.body);
   if (ec == std::errc() && end == header->data() + header->size() && expected == actual) return std::nullopt;
   return "The response's x-amz-crc32 (" + *header + ") does not match its body (" + std::to_string(actual) +
          "): the response was corrupted in transit";

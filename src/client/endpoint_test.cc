@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "client/crc32.h"
 
 namespace townhall::client {
 namespace {
@@ -53,11 +52,6 @@ TEST(EndpointTest, DefaultEndpointPerPartition) {
   EXPECT_EQ(default_endpoint_url("cn-north-1"), "https://dynamodb.cn-north-1.amazonaws.com.cn");
 }
 
-TEST(Crc32Test, MatchesTheStandardCheckValues) {
-  EXPECT_EQ(crc32(""), 0u);
-  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);  // the CRC-32/ISO-HDLC check value
-  EXPECT_EQ(crc32("{}"), 2745614147u);         // zlib.crc32(b"{}")
-}
 
 }  // namespace
 }  // namespace townhall::client

@@ -1,5 +1,7 @@
 #include "client/http_connection.h"
 
+#include "net/text.h"
+
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -27,23 +29,13 @@ using boost::system::error_code;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_timeout(const error_code& ec) { return ec == beast::error::timeout || ec == asio::error::timed_out; }
 
 }  // namespace
 
 const std::string* HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return &value;
+    if (net::iequals(key, name)) return &value;
   }
   return nullptr;
 }

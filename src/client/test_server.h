@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "client/crc32.h"
+#include "net/crc32.h"
 
 namespace townhall::client::testing {
 
@@ -200,7 +200,7 @@ class TestServer {
       response.set(http::field::content_type, "application/x-amz-json-1.0");
       response.set("x-amzn-RequestId", "test-" + std::to_string(received.connection));
       if (reply.send_crc) {
-        uint32_t crc = crc32(reply.body) + (reply.corrupt_crc ? 1 : 0);
+        uint32_t crc = net::crc32(reply.body) + (reply.corrupt_crc ? 1 : 0);
         response.set("x-amz-crc32", std::to_string(crc));
       }
       response.keep_alive(!reply.close);

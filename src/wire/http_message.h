@@ -71,8 +71,6 @@ struct HttpResponse {
 // the body, Content-Type, Content-Length, Date), ending with the blank line.
 void write_response_head(const HttpResponse& response, std::string& out);
 
-// CRC-32 (IEEE, as zlib and x-amz-crc32) of data.
-uint32_t crc32(std::string_view data);
 // A fresh 52-character request id in DynamoDB's alphabet (A-Z, 0-9).
 void append_request_id(std::string& out);
 // The current time as an HTTP Date header value, formatted at most once a second per thread.

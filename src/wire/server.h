@@ -3,14 +3,15 @@
 // boto3, the AWS CLI and the AWS SDKs talk to it as to DynamoDB or DynamoDB
 // Local.
 //
-// Threads: io_threads network threads (one per core by default), each running
-// its own event loop; a connection lives on one of them. Store calls that may
-// take long (Query, Scan, batches, transactions, table creation and
+// Threads: the network threads of a net::IoPool (given, shared with the
+// chat server in `townhall serve`; or its own, io_threads of them), each
+// running its own event loop; a connection lives on one of them. Store calls
+// that may take long (Query, Scan, batches, transactions, table creation and
 // deletion) run on a small pool of store_threads, so they never hold up a
 // network thread. Point reads and writes (GetItem, PutItem, UpdateItem,
 // DeleteItem, DescribeTable...) run on the network thread: they take
 // microseconds in the embedded engine, and handing each to a pool measured
-// 2.5 times slower (bench/wire/README.md). A store whose every call may
+// 2.5 times slower (bench/peers/threading.md). A store whose every call may
 // block (a remote endpoint) sets offload_all.
 //
 // Thread-safety: start(), stop() and the accessors may be called from any
@@ -29,6 +30,7 @@
 #include "ddb/result.h"
 #include "net/address.h"
 #include "net/connection_limiter.h"
+#include "net/io_pool.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::wire {
@@ -45,14 +47,14 @@ struct ServerOptions {
   // localhost and these names. A browser page that rebinds its own name to
   // 127.0.0.1 sends its own name, and is refused.
   net::HostPolicy hosts;
-  unsigned io_threads = 0;     // 0: one per core
+  unsigned io_threads = 0;     // without a shared pool: 0 is one per core
   unsigned store_threads = 2;  // 0: every store call runs on the network threads
   bool offload_all = false;    // every store call on the store pool, not only the long ones
   // A request (headers and body) must arrive within this time, and an idle
   // keep-alive connection is closed after it: a slow client cannot hold the server.
   std::chrono::milliseconds read_timeout{30'000};
-  // A new connection must send its first request's head within this time,
-  // and every later head must be complete this long after its first byte.
+  // A new connection must send its first request's head within this time
+  // (later requests on a kept-alive connection have read_timeout).
   std::chrono::milliseconds header_timeout{10'000};
   // How long stop() lets requests in flight finish before closing their connections.
   std::chrono::milliseconds stop_grace{5'000};
@@ -67,8 +69,9 @@ struct ServerOptions {
 
 class DynamoDbServer {
  public:
-  // REQUIRES: database outlives the server.
-  DynamoDbServer(ddb::Database& database, ServerOptions options);
+  // REQUIRES: database (and pool, when given) outlive the server. pool:
+  // the process's network loops; nullptr: the server runs its own.
+  DynamoDbServer(ddb::Database& database, ServerOptions options, net::IoPool* pool = nullptr);
   ~DynamoDbServer();  // stop()s
   DynamoDbServer(const DynamoDbServer&) = delete;
   DynamoDbServer& operator=(const DynamoDbServer&) = delete;

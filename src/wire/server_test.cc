@@ -291,10 +291,5 @@ INSTANTIATE_TEST_SUITE_P(StoreCalls, ServerTest,
                                            Threading{2, true, "AllOnPool"}),
                          [](const auto& info) { return info.param.name; });
 
-TEST(HttpMessageTest, Crc32MatchesZlibsValues) {
-  EXPECT_EQ(crc32(""), 0u);
-  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
-}
-
 }  // namespace
 }  // namespace townhall::wire

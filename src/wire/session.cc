@@ -42,22 +42,21 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
-class Session {
+class Session : public net::Connection {
  public:
-  Session(asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot, SharedState& shared,
-          Worker& worker)
-      : stream_(std::move(socket)), slot_(std::move(slot)), shared_(shared), worker_(worker) {
-    worker_.sessions.insert(this);
+  Session(asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot, SharedState& shared)
+      : stream_(std::move(socket)),
+        slot_(std::move(slot)),
+        shared_(shared),
+        loop_(static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context))) {
+    shared_.connections.add(this, loop_);
   }
-  ~Session() {
-    worker_.sessions.erase(this);
-    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
-  }
+  ~Session() override { shared_.connections.remove(this, loop_); }
 
   asio::awaitable<void> run();
 
   // Closes the connection if it is waiting for a request (or always, when force).
-  void close(bool force) {
+  void close(bool force) override {
     if (force || reading_) {
       error_code ignored;
       stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -73,7 +72,7 @@ class Session {
   beast::tcp_stream stream_;
   net::ConnectionLimiter::Slot slot_;  // released when the session ends
   SharedState& shared_;
-  Worker& worker_;
+  asio::io_context& loop_;
   beast::flat_buffer buffer_;
   HttpRequest request_;
   HttpResponse response_;
@@ -89,23 +88,13 @@ asio::awaitable<void> Session::run() {
   while (!shared_.stopping.load(std::memory_order_relaxed)) {
     reading_ = true;
     RequestParser parser(request_, options.max_header_bytes, options.max_body_bytes);
-    if (buffer_.size() == 0) {
-      // Between requests a keep-alive connection may idle for read_timeout;
-      // a new one must start talking within header_timeout (connections
-      // that never send anything are how a flood holds a server).
-      stream_.expires_after(first_request ? header_timeout : options.read_timeout);
-      size_t received = co_await stream_.async_read_some(buffer_.prepare(4096),
-                                                         asio::redirect_error(asio::use_awaitable, ec));
-      buffer_.commit(received);
-    }
-    first_request = false;
-    if (!ec) {
-      stream_.expires_after(header_timeout);
-      co_await http::async_read_header(stream_, buffer_, parser,
-                                       asio::redirect_error(asio::use_awaitable, ec));
-    }
+    // A new connection must send its first head within header_timeout
+    // (connections that never send anything are how a flood holds a
+    // server); a kept-alive one has read_timeout for its next request.
+    stream_.expires_after(first_request ? header_timeout : options.read_timeout);
+    co_await http::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (!ec && !parser.is_done()) {
-      stream_.expires_after(options.read_timeout);
+      if (first_request) stream_.expires_after(options.read_timeout);  // the body gets the usual time
       if (request_.expects_continue) {
         co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                                    asio::redirect_error(asio::use_awaitable, ec));
@@ -115,6 +104,7 @@ asio::awaitable<void> Session::run() {
       }
     }
     reading_ = false;
+    first_request = false;
     if (ec) {
       co_await answer_read_error(ec);
       co_return;
@@ -193,17 +183,13 @@ asio::awaitable<void> Session::drain_and_close() {
 }
 
 asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot,
-                                       SharedState& shared, Worker& worker) {
-  Session session(std::move(socket), std::move(slot), shared, worker);
+                                       SharedState& shared) {
+  Session session(std::move(socket), std::move(slot), shared);
   try {
     co_await session.run();
   } catch (const std::exception&) {
     // Allocation failure or a bug in a handler: drop this connection, keep serving the others.
   }
-}
-
-void close_sessions(Worker& worker, bool force) {
-  for (Session* session : worker.sessions) session->close(force);
 }
 
 }  // namespace townhall::wire

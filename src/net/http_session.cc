@@ -1,0 +1,130 @@
+#include "net/http_session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <memory>
+
+namespace townhall::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+class HttpSession : public Connection, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(asio::ip::tcp::socket socket, ConnectionLimiter::Slot slot, const HttpServerState& server)
+      : stream_(std::move(socket)), slot_(std::move(slot)), server_(server) {}
+
+  void start() {
+    asio::co_spawn(
+        stream_.get_executor(), [self = shared_from_this()] { return self->run(); }, asio::detached);
+  }
+
+  // On the session's loop.
+  void close(bool force) override {
+    if (force || !in_request_) {
+      beast::error_code ec;
+      stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      stream_.cancel();
+    }
+  }
+
+ private:
+  asio::io_context& loop() {
+    return static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context));
+  }
+  asio::awaitable<void> run();
+  asio::awaitable<void> write_and_close(HttpResponse response);
+
+  beast::tcp_stream stream_;
+  ConnectionLimiter::Slot slot_;
+  const HttpServerState& server_;
+  bool in_request_ = false;
+};
+
+asio::awaitable<void> HttpSession::run() {
+  auto self = shared_from_this();
+  asio::io_context& my_loop = loop();
+  server_.connections.add(this, my_loop);
+  const HttpLimits& limits = server_.limits;
+  beast::error_code ec;
+  IpAddress remote;
+  if (auto endpoint = stream_.socket().remote_endpoint(ec); !ec) remote = endpoint.address();
+  beast::flat_buffer buffer;
+  bool first_request = true;
+  bool handed_off = false;
+  for (;;) {
+    if (server_.stopping.load(std::memory_order_relaxed) && buffer.size() == 0) break;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    stream_.expires_after(first_request ? std::min(limits.first_request_timeout, limits.read_timeout)
+                          : buffer.size() == 0 ? limits.idle_timeout
+                                               : limits.read_timeout);
+    co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    first_request = false;
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      co_await write_and_close(server_.service.refuse(ec == http::error::body_limit ? 413 : 431, 11));
+      break;
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      co_await write_and_close(server_.service.refuse(400, 11));
+      break;
+    }
+    in_request_ = true;
+    HttpRequest& request = parser.get();
+    auto header = [&](auto name) {
+      auto it = request.find(name);
+      return it == request.end() ? std::string_view() : std::string_view(it->value());
+    };
+    const Peer peer = peer_of(remote, header(std::string_view("X-Forwarded-For")),
+                              !header(http::field::forwarded).empty() || !header(std::string_view("X-Real-IP")).empty(),
+                              server_.trusted_proxies);
+    if (beast::websocket::is_upgrade(request)) {
+      auto refused = co_await server_.service.upgrade(stream_, slot_, request, peer);
+      if (!refused) {
+        handed_off = true;  // the stream belongs to a WebSocket session now
+        break;
+      }
+      co_await write_and_close(std::move(*refused));
+      break;
+    }
+    HttpResponse response = co_await server_.service.serve(request, peer);
+    if (server_.stopping.load(std::memory_order_relaxed)) response.keep_alive(false);
+    stream_.expires_after(limits.read_timeout);
+    co_await http::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+    in_request_ = false;
+    if (ec || !response.keep_alive()) break;
+  }
+  if (!handed_off && stream_.socket().is_open()) {
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+  server_.connections.remove(this, my_loop);
+}
+
+asio::awaitable<void> HttpSession::write_and_close(HttpResponse response) {
+  response.keep_alive(false);
+  beast::error_code ec;
+  stream_.expires_after(server_.limits.read_timeout);
+  co_await http::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+}  // namespace
+
+void start_http_session(asio::ip::tcp::socket socket, ConnectionLimiter::Slot slot, const HttpServerState& server) {
+  std::make_shared<HttpSession>(std::move(socket), std::move(slot), server)->start();
+}
+
+}  // namespace townhall::net

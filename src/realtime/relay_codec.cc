@@ -1,0 +1,92 @@
+#include "realtime/relay_codec.h"
+
+#include <fmt/format.h>
+
+namespace townhall::realtime {
+namespace {
+
+bool is_member_event(chat::ChannelEvent::Kind kind) {
+  return kind == chat::ChannelEvent::Kind::kMemberJoined || kind == chat::ChannelEvent::Kind::kMemberLeft;
+}
+
+bool valid_kind(int kind) {
+  return kind >= static_cast<int>(chat::ChannelEvent::Kind::kMessageCreated) &&
+         kind <= static_cast<int>(chat::ChannelEvent::Kind::kChannelUpdated);
+}
+
+}  // namespace
+
+std::string encode_event(const std::string& origin, const HubEvent& event) {
+  if (event.access) {
+    return fmt::format("A\n{}\n{}\n{}", origin, static_cast<int>(event.access->kind), event.access->subject);
+  }
+  // The subject slot: the message id of a message event, the user id of a member event.
+  const std::string& subject = is_member_event(event.kind) ? event.member_id : event.message_id;
+  return fmt::format("E\n{}\n{}\n{}\n{}\n{}", origin, static_cast<int>(event.kind), event.channel_id, subject,
+                     event.json ? *event.json : std::string());
+}
+
+std::string encode_gap(const std::string& origin, int64_t since_ms,
+                                   const std::vector<std::string>& channels) {
+  std::string out = "G\n" + origin + "\n" + std::to_string(since_ms);
+  for (const auto& channel : channels) out += "\n" + channel;
+  return out;
+}
+
+std::optional<RelayMessage> decode_relay_message(const std::string& payload) {
+  // Splits off the next '\n'-terminated field from position pos.
+  size_t pos = 0;
+  auto field = [&](std::string& out) {
+    size_t end = payload.find('\n', pos);
+    if (end == std::string::npos) return false;
+    out = payload.substr(pos, end - pos);
+    pos = end + 1;
+    return true;
+  };
+  std::string type;
+  RelayMessage decoded;
+  if (!field(type)) return std::nullopt;
+  if (type == "G") {
+    std::string since;
+    if (!field(decoded.origin) || decoded.origin.empty()) return std::nullopt;
+    size_t end = payload.find('\n', pos);
+    since = payload.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (since.empty() || since.size() > 18 || since.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    decoded.since_ms = std::stoll(since);
+    pos = end;
+    while (pos != std::string::npos) {
+      ++pos;
+      end = payload.find('\n', pos);
+      std::string channel = payload.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      if (!channel.empty()) decoded.channels.push_back(std::move(channel));
+      pos = end;
+    }
+    return decoded;
+  }
+  if (type == "A") {
+    std::string kind;
+    if (!field(decoded.origin) || decoded.origin.empty() || !field(kind)) return std::nullopt;
+    if (kind != std::to_string(static_cast<int>(chat::AccessEvent::Kind::kSessionEnded))) return std::nullopt;
+    std::string subject = payload.substr(pos);
+    if (subject.empty() || subject.find('\n') != std::string::npos) return std::nullopt;
+    decoded.event =
+        make_hub_event(chat::AccessEvent{chat::AccessEvent::Kind::kSessionEnded, std::move(subject)});
+    return decoded;
+  }
+  if (type != "E") return std::nullopt;
+  std::string kind, channel, message_id;
+  if (!field(decoded.origin) || !field(kind) || !field(channel) || !field(message_id)) return std::nullopt;
+  if (kind.empty() || kind.size() > 2 || kind.find_first_not_of("0123456789") != std::string::npos ||
+      !valid_kind(std::stoi(kind)) || channel.empty())
+    return std::nullopt;
+  auto event = std::make_shared<HubEvent>();
+  event->kind = static_cast<chat::ChannelEvent::Kind>(std::stoi(kind));
+  event->channel_id = std::move(channel);
+  (is_member_event(event->kind) ? event->member_id : event->message_id) = std::move(message_id);
+  event->json = std::make_shared<const std::string>(payload.substr(pos));
+  decoded.event = std::move(event);
+  return decoded;
+}
+
+}  // namespace townhall::realtime

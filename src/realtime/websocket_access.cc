@@ -1,0 +1,151 @@
+#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "api/offload.h"
+#include "realtime/close_codes.h"
+#include "realtime/websocket_session.h"
+
+namespace townhall::realtime {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using api::offload;
+
+namespace {
+
+std::string ready_json(const chat::User& user) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("ready");
+  w.key("user");
+  api::write_user(w, user);
+  w.end_object();
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<void> WebSocketSession::authenticate(const JsonObject& frame) {
+  if (user_) {
+    send_error("invalid_argument", "already authenticated");
+    co_return;
+  }
+  auto token = frame.required_string("token");
+  if (!token.ok()) {
+    send_error("invalid_argument", token.error().message);
+    co_return;
+  }
+  std::string value = std::move(token).value();
+  auto session = co_await offload(context_.workers, [&] { return context_.api.authenticate_session(value); });
+  if (closing_) co_return;
+  if (!session.ok()) {
+    if (session.error().code == chat::Code::kUnauthenticated) {
+      send_error("unauthenticated", session.error().message);
+    } else {
+      send_chat_error(session.error());
+    }
+    co_return;
+  }
+  sign_in(*session, value);
+}
+
+bool WebSocketSession::sign_in(const chat::Session& session, const std::string& token) {
+  std::string token_hash = chat::session_token_hash(token);
+  if (!context_.registry.bind(this, session.user.id, token_hash)) {
+    close_with(kCloseTooMany, "too many WebSockets for this user");
+    return false;
+  }
+  user_ = session.user;
+  token_hash_ = std::move(token_hash);
+  auth_timer_.cancel();
+  // The socket ends with its session, not a recheck later.
+  auto expires_in =
+      std::chrono::seconds(session.expires_at) - std::chrono::system_clock::now().time_since_epoch();
+  expiry_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(expires_in));
+  expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->close_with(kCloseSessionEnded, "session expired");
+  });
+  asio::co_spawn(
+      ws_.get_executor(), [self = shared_from_this()] { return self->recheck_loop(); }, asio::detached);
+  enqueue(ready_json(*user_));
+  return true;
+}
+
+void WebSocketSession::end_session() {
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this()] { self->close_with(kCloseSessionEnded, "signed out"); });
+}
+
+void WebSocketSession::recheck_soon() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closing_ || !self->user_) return;
+    asio::co_spawn(
+        self->ws_.get_executor(), [self] { return self->recheck(); }, asio::detached);
+  });
+}
+
+asio::awaitable<void> WebSocketSession::recheck_loop() {
+  const auto interval = context_.options.recheck_interval;
+  if (interval.count() <= 0) co_return;
+  while (!closing_) {
+    recheck_timer_.expires_after(interval);
+    beast::error_code ec;
+    co_await recheck_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || closing_) co_return;
+    co_await recheck();
+  }
+}
+
+// Against the store, not the session cache: this is the backstop for
+// access events lost between nodes.
+asio::awaitable<void> WebSocketSession::recheck() {
+  if (closing_ || !user_) co_return;
+  std::string token_hash = token_hash_;
+  auto session = co_await offload(
+      context_.workers, [&] { return context_.api.chat().accounts().find_session_by_hash(token_hash); });
+  if (closing_) co_return;
+  if (!session.ok()) {
+    if (session.error().code == chat::Code::kUnauthenticated) close_with(kCloseSessionEnded, "signed out");
+    co_return;  // the store did not answer: keep the socket, try again next time
+  }
+  std::vector<std::string> private_channels;
+  for (const auto& [channel_id, subscription] : subscriptions_) {
+    if (subscription.is_private()) private_channels.push_back(channel_id);
+  }
+  const chat::User user = *user_;
+  for (const auto& channel_id : private_channels) {
+    auto member = co_await offload(
+        context_.workers, [&] { return context_.api.chat().channels().membership(channel_id, user); });
+    if (closing_) co_return;
+    if (member.ok() && !*member) end_subscription(channel_id, "not a member");
+  }
+}
+
+void WebSocketSession::end_subscription(const std::string& channel_id, std::string_view reason) {
+  if (subscriptions_.erase(channel_id) == 0) return;
+  context_.hub.unsubscribe(channel_id, this);
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("unsubscribed");
+  w.key("channels");
+  w.begin_array();
+  w.string(channel_id);
+  w.end_array();
+  w.key("reason");
+  w.string(reason);
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+}  // namespace townhall::realtime

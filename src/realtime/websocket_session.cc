@@ -1,0 +1,313 @@
+#include "realtime/websocket_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <sodium.h>
+
+#include "api/offload.h"
+#include "realtime/close_codes.h"
+
+namespace townhall::realtime {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using api::offload;
+
+WebSocketSession::WebSocketSession(beast::tcp_stream stream, net::ConnectionLimiter::Slot slot,
+                                   SocketContext& context, std::string client_ip,
+                                   std::optional<chat::Session> session, bool batch)
+    : ws_(std::move(stream)),
+      // Every connection is made on a loop of the server's IoPool.
+      loop_(&static_cast<asio::io_context&>(asio::query(ws_.get_executor(), asio::execution::context))),
+      slot_(std::move(slot)),
+      context_(context),
+      client_ip_(std::move(client_ip)),
+      initial_session_(std::move(session)),
+      writer_(ws_, context.options.max_queue_frames, context.options.max_queue_bytes, batch),
+      auth_timer_(ws_.get_executor()),
+      expiry_timer_(ws_.get_executor()),
+      recheck_timer_(ws_.get_executor()),
+      close_timer_(ws_.get_executor()) {}
+
+WebSocketSession::~WebSocketSession() = default;
+
+void WebSocketSession::start(http::request<http::string_body> upgrade) {
+  asio::co_spawn(
+      ws_.get_executor(),
+      [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
+        return self->run(std::move(upgrade));
+      },
+      asio::detached);
+}
+
+void WebSocketSession::deliver(const SharedEvent& event) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+}
+
+asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
+  const WebSocketOptions& options = context_.options;
+  beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(http::field::server, "townhall"); }));
+  ws_.read_message_max(options.max_frame_bytes);
+  ws_.auto_fragment(false);
+
+  beast::error_code ec;
+  if (options.send_buffer_bytes > 0) {
+    beast::get_lowest_layer(ws_).socket().set_option(
+        asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
+  }
+  co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
+  upgrade = {};
+  if (ec) co_return;
+  context_.metrics.websockets_open.fetch_add(1);
+  context_.connections.add(this, *loop_);
+
+  if (!context_.registry.add(this, weak_from_this(), client_ip_)) {
+    close_with(kCloseTooMany, "too many WebSockets from this address");
+  } else if (initial_session_) {
+    chat::Session session = std::move(*initial_session_);
+    initial_session_.reset();
+    sign_in(session, session.token);
+  } else {
+    auth_timer_.expires_after(options.auth_timeout);
+    auth_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+      if (!timer_ec && !self->user_) self->close_with(kCloseAuthTimeout, "authentication timeout");
+    });
+  }
+
+  for (;;) {
+    co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    std::string text = beast::buffers_to_string(read_buffer_.data());
+    read_buffer_.consume(read_buffer_.size());
+    if (closing_) continue;  // draining until the close completes
+    if (!ws_.got_text()) {
+      send_error("invalid_argument", "send JSON text frames");
+      continue;
+    }
+    co_await handle_frame(text);
+  }
+  if (read_buffer_.capacity() > 0) read_buffer_ = {};
+  auth_timer_.cancel();
+  expiry_timer_.cancel();
+  recheck_timer_.cancel();
+  writer_.drained().cancel();
+  close_timer_.cancel();
+  unsubscribe_all();
+  context_.metrics.websockets_open.fetch_sub(1);
+  context_.registry.remove(this);
+  context_.connections.remove(this, *loop_);
+}
+
+asio::awaitable<void> WebSocketSession::handle_frame(const std::string& text) {
+  auto frame = JsonObject::parse(text);
+  if (!frame.ok()) {
+    send_error("invalid_argument", frame.error().message);
+    co_return;
+  }
+  auto type = frame->required_string("type");
+  if (!type.ok()) {
+    send_error("invalid_argument", type.error().message);
+    co_return;
+  }
+  if (*type == "ping") {
+    enqueue(std::string(R"({"type":"pong"})"));
+  } else if (*type == "auth") {
+    co_await authenticate(*frame);
+  } else if (!user_) {
+    send_error("unauthenticated", "send {\"type\":\"auth\",\"token\":...} first");
+  } else if (*type == "subscribe") {
+    co_await subscribe(*frame);
+  } else if (*type == "unsubscribe") {
+    unsubscribe(*frame);
+  } else if (*type == "send") {
+    co_await send_message(*frame);
+  } else {
+    send_error("invalid_argument", "unknown type '" + *type + "'");
+  }
+}
+
+void WebSocketSession::unsubscribe(const JsonObject& frame) {
+  auto channels = frame.channel_list("channels");
+  if (!channels.ok()) {
+    send_error("invalid_argument", channels.error().message);
+    return;
+  }
+  for (const auto& entry : *channels) {
+    subscriptions_.erase(entry.id);
+    context_.hub.unsubscribe(entry.id, this);
+  }
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("unsubscribed");
+  w.key("channels");
+  w.begin_array();
+  for (const auto& entry : *channels) w.string(entry.id);
+  w.end_array();
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
+  auto channel = frame.required_string("channel");
+  auto text = frame.required_string("text");
+  auto client_message_id = frame.optional_string("client_message_id");
+  std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
+  for (const auto* field : {&channel, &text}) {
+    if (!field->ok()) {
+      send_error("invalid_argument", field->error().message, cmid);
+      co_return;
+    }
+  }
+  if (!client_message_id.ok()) {
+    send_error("invalid_argument", client_message_id.error().message);
+    co_return;
+  }
+  if (auto decision = context_.api.take_user_token(user_->id); !decision.allowed) {
+    send_error("rate_limited", "too many messages, slow down", cmid, *channel);
+    co_return;
+  }
+  const chat::User user = *user_;
+  auto sent = co_await offload(
+      context_.workers, [&] { return context_.api.chat().messages().send(user, *channel, *text, cmid); });
+  if (!sent.ok()) {
+    send_chat_error(sent.error(), cmid, *channel);
+    co_return;
+  }
+  if (!sent->duplicate) context_.metrics.messages_sent.fetch_add(1, std::memory_order_relaxed);
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("ack");
+  w.key("client_message_id");
+  w.string(cmid);
+  w.key("message");
+  api::write_message(w, sent->message);
+  w.key("duplicate");
+  w.boolean(sent->duplicate);
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+void WebSocketSession::on_event(const SharedEvent& event) {
+  if (closing_) return;
+  auto it = subscriptions_.find(event->channel_id);
+  if (it == subscriptions_.end()) return;
+  if (event->kind == chat::ChannelEvent::Kind::kMemberLeft && user_ && event->member_id == user_->id &&
+      it->second.is_private()) {
+    // This user left or was removed: the member.left event is the last thing it sees here.
+    if (!it->second.catching_up()) enqueue(event->json);
+    end_subscription(event->channel_id, "not a member");
+    return;
+  }
+  switch (it->second.on_live(event)) {
+    case ChannelSubscription::Action::kSend:
+      if (event->kind == chat::ChannelEvent::Kind::kMessageCreated) it->second.note_live(event->message_id);
+      enqueue(event->json);
+      context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case ChannelSubscription::Action::kHeld:
+    case ChannelSubscription::Action::kDuplicate:  // the replay sent it
+      break;
+    case ChannelSubscription::Action::kOverflow:
+      context_.metrics.slow_consumer_closes.fetch_add(1);
+      close_with(kCloseSlowConsumer, "slow consumer");
+      break;
+  }
+}
+
+void WebSocketSession::send_error(std::string_view code, std::string_view message,
+                                  std::string_view client_message_id, std::string_view channel) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("error");
+  w.key("code");
+  w.string(code);
+  w.key("message");
+  w.string(message);
+  if (!client_message_id.empty()) {
+    w.key("client_message_id");
+    w.string(client_message_id);
+  }
+  if (!channel.empty()) {
+    w.key("channel");
+    w.string(channel);
+  }
+  w.end_object();
+  enqueue(std::move(out));
+}
+
+void WebSocketSession::send_chat_error(const chat::Error& error, std::string_view client_message_id,
+                                       std::string_view channel) {
+  if (error.code != chat::Code::kInternal && error.code != chat::Code::kUnavailable) {
+    send_error(chat::code_name(error.code), error.message, client_message_id, channel);
+    return;
+  }
+  // Store errors name tables, keys and files: the log gets them, the client an id to quote.
+  unsigned char random[8];
+  randombytes_buf(random, sizeof random);
+  char id[sizeof random * 2 + 1];
+  sodium_bin2hex(id, sizeof id, random, sizeof random);
+  spdlog::warn("websocket error {}: {}: {}", id, chat::code_name(error.code), error.message);
+  send_error(chat::code_name(error.code),
+             std::string(error.code == chat::Code::kUnavailable ? "the service is busy, try again shortly"
+                                                                : "internal error") +
+                 " (error id " + id + ")",
+             client_message_id, channel);
+}
+
+void WebSocketSession::enqueue(std::shared_ptr<const std::string> frame) {
+  if (closing_) return;
+  if (!writer_.push(std::move(frame), shared_from_this())) {
+    context_.metrics.slow_consumer_closes.fetch_add(1);
+    close_with(kCloseSlowConsumer, "slow consumer");
+  }
+}
+
+void WebSocketSession::close(bool force) {
+  if (force) {
+    closing_ = true;
+    writer_.stop();
+    beast::get_lowest_layer(ws_).close();
+    return;
+  }
+  close_with(websocket::close_code::going_away, "server shutting down");
+}
+
+void WebSocketSession::close_with(uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  writer_.drained().cancel();
+  auth_timer_.cancel();
+  // A slow consumer may never read the close frame queued behind its
+  // backlog: if the close handshake has not finished in time, drop the socket.
+  close_timer_.expires_after(std::chrono::seconds(5));
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+  websocket::close_reason why;
+  why.code = code;
+  why.reason = reason;
+  ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+}
+
+
+}  // namespace townhall::realtime

@@ -1,0 +1,101 @@
+#include "server/chat_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include "realtime/websocket_session.h"
+#include "realtime/websocket_upgrade.h"
+
+namespace townhall::server {
+
+namespace {
+
+ChatServerOptions with_body_limit(ChatServerOptions options) {
+  options.http.max_body_bytes = options.api.max_body_bytes;
+  return options;
+}
+
+}  // namespace
+
+ChatServer::ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub& hub, api::Metrics& metrics,
+                       ChatServerOptions options)
+    : options_(with_body_limit(std::move(options))),
+      pool_(pool),
+      hub_(hub),
+      metrics_(metrics),
+      api_(chat, metrics, options_.api),
+      workers_(std::max(1, options_.workers)),
+      frontend_(api_, metrics, workers_, options_.frontend, stopping_),
+      connections_(pool),
+      registry_(options_.websocket.max_per_user, options_.websocket.max_per_address),
+      sockets_{api_, hub, metrics, workers_, options_.websocket, registry_, connections_},
+      http_state_{*this, connections_, options_.http, options_.trusted_proxies, stopping_},
+      listener_(
+          pool, {"chat", options_.limits, options_.budget},
+          [this](boost::asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot) {
+            net::start_http_session(std::move(socket), std::move(slot), http_state_);
+          },
+          [this] { metrics_.connections_refused.fetch_add(1, std::memory_order_relaxed); }) {}
+
+ChatServer::~ChatServer() {
+  if (running_) stop();
+}
+
+chat::Status ChatServer::start() {
+  std::string error;
+  auto endpoint = net::parse_listen_address(options_.listen, &error);
+  if (!endpoint) return chat::Error::InvalidArgument(error);
+  if (auto failed = listener_.open(*endpoint)) return chat::Error{chat::Code::kUnavailable, *failed};
+  running_ = true;
+  hub_.set_access_subscriber(this);
+  listener_.start();
+  return chat::Status::Ok();
+}
+
+void ChatServer::stop() {
+  if (!running_) return;
+  running_ = false;
+  stopping_ = true;
+  hub_.set_access_subscriber(nullptr);
+  listener_.close();
+  connections_.close_all(false);  // idle HTTP closes, WebSockets get 1001, requests finish
+  if (!connections_.wait_empty(options_.drain_timeout)) {
+    spdlog::warn("shutdown: {} connections still open after {}s; closing them", connections_.size(),
+                 options_.drain_timeout.count());
+    connections_.close_all(true);
+  }
+  // Store calls still running finish and resume their (closed) connections,
+  // which then end: nothing of this server is left on the shared loops.
+  workers_.join();
+  connections_.wait_empty(std::chrono::seconds(5));
+}
+
+void ChatServer::resync(const std::vector<std::string>& channels, int64_t since_ms) {
+  api_.forget_all_sessions();
+  for (auto& session : registry_.all()) {
+    session->resync(channels, since_ms, options_.websocket.resync_jitter);
+    session->recheck_soon();
+  }
+}
+
+void ChatServer::on_access(const chat::AccessEvent& event) {
+  if (event.kind != chat::AccessEvent::Kind::kSessionEnded) return;
+  api_.forget_session_hash(event.subject);
+  for (auto& session : registry_.with_token(event.subject)) session->end_session();
+}
+
+boost::asio::awaitable<net::HttpResponse> ChatServer::serve(net::HttpRequest& request, const net::Peer& peer) {
+  co_return co_await frontend_.serve(request, peer);
+}
+
+net::HttpResponse ChatServer::refuse(int status, unsigned version) { return frontend_.refuse(status, version); }
+
+boost::asio::awaitable<std::optional<net::HttpResponse>> ChatServer::upgrade(boost::beast::tcp_stream& stream,
+                                                                             net::ConnectionLimiter::Slot& slot,
+                                                                             net::HttpRequest& request,
+                                                                             const net::Peer& peer) {
+  std::string_view target = request.target();
+  if (target.substr(0, target.find('?')) != "/ws") co_return co_await frontend_.serve(request, peer);
+  co_return co_await realtime::accept_websocket(sockets_, frontend_, stream, slot, request, peer);
+}
+
+}  // namespace townhall::server
