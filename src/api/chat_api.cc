@@ -213,7 +213,8 @@ ApiResponse ChatApi::dispatch(const ApiRequest& request) {
     }
     call.user = std::move(user).value();
   }
-  return answer(route.handler.handler(call));
+  HandlerResult result = route.handler.handler(call);
+  return answer(result.ok() ? std::move(result).value() : error_response(result.error()));
 }
 
 }  // namespace townhall::api

@@ -56,7 +56,8 @@ struct Call {
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
 
-using Handler = ApiResponse (*)(Call& call);
+using HandlerResult = chat::Result<ApiResponse>;
+using Handler = HandlerResult (*)(Call& call);
 
 struct RouteSpec {
   Handler handler = nullptr;

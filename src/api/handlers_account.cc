@@ -27,46 +27,36 @@ ApiResponse session_response(Call& call, int status, const chat::Session& sessio
 
 }  // namespace
 
-ApiResponse handle_signup(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto name = body->required_string("name");
-  auto email = body->required_string("email");
-  auto password = body->required_string("password");
-  for (const auto* field : {&name, &email, &password}) {
-    if (!field->ok()) return error_response(field->error());
-  }
-  auto user = call.chat.accounts().sign_up(*name, *email, *password);
-  if (!user.ok()) return error_response(user.error());
-  auto session = call.chat.accounts().log_in(*email, *password);
-  if (!session.ok()) return error_response(session.error());
-  return session_response(call, 201, *session);
+HandlerResult handle_signup(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string name, body.required_string("name"));
+  TH_ASSIGN_OR_RETURN(std::string email, body.required_string("email"));
+  TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
+  TH_RETURN_IF_ERROR(call.chat.accounts().sign_up(name, email, password));
+  TH_ASSIGN_OR_RETURN(chat::Session session, call.chat.accounts().log_in(email, password));
+  return session_response(call, 201, session);
 }
 
-ApiResponse handle_login(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto email = body->required_string("email");
-  auto password = body->required_string("password");
-  if (!email.ok()) return error_response(email.error());
-  if (!password.ok()) return error_response(password.error());
+HandlerResult handle_login(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string email, body.required_string("email"));
+  TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
   // Per account, not only per address: behind a shared proxy every user
   // has the same address, and an attacker has many.
-  if (auto decision = call.api.check_login(*email); !decision.allowed) {
+  if (auto decision = call.api.check_login(email); !decision.allowed) {
     return too_many_requests(decision.retry_after_seconds);
   }
-  auto session = call.chat.accounts().log_in(*email, *password);
-  if (!session.ok()) {
-    if (session.error().code == chat::Code::kUnauthenticated) call.api.note_failed_login(*email);
-    return error_response(session.error());
-  }
+  auto session = call.chat.accounts().log_in(email, password);
+  if (!session.ok() && session.error().code == chat::Code::kUnauthenticated)
+    call.api.note_failed_login(email);
+  TH_RETURN_IF_ERROR(session);
   return session_response(call, 200, *session);
 }
 
-ApiResponse handle_logout(Call& call) {
+HandlerResult handle_logout(Call& call) {
   auto status = call.chat.accounts().log_out(call.credentials.token);
   call.api.forget_session(call.credentials.token);
-  if (!status.ok()) return error_response(status.error());
+  TH_RETURN_IF_ERROR(status);
   ApiResponse response;
   response.status = 204;
   response.content_type.clear();
@@ -76,7 +66,7 @@ ApiResponse handle_logout(Call& call) {
   return response;
 }
 
-ApiResponse handle_me(Call& call) {
+HandlerResult handle_me(Call& call) {
   std::string body;
   ddb::JsonWriter w(body);
   w.begin_object();

@@ -22,108 +22,95 @@ ApiResponse page_response(std::string_view name, const chat::Page<T>& page, Writ
   return json_response(200, std::move(body));
 }
 
+ApiResponse no_content() {
+  ApiResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
 }  // namespace
 
-ApiResponse handle_list_channels(Call& call) {
-  auto limit = limit_param(call);
-  if (!limit.ok()) return error_response(limit.error());
-  auto page = call.chat.channels().list_public(query_param(call, "q"), query_param(call, "cursor"), *limit);
-  if (!page.ok()) return error_response(page.error());
-  return page_response("channels", *page, write_channel);
+HandlerResult handle_list_channels(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
+  TH_ASSIGN_OR_RETURN(auto page, call.chat.channels().list_public(query_param(call, "q"),
+                                                                  query_param(call, "cursor"), limit));
+  return page_response("channels", page, write_channel);
 }
 
-ApiResponse handle_create_channel(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto name = body->required_string("name");
-  auto description = body->optional_string("description");
-  auto is_private = body->optional_bool("private", false);
-  if (!name.ok()) return error_response(name.error());
-  if (!description.ok()) return error_response(description.error());
-  if (!is_private.ok()) return error_response(is_private.error());
-  auto channel = call.chat.channels().create(call.actor(), *name, description->value_or(""), *is_private);
-  if (!channel.ok()) return error_response(channel.error());
-  return channel_response(201, *channel);
+HandlerResult handle_create_channel(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string name, body.required_string("name"));
+  TH_ASSIGN_OR_RETURN(auto description, body.optional_string("description"));
+  TH_ASSIGN_OR_RETURN(bool is_private, body.optional_bool("private", false));
+  TH_ASSIGN_OR_RETURN(chat::Channel channel,
+                      call.chat.channels().create(call.actor(), name, description.value_or(""), is_private));
+  return channel_response(201, channel);
 }
 
-ApiResponse handle_get_channel(Call& call) {
-  auto channel = call.chat.channels().get(call.actor(), call.param("id"));
-  if (!channel.ok()) return error_response(channel.error());
-  return channel_response(200, *channel);
+HandlerResult handle_get_channel(Call& call) {
+  TH_ASSIGN_OR_RETURN(chat::Channel channel, call.chat.channels().get(call.actor(), call.param("id")));
+  return channel_response(200, channel);
 }
 
-ApiResponse handle_update_channel(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto name = body->optional_string("name");
-  auto description = body->optional_string("description");
-  if (!name.ok()) return error_response(name.error());
-  if (!description.ok()) return error_response(description.error());
-  if (!*name && !*description) return error_response(400, "invalid_argument", "give a name or a description");
+HandlerResult handle_update_channel(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(auto name, body.optional_string("name"));
+  TH_ASSIGN_OR_RETURN(auto description, body.optional_string("description"));
+  if (!name && !description) return chat::Error::InvalidArgument("give a name or a description");
   std::optional<std::string_view> new_name, new_description;
-  if (*name) new_name = **name;
-  if (*description) new_description = **description;
-  auto channel = call.chat.channels().update(call.actor(), call.param("id"), new_name, new_description);
-  if (!channel.ok()) return error_response(channel.error());
-  return channel_response(200, *channel);
+  if (name) new_name = *name;
+  if (description) new_description = *description;
+  TH_ASSIGN_OR_RETURN(chat::Channel channel,
+                      call.chat.channels().update(call.actor(), call.param("id"), new_name, new_description));
+  return channel_response(200, channel);
 }
 
-ApiResponse handle_join_channel(Call& call) {
-  auto joined = call.chat.channels().join(call.actor(), call.param("id"));
-  if (!joined.ok()) return error_response(joined.error());
-  auto channel = call.chat.channels().get(call.actor(), call.param("id"));
-  if (!channel.ok()) return error_response(channel.error());
+HandlerResult handle_join_channel(Call& call) {
+  TH_ASSIGN_OR_RETURN(bool joined, call.chat.channels().join(call.actor(), call.param("id")));
+  TH_ASSIGN_OR_RETURN(chat::Channel channel, call.chat.channels().get(call.actor(), call.param("id")));
   std::string body;
   ddb::JsonWriter w(body);
   w.begin_object();
   w.key("joined");
-  w.boolean(*joined);
+  w.boolean(joined);
   w.key("channel");
-  write_channel(w, *channel);
+  write_channel(w, channel);
   w.end_object();
   return json_response(200, std::move(body));
 }
 
-ApiResponse handle_leave_channel(Call& call) {
-  auto left = call.chat.channels().leave(call.actor(), call.param("id"));
-  if (!left.ok()) return error_response(left.error());
-  return json_response(200, std::string("{\"left\":") + (*left ? "true" : "false") + "}");
+HandlerResult handle_leave_channel(Call& call) {
+  TH_ASSIGN_OR_RETURN(bool left, call.chat.channels().leave(call.actor(), call.param("id")));
+  return json_response(200, std::string("{\"left\":") + (left ? "true" : "false") + "}");
 }
 
-ApiResponse handle_list_members(Call& call) {
-  auto limit = limit_param(call);
-  if (!limit.ok()) return error_response(limit.error());
-  auto page =
-      call.chat.channels().members(call.actor(), call.param("id"), query_param(call, "cursor"), *limit);
-  if (!page.ok()) return error_response(page.error());
-  return page_response("members", *page, write_member);
+HandlerResult handle_list_members(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
+  TH_ASSIGN_OR_RETURN(auto page, call.chat.channels().members(call.actor(), call.param("id"),
+                                                              query_param(call, "cursor"), limit));
+  return page_response("members", page, write_member);
 }
 
-ApiResponse handle_add_member(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto user_id = body->required_string("user_id");
-  if (!user_id.ok()) return error_response(user_id.error());
-  auto user = call.chat.accounts().find_user(*user_id);
-  if (!user.ok()) return error_response(user.error());
-  auto added = call.chat.channels().add_member(call.actor(), call.param("id"), *user);
-  if (!added.ok()) return error_response(added.error());
-  return json_response(200, std::string("{\"added\":") + (*added ? "true" : "false") + "}");
+HandlerResult handle_add_member(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string user_id, body.required_string("user_id"));
+  TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().find_user(user_id));
+  TH_ASSIGN_OR_RETURN(bool added, call.chat.channels().add_member(call.actor(), call.param("id"), user));
+  return json_response(200, std::string("{\"added\":") + (added ? "true" : "false") + "}");
 }
 
-ApiResponse handle_my_channels(Call& call) {
-  auto limit = limit_param(call);
-  if (!limit.ok()) return error_response(limit.error());
-  auto page = call.chat.channels().channels_of(call.actor(), query_param(call, "cursor"), *limit);
-  if (!page.ok()) return error_response(page.error());
-  std::vector<int64_t> unread;
-  for (const auto& membership : page->items) {
-    auto count = call.chat.messages().unread_count(call.actor(), membership.channel_id);
-    // A channel that vanished or was left since the index was read counts zero.
-    unread.push_back(count.ok() ? *count : 0);
-  }
+// AP1 with each channel's unread count (chat::MessageService::unread_counts:
+// one batch for the read markers, then one bounded count per channel).
+HandlerResult handle_my_channels(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
+  TH_ASSIGN_OR_RETURN(auto page,
+                      call.chat.channels().channels_of(call.actor(), query_param(call, "cursor"), limit));
+  std::vector<std::string> ids;
+  for (const auto& membership : page.items) ids.push_back(membership.channel_id);
+  TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids));
   size_t i = 0;
-  return page_response("channels", *page, [&](ddb::JsonWriter& w, const chat::Membership& membership) {
+  return page_response("channels", page, [&](ddb::JsonWriter& w, const chat::Membership& membership) {
     w.begin_object();
     w.key("channel_id");
     w.string(membership.channel_id);
@@ -137,23 +124,16 @@ ApiResponse handle_my_channels(Call& call) {
   });
 }
 
-ApiResponse handle_mark_read(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto message_id = body->required_string("message_id");
-  if (!message_id.ok()) return error_response(message_id.error());
-  auto status = call.chat.channels().mark_read(call.actor(), call.param("id"), *message_id);
-  if (!status.ok()) return error_response(status.error());
-  ApiResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+HandlerResult handle_mark_read(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string message_id, body.required_string("message_id"));
+  TH_RETURN_IF_ERROR(call.chat.channels().mark_read(call.actor(), call.param("id"), message_id));
+  return no_content();
 }
 
-ApiResponse handle_unread(Call& call) {
-  auto count = call.chat.messages().unread_count(call.actor(), call.param("id"));
-  if (!count.ok()) return error_response(count.error());
-  return json_response(200, "{\"count\":" + std::to_string(*count) + "}");
+HandlerResult handle_unread(Call& call) {
+  TH_ASSIGN_OR_RETURN(int64_t count, call.chat.messages().unread_count(call.actor(), call.param("id")));
+  return json_response(200, "{\"count\":" + std::to_string(count) + "}");
 }
 
 }  // namespace townhall::api

@@ -17,57 +17,50 @@ ApiResponse message_response(int status, const chat::Message& message) {
 }  // namespace
 
 // Newest first with ?cursor=, or oldest first after a message with ?after=.
-ApiResponse handle_list_messages(Call& call) {
-  auto limit = limit_param(call);
-  if (!limit.ok()) return error_response(limit.error());
+HandlerResult handle_list_messages(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   auto& messages = call.chat.messages();
   auto after = call.query.find("after");
-  auto page = after != call.query.end()
-                  ? messages.after(call.actor(), call.param("id"), after->second, *limit)
-                  : messages.history(call.actor(), call.param("id"), query_param(call, "cursor"), *limit);
-  if (!page.ok()) return error_response(page.error());
+  TH_ASSIGN_OR_RETURN(
+      auto page, after != call.query.end()
+                     ? messages.after(call.actor(), call.param("id"), after->second, limit)
+                     : messages.history(call.actor(), call.param("id"), query_param(call, "cursor"), limit));
   std::string body;
   ddb::JsonWriter w(body);
-  write_page(w, "messages", *page, write_message);
+  write_page(w, "messages", page, write_message);
   return json_response(200, std::move(body));
 }
 
-ApiResponse handle_send_message(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto text = body->required_string("text");
-  auto client_message_id = body->optional_string("client_message_id");
-  if (!text.ok()) return error_response(text.error());
-  if (!client_message_id.ok()) return error_response(client_message_id.error());
-  auto sent =
-      call.chat.messages().send(call.actor(), call.param("id"), *text, client_message_id->value_or(""));
-  if (!sent.ok()) return error_response(sent.error());
-  if (!sent->duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
+HandlerResult handle_send_message(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string text, body.required_string("text"));
+  TH_ASSIGN_OR_RETURN(auto client_message_id, body.optional_string("client_message_id"));
+  TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text,
+                                                           client_message_id.value_or("")));
+  if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;
   ddb::JsonWriter w(out);
   w.begin_object();
   w.key("message");
-  write_message(w, sent->message);
+  write_message(w, sent.message);
   w.key("duplicate");
-  w.boolean(sent->duplicate);
+  w.boolean(sent.duplicate);
   w.end_object();
   return json_response(201, std::move(out));
 }
 
-ApiResponse handle_edit_message(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return error_response(body.error());
-  auto text = body->required_string("text");
-  if (!text.ok()) return error_response(text.error());
-  auto message = call.chat.messages().edit(call.actor(), call.param("id"), call.param("message_id"), *text);
-  if (!message.ok()) return error_response(message.error());
-  return message_response(200, *message);
+HandlerResult handle_edit_message(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string text, body.required_string("text"));
+  TH_ASSIGN_OR_RETURN(chat::Message message, call.chat.messages().edit(call.actor(), call.param("id"),
+                                                                       call.param("message_id"), text));
+  return message_response(200, message);
 }
 
-ApiResponse handle_delete_message(Call& call) {
-  auto message = call.chat.messages().remove(call.actor(), call.param("id"), call.param("message_id"));
-  if (!message.ok()) return error_response(message.error());
-  return message_response(200, *message);
+HandlerResult handle_delete_message(Call& call) {
+  TH_ASSIGN_OR_RETURN(chat::Message message,
+                      call.chat.messages().remove(call.actor(), call.param("id"), call.param("message_id")));
+  return message_response(200, message);
 }
 
 }  // namespace townhall::api

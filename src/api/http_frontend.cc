@@ -151,7 +151,8 @@ boost::asio::awaitable<HttpResponse> HttpFrontend::serve(const HttpRequest& requ
       response.body = metrics_.render();
     } else {
       response = json_response(
-          403, error_json("permission_denied", "metrics are served to local clients, or with the metrics token"));
+          403,
+          error_json("permission_denied", "metrics are served to local clients, or with the metrics token"));
       response.route = "/metrics";
     }
   } else if (path == "/ws") {
@@ -168,11 +169,13 @@ boost::asio::awaitable<HttpResponse> HttpFrontend::serve(const HttpRequest& requ
 }
 
 HttpResponse HttpFrontend::refuse(int status, unsigned version) {
-  std::string_view code = status == 413 ? "payload_too_large" : status == 431 ? "headers_too_large" : "bad_request";
-  std::string message = status == 413   ? "the body must be at most " + std::to_string(api_.options().max_body_bytes) +
-                                            " bytes"
-                        : status == 431 ? std::string("the request headers are too large")
-                                        : std::string("malformed HTTP request");
+  std::string_view code = status == 413   ? "payload_too_large"
+                          : status == 431 ? "headers_too_large"
+                                          : "bad_request";
+  std::string message =
+      status == 413   ? "the body must be at most " + std::to_string(api_.options().max_body_bytes) + " bytes"
+      : status == 431 ? std::string("the request headers are too large")
+                      : std::string("malformed HTTP request");
   ApiResponse answer = json_response(status, error_json(code, message));
   answer.route = "(rejected)";
   metrics_.observe_request("(rejected)", "-", status, 0);

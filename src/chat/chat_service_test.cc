@@ -270,6 +270,18 @@ TEST_F(ChatServiceTest, ReadMarkersAndUnreadCounts) {
   EXPECT_EQ(ok(chat->messages().unread_count(bob, town.id)), 2);
   ok(chat->messages().remove(alice, town.id, sent[4].id));
   EXPECT_EQ(ok(chat->messages().unread_count(bob, town.id)), 1);
+
+  // Several at once, as the sidebar asks: a channel left since counts 0.
+  Channel square = channel(alice, "Square");
+  Channel left = channel(alice, "Left behind");
+  ok(chat->channels().join(bob, square.id));
+  ok(chat->channels().join(bob, left.id));
+  ok(chat->messages().send(alice, square.id, "x"));
+  ok(chat->messages().send(alice, left.id, "y"));
+  ok(chat->channels().leave(bob, left.id));
+  EXPECT_EQ(ok(chat->messages().unread_counts(bob, {town.id, square.id, left.id})),
+            (std::vector<int64_t>{1, 1, 0}));
+  EXPECT_EQ(ok(chat->messages().unread_counts(bob, {})), std::vector<int64_t>{});
 }
 
 TEST_F(ChatServiceTest, ReadsWhatTheNotebookWrote) {

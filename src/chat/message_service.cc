@@ -1,5 +1,7 @@
 #include "chat/message_service.h"
 
+#include <map>
+
 #include "chat/items.h"
 #include "chat/keys.h"
 #include "chat/validation.h"
@@ -214,8 +216,36 @@ Result<int64_t> MessageService::unread_count(const User& actor, std::string_view
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   TH_ASSIGN_OR_RETURN(auto member, channels_.authorize_read(actor, channel_id));
   if (!member) return Error::PermissionDenied("not a member of channel " + channel_id);
-  std::string from =
-      member->last_read.empty() ? std::string(keys::kMessage) : keys::message(member->last_read);
+  return count_after(actor, channel_id, member->last_read, cap);
+}
+
+Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
+                                                           const std::vector<std::string>& channel_ids,
+                                                           int64_t cap) {
+  std::vector<ddb::AttributeMap> keys;
+  for (const auto& id : channel_ids)
+    keys.push_back(ChatStore::key(keys::channel(id), keys::membership(actor.id)));
+  TH_ASSIGN_OR_RETURN(auto memberships, store_.batch_get(std::move(keys)));
+  std::map<std::string, std::string, std::less<>> last_read;  // channel key -> marker
+  for (const auto& item : memberships) {
+    last_read[std::string(items::string_of(item, "PK"))] = std::string(items::string_of(item, "LastRead"));
+  }
+  std::vector<int64_t> counts;
+  for (const auto& id : channel_ids) {
+    auto marker = last_read.find(keys::channel(id));
+    if (marker == last_read.end()) {
+      counts.push_back(0);  // left (or removed) since the list was read
+      continue;
+    }
+    TH_ASSIGN_OR_RETURN(int64_t count, count_after(actor, id, marker->second, cap));
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+Result<int64_t> MessageService::count_after(const User& actor, const std::string& channel_id,
+                                            const std::string& last_read, int64_t cap) {
+  std::string from = last_read.empty() ? std::string(keys::kMessage) : keys::message(last_read);
   ddb::QueryRequest query;
   query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
   query.filter_expression = "attribute_not_exists(Deleted) AND UserId <> :me";

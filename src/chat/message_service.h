@@ -45,9 +45,18 @@ class MessageService {
   // Messages after actor's read marker, not counting actor's own or deleted
   // ones; counts up to `cap` (a badge shows "cap+").
   Result<int64_t> unread_count(const User& actor, std::string_view channel, int64_t cap = 100);
+  // The same for several channels of actor's (up to 100), in their order:
+  // one batch read of actor's read markers, then one bounded count per
+  // channel. A channel actor no longer belongs to counts 0; store errors
+  // are errors, never a silent 0.
+  Result<std::vector<int64_t>> unread_counts(const User& actor, const std::vector<std::string>& channel_ids,
+                                             int64_t cap = 100);
 
  private:
   Result<Sent> resend(const User& actor, const std::string& channel_id, std::string_view client_message_id);
+  // Messages of the channel after last_read (empty: all), not actor's own or deleted ones, up to cap.
+  Result<int64_t> count_after(const User& actor, const std::string& channel_id, const std::string& last_read,
+                              int64_t cap);
   Result<Message> read_message(const std::string& channel_id, std::string_view message_id);
   Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
                                         std::string_view message_id);

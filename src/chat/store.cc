@@ -43,6 +43,29 @@ Result<std::optional<ddb::AttributeMap>> ChatStore::get(std::string pk, std::str
   return std::move(response->item);
 }
 
+Result<std::vector<ddb::AttributeMap>> ChatStore::batch_get(std::vector<ddb::AttributeMap> keys) {
+  std::vector<ddb::AttributeMap> found;
+  if (keys.empty()) return found;
+  if (keys.size() > 100) return Error::Internal("batch_get takes at most 100 keys");
+  ddb::BatchGetItemRequest request;
+  request.request_items[table()].keys = std::move(keys);
+  request.request_items[table()].consistent_read = true;
+  // A store may answer part of a batch (throttling, size): ask again for the
+  // rest, a bounded number of times.
+  for (int attempt = 0; attempt < 10 && !request.request_items.empty(); ++attempt) {
+    auto response = db_.batch_get_item(request);
+    if (!response.ok()) return Error::FromStore(response.error());
+    for (auto& [name, items] : response->responses) {
+      for (auto& item : items) found.push_back(std::move(item));
+    }
+    request.request_items = std::move(response->unprocessed_keys);
+  }
+  if (!request.request_items.empty()) {
+    return Error{Code::kUnavailable, "the store kept part of a batch read unanswered"};
+  }
+  return found;
+}
+
 Result<ddb::QueryResponse> ChatStore::query(ddb::QueryRequest request) {
   request.table_name = table();
   auto response = db_.query(request);

@@ -27,6 +27,9 @@ class ChatStore {
   // A strongly consistent GetItem; nullopt when the item does not exist.
   Result<std::optional<ddb::AttributeMap>> get(std::string pk, std::string sk);
   Result<ddb::QueryResponse> query(ddb::QueryRequest request);
+  // Strongly consistent BatchGetItem of up to 100 keys (unprocessed keys are
+  // asked again); the items found, in no particular order.
+  Result<std::vector<ddb::AttributeMap>> batch_get(std::vector<ddb::AttributeMap> keys);
   Status put(ddb::AttributeMap item);
   Status remove(std::string pk, std::string sk);
 

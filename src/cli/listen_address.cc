@@ -4,7 +4,8 @@
 
 namespace townhall::cli {
 
-ddb::Result<wire::ServerOptions> parse_listen_address(const std::string& address, wire::ServerOptions defaults) {
+ddb::Result<wire::ServerOptions> parse_listen_address(const std::string& address,
+                                                      wire::ServerOptions defaults) {
   std::string error;
   auto endpoint = net::parse_listen_address(address, &error);
   if (!endpoint) return ddb::Error::Validation(error);

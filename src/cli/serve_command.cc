@@ -175,7 +175,8 @@ int serve(ServeSettings& settings) {
   options.api.session_cache_ttl =
       std::chrono::milliseconds(static_cast<int64_t>(settings.session_cache_seconds * 1000));
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
-  options.http.first_request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.first_request_seconds));
+  options.http.first_request_timeout =
+      std::chrono::seconds(std::max<int64_t>(1, settings.first_request_seconds));
   options.websocket.ping_interval = std::chrono::seconds(settings.ping_seconds);
   options.websocket.recheck_interval = std::chrono::seconds(settings.ws_recheck_seconds);
   options.limits.max_total =

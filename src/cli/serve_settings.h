@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "server/chat_server_options.h"
 #include "chat/options.h"
 #include "cli/store_factory.h"
+#include "server/chat_server_options.h"
 
 namespace townhall::cli {
 

@@ -6,10 +6,10 @@
 #include <thread>
 
 #include "client/connection_pool.h"
-#include "net/crc32.h"
 #include "client/http_connection.h"
 #include "client/retry.h"
 #include "ddb/json_codec.h"
+#include "net/crc32.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::client {

@@ -1,5 +1,7 @@
 #include "client/endpoint.h"
 
+#include "net/text.h"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
@@ -13,14 +15,6 @@ ddb::Error invalid(std::string_view url, std::string_view why) {
   message.append("\": ");
   message.append(why);
   return ddb::Error::Validation(std::move(message));
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -45,11 +39,11 @@ std::string Endpoint::url() const { return (tls ? "https://" : "http://") + host
 ddb::Result<Endpoint> parse_endpoint_url(std::string_view url) {
   Endpoint endpoint;
   std::string_view rest;
-  if (starts_with_ci(url, "https://")) {
+  if (net::istarts_with(url, "https://")) {
     endpoint.tls = true;
     endpoint.port = 443;
     rest = url.substr(8);
-  } else if (starts_with_ci(url, "http://")) {
+  } else if (net::istarts_with(url, "http://")) {
     endpoint.tls = false;
     endpoint.port = 80;
     rest = url.substr(7);

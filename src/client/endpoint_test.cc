@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace townhall::client {
 namespace {
 
@@ -51,7 +50,6 @@ TEST(EndpointTest, DefaultEndpointPerPartition) {
   EXPECT_EQ(default_endpoint_url("eu-west-1"), "https://dynamodb.eu-west-1.amazonaws.com");
   EXPECT_EQ(default_endpoint_url("cn-north-1"), "https://dynamodb.cn-north-1.amazonaws.com.cn");
 }
-
 
 }  // namespace
 }  // namespace townhall::client

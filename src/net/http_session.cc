@@ -66,7 +66,7 @@ asio::awaitable<void> HttpSession::run() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
-    stream_.expires_after(first_request ? std::min(limits.first_request_timeout, limits.read_timeout)
+    stream_.expires_after(first_request        ? std::min(limits.first_request_timeout, limits.read_timeout)
                           : buffer.size() == 0 ? limits.idle_timeout
                                                : limits.read_timeout);
     co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -75,8 +75,8 @@ asio::awaitable<void> HttpSession::run() {
       co_await write_and_close(server_.service.refuse(ec == http::error::body_limit ? 413 : 431, 11));
       break;
     }
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
       break;
     }
     if (ec) {
@@ -89,9 +89,10 @@ asio::awaitable<void> HttpSession::run() {
       auto it = request.find(name);
       return it == request.end() ? std::string_view() : std::string_view(it->value());
     };
-    const Peer peer = peer_of(remote, header(std::string_view("X-Forwarded-For")),
-                              !header(http::field::forwarded).empty() || !header(std::string_view("X-Real-IP")).empty(),
-                              server_.trusted_proxies);
+    const Peer peer =
+        peer_of(remote, header(std::string_view("X-Forwarded-For")),
+                !header(http::field::forwarded).empty() || !header(std::string_view("X-Real-IP")).empty(),
+                server_.trusted_proxies);
     if (beast::websocket::is_upgrade(request)) {
       auto refused = co_await server_.service.upgrade(stream_, slot_, request, peer);
       if (!refused) {
@@ -123,7 +124,8 @@ asio::awaitable<void> HttpSession::write_and_close(HttpResponse response) {
 
 }  // namespace
 
-void start_http_session(asio::ip::tcp::socket socket, ConnectionLimiter::Slot slot, const HttpServerState& server) {
+void start_http_session(asio::ip::tcp::socket socket, ConnectionLimiter::Slot slot,
+                        const HttpServerState& server) {
   std::make_shared<HttpSession>(std::move(socket), std::move(slot), server)->start();
 }
 

@@ -54,7 +54,8 @@ class HttpService {
   // out) and return nullopt, or return the answer to send before closing.
   virtual boost::asio::awaitable<std::optional<HttpResponse>> upgrade(boost::beast::tcp_stream& stream,
                                                                       ConnectionLimiter::Slot& slot,
-                                                                      HttpRequest& request, const Peer& peer) = 0;
+                                                                      HttpRequest& request,
+                                                                      const Peer& peer) = 0;
 };
 
 struct HttpServerState {

@@ -77,7 +77,8 @@ class Listener {
 // "127.0.0.1:8080", "[::1]:0", ":8080" (loopback), "0.0.0.0:80", "localhost:8000"
 // -> an endpoint; an error message otherwise. The one rule for every listen
 // flag: no address means loopback, never all interfaces.
-std::optional<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& text, std::string* error);
+std::optional<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& text,
+                                                                   std::string* error);
 // "127.0.0.1:8000" or "[::1]:8000" for an endpoint.
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
 

@@ -15,8 +15,7 @@ std::string random_origin() {
 
 }  // namespace
 
-RedisRelay::RedisRelay(RedisRelayOptions options)
-    : RedisRelay(std::move(options), random_origin()) {}
+RedisRelay::RedisRelay(RedisRelayOptions options) : RedisRelay(std::move(options), random_origin()) {}
 
 RedisRelay::RedisRelay(RedisRelayOptions options, const std::string& origin)
     : publisher_({options.redis, options.channel, options.max_buffered, options.max_event_age}, origin),

@@ -27,7 +27,7 @@ std::string encode_event(const std::string& origin, const HubEvent& event) {
 }
 
 std::string encode_gap(const std::string& origin, int64_t since_ms,
-                                   const std::vector<std::string>& channels) {
+                       const std::vector<std::string>& channels) {
   std::string out = "G\n" + origin + "\n" + std::to_string(since_ms);
   for (const auto& channel : channels) out += "\n" + channel;
   return out;

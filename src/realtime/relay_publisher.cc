@@ -25,7 +25,9 @@ RelayPublisher::RelayPublisher(PublisherOptions options, std::string origin)
 
 RelayPublisher::~RelayPublisher() { stop(); }
 
-void RelayPublisher::start() { thread_ = std::thread([this] { run(); }); }
+void RelayPublisher::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void RelayPublisher::stop() {
   {
@@ -111,8 +113,9 @@ void RelayPublisher::run() {
       c = connect_redis(options_.redis, "publisher");
       if (!c) {
         if (connected_.exchange(false) || attempt == 0)
-          spdlog::warn("pubsub: redis {}:{} unavailable; sends are stored, live delivery to other nodes waits",
-                       options_.redis.host, options_.redis.port);
+          spdlog::warn(
+              "pubsub: redis {}:{} unavailable; sends are stored, live delivery to other nodes waits",
+              options_.redis.host, options_.redis.port);
         if (!stop_.backoff(options_.redis, attempt++)) return;
         continue;
       }

@@ -25,7 +25,7 @@ struct SubscriberOptions {
   RedisOptions redis;
   std::string channel;
   std::chrono::milliseconds ping_interval{5000};  // a silent connection is checked
-  int64_t gap_margin_ms = 5000;  // how far before a loss events may be missing
+  int64_t gap_margin_ms = 5000;                   // how far before a loss events may be missing
 };
 
 class RelaySubscriber {

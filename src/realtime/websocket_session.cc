@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sodium.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <sodium.h>
 
 #include "api/offload.h"
 #include "realtime/close_codes.h"
@@ -308,6 +308,5 @@ void WebSocketSession::close_with(uint16_t code, std::string reason) {
   why.reason = reason;
   ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
 }
-
 
 }  // namespace townhall::realtime

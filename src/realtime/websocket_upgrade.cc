@@ -43,12 +43,13 @@ boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
   api::ApiRequest api_request = api::to_api_request(request, peer.client_ip);
   api::Credentials credentials = api::credentials_of(api_request);
   if (credentials.source == api::Credentials::Source::kCookie && !same_origin(request)) {
-    co_return frontend.error(request, "/ws", 403, "permission_denied", "cross-origin WebSocket with a session cookie");
+    co_return frontend.error(request, "/ws", 403, "permission_denied",
+                             "cross-origin WebSocket with a session cookie");
   }
   std::optional<chat::Session> signed_in;
   if (credentials.source != api::Credentials::Source::kNone) {
-    auto authenticated =
-        co_await api::offload(context.workers, [&] { return context.api.authenticate_session(credentials.token); });
+    auto authenticated = co_await api::offload(
+        context.workers, [&] { return context.api.authenticate_session(credentials.token); });
     if (!authenticated.ok()) {
       co_return frontend.error(request, "/ws", 401, "unauthenticated", authenticated.error().message);
     }
@@ -56,13 +57,15 @@ boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
     signed_in->token = credentials.token;
   }
   if (!context.registry.admits(peer.client_ip, signed_in ? signed_in->user.id : std::string())) {
-    co_return frontend.error(request, "/ws", 429, "rate_limited", "too many WebSockets from this address or for this user");
+    co_return frontend.error(request, "/ws", 429, "rate_limited",
+                             "too many WebSockets from this address or for this user");
   }
   frontend.observe(request, "/ws", 101,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), peer);
   // From here on nothing waits: the HTTP session ends as soon as this returns.
-  auto session = std::make_shared<WebSocketSession>(std::move(stream), std::move(slot), context, peer.client_ip,
-                                                    std::move(signed_in), wants_batches(request.target()));
+  auto session =
+      std::make_shared<WebSocketSession>(std::move(stream), std::move(slot), context, peer.client_ip,
+                                         std::move(signed_in), wants_batches(request.target()));
   session->start(std::move(request));
   co_return std::nullopt;
 }

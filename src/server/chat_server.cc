@@ -83,16 +83,18 @@ void ChatServer::on_access(const chat::AccessEvent& event) {
   for (auto& session : registry_.with_token(event.subject)) session->end_session();
 }
 
-boost::asio::awaitable<net::HttpResponse> ChatServer::serve(net::HttpRequest& request, const net::Peer& peer) {
+boost::asio::awaitable<net::HttpResponse> ChatServer::serve(net::HttpRequest& request,
+                                                            const net::Peer& peer) {
   co_return co_await frontend_.serve(request, peer);
 }
 
-net::HttpResponse ChatServer::refuse(int status, unsigned version) { return frontend_.refuse(status, version); }
+net::HttpResponse ChatServer::refuse(int status, unsigned version) {
+  return frontend_.refuse(status, version);
+}
 
-boost::asio::awaitable<std::optional<net::HttpResponse>> ChatServer::upgrade(boost::beast::tcp_stream& stream,
-                                                                             net::ConnectionLimiter::Slot& slot,
-                                                                             net::HttpRequest& request,
-                                                                             const net::Peer& peer) {
+boost::asio::awaitable<std::optional<net::HttpResponse>> ChatServer::upgrade(
+    boost::beast::tcp_stream& stream, net::ConnectionLimiter::Slot& slot, net::HttpRequest& request,
+    const net::Peer& peer) {
   std::string_view target = request.target();
   if (target.substr(0, target.find('?')) != "/ws") co_return co_await frontend_.serve(request, peer);
   co_return co_await realtime::accept_websocket(sockets_, frontend_, stream, slot, request, peer);

@@ -2,7 +2,6 @@
 
 #include "net/crc32.h"
 
-
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -84,7 +83,6 @@ int HttpRequest::add_field(std::string_view name, std::string_view value) {
   field.value.assign(value);
   return static_cast<int>(field_count++);
 }
-
 
 void append_request_id(std::string& out) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

@@ -56,7 +56,8 @@ ddb::Status DynamoDbServer::Impl::start() {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options_.address, ec);
   if (ec) return ddb::Error::Validation("invalid listen address '" + options_.address + "': " + ec.message());
-  if (auto failed = listener_.open(tcp::endpoint(address, options_.port))) return ddb::Error::Internal(*failed);
+  if (auto failed = listener_.open(tcp::endpoint(address, options_.port)))
+    return ddb::Error::Internal(*failed);
   if (options_.store_threads > 0) {
     store_pool_ = std::make_unique<asio::thread_pool>(options_.store_threads);
     shared_.store_pool = store_pool_.get();
