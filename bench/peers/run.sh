@@ -8,20 +8,23 @@
 #
 # Each peer is started fresh, timed to its first answer, seeded (seed.py) and
 # driven by wrk (workload.lua) with GetItem, PutItem, UpdateItem ADD and a
-# Query of 50 items, at 1 and 64 connections. Writes bench/results/peers.md
-# (requests/s, p50, p99, RSS idle and after load, time to first answer) and
-# bench/results/peers.png (gnuplot).
+# Query of 50 items, at 1, 16 and 64 connections. Two yardsticks run first:
+# nginx with 2 workers serving a static file (nginx.conf), and nginx with one
+# worker answering `return 200` from memory (nginx-return.conf), both with
+# the GetItem answer's body. Writes bench/results/peers.md (requests/s, p50,
+# p99, RSS idle and after load, time to first answer, GetItem against both
+# nginx setups) and bench/results/peers.png (gnuplot).
 #
 # Environment: DURATION (wrk run length, default 5s), PEERS (default
-# "townhall dynamodb-local dynalite"), CONNECTIONS (default "1 64"), RESULTS
-# (default bench/results: set it for trial runs).
+# "townhall dynamodb-local dynalite"), CONNECTIONS (default "1 16 64"),
+# RESULTS (default bench/results: set it for trial runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/peers"
 bin=$(realpath "${1:-$root/build/townhall}")
 duration=${DURATION:-5s}
 peers=${PEERS:-townhall dynamodb-local dynalite}
-connections=${CONNECTIONS:-1 64}
+connections=${CONNECTIONS:-1 16 64}
 workloads="get put add query"
 results=${RESULTS:-$root/bench/results}  # a trial run can write elsewhere
 work=$(mktemp -d)
@@ -113,20 +116,32 @@ echo "| server | first answer ms | RSS idle MB | RSS after load MB |" >"$summary
 echo "| --- | ---: | ---: | ---: |" >>"$summary"
 echo "# server get put add query" >"$data"  # requests/s at the highest connection count
 
-# The ceiling: a static file of a GetItem answer's size from nginx (2 workers).
-nginx_port=$(free_port)
+# The yardsticks: a GetItem answer's bytes from nginx, as a static file (2
+# workers) and from memory (`return 200`, 1 worker).
 printf '{"Item":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"},"Name":{"S":"Alice"}}}' >"$work/index.html"
 chmod a+rx "$work" && chmod a+r "$work/index.html"  # nginx's workers may run as another user
-sed "s|PORT|$nginx_port|; s|ROOT|$work|g" "$here/nginx.conf" >"$work/nginx.conf"
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
-sleep 0.3
-curl -sf "http://127.0.0.1:$nginx_port/" >/dev/null || { echo "nginx does not serve the file" >&2; cat "$work/error.log" >&2; exit 1; }
-for c in $connections; do
-  drive "http://127.0.0.1:$nginx_port/" "$c"
-  echo "| nginx (static file) | GET | $c | $rps | $p50 | $p99 |" >>"$table"
-  echo "nginx static, $c conn: $rps/s p50 $p50 ms p99 $p99 ms"
+declare -A nginx_rps=()
+for setup in "static:nginx.conf:nginx, 2 workers, static file" "return:nginx-return.conf:nginx, 1 worker, return 200"; do
+  IFS=: read -r key conf label <<<"$setup"
+  nginx_port=$(free_port)
+  sed "s|PORT|$nginx_port|; s|ROOT|$work|g" "$here/$conf" >"$work/$conf"
+  nginx -c "$work/$conf" -p "$work" &
+  nginx_pid=$!
+  pids+=($nginx_pid)
+  sleep 0.3
+  curl -sf "http://127.0.0.1:$nginx_port/" >/dev/null || { echo "nginx ($conf) does not answer" >&2; cat "$work"/error*.log >&2; exit 1; }
+  for c in $connections; do
+    drive "http://127.0.0.1:$nginx_port/" "$c"
+    echo "| $label | GET | $c | $rps | $p50 | $p99 |" >>"$table"
+    echo "$label, $c conn: $rps/s p50 $p50 ms p99 $p99 ms"
+    nginx_rps[$key,$c]=$rps
+  done
+  kill "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
 done
+ratios="$work/ratios.md"
+echo "| server | conns | GetItem / nginx static (2 workers) | GetItem / nginx return 200 (1 worker) |" >"$ratios"
+echo "| --- | ---: | ---: | ---: |" >>"$ratios"
 
 for peer in $peers; do
   port=$(free_port)
@@ -143,6 +158,9 @@ for peer in $peers; do
       echo "| $peer | $w | $c | $rps | $p50 | $p99 |" >>"$table"
       echo "  $w, $c conn: $rps/s p50 $p50 ms p99 $p99 ms"
       top[$w]=$rps
+      if [[ $w == get ]]; then
+        echo "| $peer | $c | $(awk -v a="$rps" -v b="${nginx_rps[static,$c]}" 'BEGIN { printf "%.0f%%", 100 * a / b }') | $(awk -v a="$rps" -v b="${nginx_rps[return,$c]}" 'BEGIN { printf "%.0f%%", 100 * a / b }') |" >>"$ratios"
+      fi
     done
   done
   echo "$peer ${top[get]} ${top[put]} ${top[add]} ${top[query]}" >>"$data"
@@ -162,6 +180,8 @@ last_conns=${connections##* }
   cat "$summary"
   echo
   cat "$table"
+  echo
+  cat "$ratios"
   echo
   echo "![requests/s at $last_conns connections](peers.png)"
 } >"$results/peers.md"

@@ -17,7 +17,7 @@ ddb::AttributeMap one() { return {{":one", N(1)}}; }
 
 ChannelService::ChannelService(ChatStore& store, ChannelEvents* events) : store_(store), events_(events) {}
 
-void ChannelService::publish(ChannelEvent event) {
+void ChannelService::publish(const ChannelEvent& event) {
   if (events_) events_->publish(event);
 }
 

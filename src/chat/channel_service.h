@@ -77,7 +77,7 @@ class ChannelService {
   Result<bool> add(const Channel& channel, const User& user);
   Result<bool> is_private(const std::string& channel_id);
   Status rename_memberships(const Channel& channel);
-  void publish(ChannelEvent event);
+  void publish(const ChannelEvent& event);
 
   ChatStore& store_;
   ChannelEvents* events_;

@@ -261,6 +261,7 @@ TEST_F(ChatServiceTest, ReadMarkersAndUnreadCounts) {
   Channel town = channel(alice, "Town Hall");
   ok(chat->channels().join(bob, town.id));
   std::vector<Message> sent;
+  sent.reserve(5);
   for (int i = 0; i < 5; ++i) sent.push_back(ok(chat->messages().send(alice, town.id, "m")).message);
   EXPECT_EQ(ok(chat->messages().unread_count(bob, town.id)), 5);
   EXPECT_EQ(ok(chat->messages().unread_count(alice, town.id)), 0);  // one's own messages are read
@@ -352,6 +353,7 @@ TEST_F(ChatServiceTest, ConcurrentSendsAllCount) {
   User alice = user("Alice");
   Channel town = channel(alice, "Town Hall");
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) ASSERT_TRUE(chat->messages().send(alice, town.id, "x").ok());

@@ -223,6 +223,7 @@ Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
                                                            const std::vector<std::string>& channel_ids,
                                                            int64_t cap) {
   std::vector<ddb::AttributeMap> keys;
+  keys.reserve(channel_ids.size());
   for (const auto& id : channel_ids)
     keys.push_back(ChatStore::key(keys::channel(id), keys::membership(actor.id)));
   TH_ASSIGN_OR_RETURN(auto memberships, store_.batch_get(std::move(keys)));
@@ -231,6 +232,7 @@ Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
     last_read[std::string(items::string_of(item, "PK"))] = std::string(items::string_of(item, "LastRead"));
   }
   std::vector<int64_t> counts;
+  counts.reserve(channel_ids.size());
   for (const auto& id : channel_ids) {
     auto marker = last_read.find(keys::channel(id));
     if (marker == last_read.end()) {

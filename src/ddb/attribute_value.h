@@ -258,12 +258,14 @@ std::pair<AttributeMap::iterator, bool> AttributeMap::try_emplace(Name&& name, A
 }
 
 template <class Name>
+// NOLINTNEXTLINE(performance-unnecessary-value-param): taken by value to be moved in
 std::pair<AttributeMap::iterator, bool> AttributeMap::insert_or_assign(Name&& name, AttributeValue value) {
   auto [it, inserted] = try_emplace(std::forward<Name>(name));
   it->second = std::move(value);
   return {it, inserted};
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): taken by value to be moved in
 inline std::pair<AttributeMap::iterator, bool> AttributeMap::insert(value_type entry) {
   return try_emplace(std::move(entry.first), std::move(entry.second));
 }

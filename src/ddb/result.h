@@ -94,7 +94,10 @@ using Status = BasicStatus<Error>;
 // TH_ASSIGN_OR_RETURN(lhs, expr): expr yields a Result<T>; on success moves the
 // value into lhs (which may be a declaration), otherwise returns the error.
 #define TH_ASSIGN_OR_RETURN(lhs, expr) TH_ASSIGN_OR_RETURN_IMPL(TH_CONCAT(th_result_, __LINE__), lhs, expr)
+// lhs cannot be parenthesized: it may be a declaration ("auto x").
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TH_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

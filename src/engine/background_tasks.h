@@ -32,7 +32,7 @@ class BackgroundTasks {
     std::erase_if(tasks_, [](const Task& task) { return task.done->load(); });  // joins them
     auto done = std::make_shared<std::atomic<bool>>(false);
     std::jthread thread([work = std::move(work), done](std::stop_token stop) {
-      work(stop);
+      work(std::move(stop));
       done->store(true);
     });
     tasks_.push_back(Task{std::move(done), std::move(thread)});

@@ -34,8 +34,8 @@ ddb::Result<Totals> count_range(KvStore& store, const KvSnapshot& snapshot, cons
 
 // Counts every table and index as stored when the snapshot was taken and adds
 // the totals to counters that have taken every write's delta since.
-void count_stored(EngineContext& context, std::vector<std::shared_ptr<TableHandle>> handles,
-                  std::shared_ptr<const KvSnapshot> snapshot, const std::stop_token& stop) {
+void count_stored(EngineContext& context, const std::vector<std::shared_ptr<TableHandle>>& handles,
+                  const std::shared_ptr<const KvSnapshot>& snapshot, const std::stop_token& stop) {
   for (const auto& handle : handles) {
     auto schema = handle->schema();
     auto table =
@@ -77,8 +77,10 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
     for (const auto& index : handle->schema()->indexes) handle->index_counters(index.id);
   }
   if (!tables.empty()) {
-    context->tasks.start([context = context.get(), tables, snapshot = context->store.snapshot()](
-                             std::stop_token stop) { count_stored(*context, tables, snapshot, stop); });
+    context->tasks.start(
+        [context = context.get(), tables, snapshot = context->store.snapshot()](const std::stop_token& stop) {
+          count_stored(*context, tables, snapshot, stop);
+        });
   }
   // Copies that a stop or crash interrupted start again.
   for (const auto& handle : tables) {

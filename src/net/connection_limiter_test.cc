@@ -33,6 +33,7 @@ TEST(ConnectionLimiter, CapsTheTotalAndExemptsProxies) {
   std::string error;
   ConnectionLimiter limiter({4, 1, *AddressRanges::parse("127.0.0.1", &error)});
   std::vector<ConnectionLimiter::Slot> held;
+  held.reserve(4);
   for (int i = 0; i < 3; ++i) held.push_back(std::move(*limiter.try_acquire(ip("127.0.0.1"))));
   held.push_back(std::move(*limiter.try_acquire(ip("10.0.0.1"))));
   EXPECT_EQ(limiter.open(), 4u);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "realtime/event_test_support.h"
+
 #include <atomic>
 #include <thread>
 
@@ -18,14 +20,6 @@ class Recorder : public Subscriber {
   void deliver(const SharedEvent& event) override { events.push_back(event); }
   std::vector<SharedEvent> events;
 };
-
-chat::ChannelEvent message_event(std::string channel, std::string id) {
-  chat::Message message;
-  message.id = std::move(id);
-  message.channel_id = channel;
-  message.text = "hi";
-  return {chat::ChannelEvent::Kind::kMessageCreated, std::move(channel), message, std::nullopt, std::nullopt};
-}
 
 TEST(Hub, FansOutToSubscribersOfTheChannelOnly) {
   Hub hub;

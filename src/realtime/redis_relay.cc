@@ -15,9 +15,9 @@ std::string random_origin() {
 
 }  // namespace
 
-RedisRelay::RedisRelay(RedisRelayOptions options) : RedisRelay(std::move(options), random_origin()) {}
+RedisRelay::RedisRelay(const RedisRelayOptions& options) : RedisRelay(options, random_origin()) {}
 
-RedisRelay::RedisRelay(RedisRelayOptions options, const std::string& origin)
+RedisRelay::RedisRelay(const RedisRelayOptions& options, const std::string& origin)
     : publisher_({options.redis, options.channel, options.max_buffered, options.max_event_age}, origin),
       subscriber_({options.redis, options.channel, options.ping_interval, kGapMarginMs}, origin) {}
 

@@ -59,7 +59,7 @@ class RedisRelay : public Relay {
   using GapHandler = RelaySubscriber::GapHandler;
   static constexpr int64_t kGapMarginMs = RelayPublisher::kGapMarginMs;
 
-  explicit RedisRelay(RedisRelayOptions options);
+  explicit RedisRelay(const RedisRelayOptions& options);
   ~RedisRelay() override;  // stop()
 
   // Starts both threads. hub receives the other nodes' events, on_gap (may
@@ -78,7 +78,7 @@ class RedisRelay : public Relay {
   std::string render_metrics() const;
 
  private:
-  RedisRelay(RedisRelayOptions options, const std::string& origin);
+  RedisRelay(const RedisRelayOptions& options, const std::string& origin);
 
   RelayPublisher publisher_;
   RelaySubscriber subscriber_;

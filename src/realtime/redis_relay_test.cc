@@ -7,11 +7,13 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "realtime/event_test_support.h"
 
 #include <atomic>
 #include <chrono>
@@ -29,7 +31,7 @@ int free_port() {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return 0;
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(fd);
@@ -131,14 +133,6 @@ struct Gaps {
   }
 };
 
-chat::ChannelEvent message_event(std::string channel, std::string id) {
-  chat::Message message;
-  message.id = std::move(id);
-  message.channel_id = channel;
-  message.text = "hi";
-  return {chat::ChannelEvent::Kind::kMessageCreated, std::move(channel), message, std::nullopt, std::nullopt};
-}
-
 template <class Predicate>
 bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 10s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -159,6 +153,22 @@ RedisRelayOptions options_for(int port) {
   options.ping_interval = 300ms;
   return options;
 }
+
+// Two nodes on one Redis, each with its hub, started.
+struct TwoNodes {
+  explicit TwoNodes(const RedisRelayOptions& options) : relay_a(options), relay_b(options) {
+    relay_a.start(hub_a, gaps_a.handler());
+    relay_b.start(hub_b, gaps_b.handler());
+  }
+  ~TwoNodes() {
+    relay_a.stop();  // before the hubs and gap handlers they call go away
+    relay_b.stop();
+  }
+  bool connected() { return relay_a.wait_connected(5s) && relay_b.wait_connected(5s); }
+  RedisRelay relay_a, relay_b;
+  Hub hub_a{&relay_a}, hub_b{&relay_b};
+  Gaps gaps_a, gaps_b;
+};
 
 class RedisRelayTest : public ::testing::Test {
  protected:
@@ -220,6 +230,21 @@ TEST(RedisRelayCodec, RoundTripsEventsAndGaps) {
   EXPECT_EQ(all->since_ms, 42);
   EXPECT_TRUE(all->channels.empty());
 
+  // A member event carries whose membership changed; an access event its subject.
+  chat::Member bob{"u-bob", "Bob", "2026-01-01", ""};
+  auto left = make_hub_event(
+      chat::ChannelEvent{chat::ChannelEvent::Kind::kMemberLeft, "chan7", std::nullopt, bob, std::nullopt});
+  auto member = decode_relay_message(encode_event("node-a", *left));
+  ASSERT_TRUE(member && member->event);
+  EXPECT_EQ((*member->event)->member_id, "u-bob");
+  EXPECT_EQ((*member->event)->kind, chat::ChannelEvent::Kind::kMemberLeft);
+  auto logout = make_hub_event(chat::AccessEvent{chat::AccessEvent::Kind::kSessionEnded, "ab12"});
+  auto access = decode_relay_message(encode_event("node-a", *logout));
+  ASSERT_TRUE(access && access->event && (*access->event)->access);
+  EXPECT_EQ((*access->event)->access->subject, "ab12");
+  EXPECT_FALSE(decode_relay_message("A\nnode\n9\nab12"));
+  EXPECT_FALSE(decode_relay_message("A\nnode\n0\n"));
+
   for (const char* bad : {"", "X\nnode", "E\nnode\n9\nc\nid\n{}", "E\nnode\n0\n\nid\n{}", "E\nnode\n0\nc",
                           "G\n", "G\nnode\n", "G\nnode\n-5\na", "G\nnode\nsoon"}) {
     EXPECT_FALSE(decode_relay_message(bad)) << bad;
@@ -227,13 +252,9 @@ TEST(RedisRelayCodec, RoundTripsEventsAndGaps) {
 }
 
 TEST_F(RedisRelayTest, EveryNodeDeliversEachEventOnce) {
-  RedisRelay relay_a(options_for(redis_.port())), relay_b(options_for(redis_.port()));
-  Hub hub_a(&relay_a), hub_b(&relay_b);
-  Gaps gaps_a, gaps_b;
-  relay_a.start(hub_a, gaps_a.handler());
-  relay_b.start(hub_b, gaps_b.handler());
-  ASSERT_TRUE(relay_a.wait_connected(5s));
-  ASSERT_TRUE(relay_b.wait_connected(5s));
+  TwoNodes nodes(options_for(redis_.port()));
+  ASSERT_TRUE(nodes.connected());
+  auto& [relay_a, relay_b, hub_a, hub_b, gaps_a, gaps_b] = nodes;
   auto on_a = std::make_shared<Recorder>(), on_b = std::make_shared<Recorder>();
   auto elsewhere = std::make_shared<Recorder>();
   hub_a.subscribe("7", on_a);
@@ -265,13 +286,9 @@ TEST_F(RedisRelayTest, EveryNodeDeliversEachEventOnce) {
 TEST_F(RedisRelayTest, SendsNeverWaitForRedisAndDeliveryRecoversAfterARestart) {
   auto options = options_for(redis_.port());
   options.max_event_age = 100ms;
-  RedisRelay relay_a(options), relay_b(options);
-  Hub hub_a(&relay_a), hub_b(&relay_b);
-  Gaps gaps_a, gaps_b;
-  relay_a.start(hub_a, gaps_a.handler());
-  relay_b.start(hub_b, gaps_b.handler());
-  ASSERT_TRUE(relay_a.wait_connected(5s));
-  ASSERT_TRUE(relay_b.wait_connected(5s));
+  TwoNodes nodes(options);
+  ASSERT_TRUE(nodes.connected());
+  auto& [relay_a, relay_b, hub_a, hub_b, gaps_a, gaps_b] = nodes;
   auto on_a = std::make_shared<Recorder>(), on_b = std::make_shared<Recorder>();
   hub_a.subscribe("7", on_a);
   hub_b.subscribe("7", on_b);

@@ -9,30 +9,13 @@
 
 #include "api/offload.h"
 #include "realtime/close_codes.h"
+#include "realtime/frames.h"
 #include "realtime/websocket_session.h"
 
 namespace townhall::realtime {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
 using api::offload;
-
-namespace {
-
-std::string ready_json(const chat::User& user) {
-  std::string out;
-  ddb::JsonWriter w(out);
-  w.begin_object();
-  w.key("type");
-  w.string("ready");
-  w.key("user");
-  api::write_user(w, user);
-  w.end_object();
-  return out;
-}
-
-}  // namespace
 
 asio::awaitable<void> WebSocketSession::authenticate(const JsonObject& frame) {
   if (user_) {
@@ -74,9 +57,8 @@ bool WebSocketSession::sign_in(const chat::Session& session, const std::string& 
   expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->close_with(kCloseSessionEnded, "session expired");
   });
-  asio::co_spawn(
-      ws_.get_executor(), [self = shared_from_this()] { return self->recheck_loop(); }, asio::detached);
-  enqueue(ready_json(*user_));
+  arm_recheck();
+  enqueue(ready_frame(*user_));
   return true;
 }
 
@@ -93,16 +75,22 @@ void WebSocketSession::recheck_soon() {
   });
 }
 
-asio::awaitable<void> WebSocketSession::recheck_loop() {
+// A pending timer, not a suspended coroutine, between rechecks: an idle
+// socket's wait for its next recheck costs a timer entry, not a coroutine frame.
+void WebSocketSession::arm_recheck() {
   const auto interval = context_.options.recheck_interval;
-  if (interval.count() <= 0) co_return;
-  while (!closing_) {
-    recheck_timer_.expires_after(interval);
-    beast::error_code ec;
-    co_await recheck_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || closing_) co_return;
-    co_await recheck();
-  }
+  if (interval.count() <= 0 || closing_) return;
+  recheck_timer_.expires_after(interval);
+  recheck_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_) return;
+    asio::co_spawn(
+        self->ws_.get_executor(), [self] { return self->recheck_and_rearm(); }, asio::detached);
+  });
+}
+
+asio::awaitable<void> WebSocketSession::recheck_and_rearm() {
+  co_await recheck();
+  arm_recheck();
 }
 
 // Against the store, not the session cache: this is the backstop for
@@ -133,19 +121,7 @@ asio::awaitable<void> WebSocketSession::recheck() {
 void WebSocketSession::end_subscription(const std::string& channel_id, std::string_view reason) {
   if (subscriptions_.erase(channel_id) == 0) return;
   context_.hub.unsubscribe(channel_id, this);
-  std::string out;
-  ddb::JsonWriter w(out);
-  w.begin_object();
-  w.key("type");
-  w.string("unsubscribed");
-  w.key("channels");
-  w.begin_array();
-  w.string(channel_id);
-  w.end_array();
-  w.key("reason");
-  w.string(reason);
-  w.end_object();
-  enqueue(std::move(out));
+  enqueue(unsubscribed_frame({channel_id}, reason));
 }
 
 }  // namespace townhall::realtime

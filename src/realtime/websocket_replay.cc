@@ -14,8 +14,6 @@
 namespace townhall::realtime {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
 using api::offload;
 
 namespace {

@@ -12,6 +12,7 @@
 
 #include "api/offload.h"
 #include "realtime/close_codes.h"
+#include "realtime/frames.h"
 
 namespace townhall::realtime {
 namespace asio = boost::asio;
@@ -146,21 +147,13 @@ void WebSocketSession::unsubscribe(const JsonObject& frame) {
     send_error("invalid_argument", channels.error().message);
     return;
   }
+  std::vector<std::string> ids;
   for (const auto& entry : *channels) {
     subscriptions_.erase(entry.id);
     context_.hub.unsubscribe(entry.id, this);
+    ids.push_back(entry.id);
   }
-  std::string out;
-  ddb::JsonWriter w(out);
-  w.begin_object();
-  w.key("type");
-  w.string("unsubscribed");
-  w.key("channels");
-  w.begin_array();
-  for (const auto& entry : *channels) w.string(entry.id);
-  w.end_array();
-  w.end_object();
-  enqueue(std::move(out));
+  enqueue(unsubscribed_frame(ids));
 }
 
 asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {

@@ -115,7 +115,8 @@ class WebSocketSession : public Subscriber,
   // Signs the socket in: registers it under its user (false, and closed,
   // over the per-user cap), arms the expiry and the rechecks.
   bool sign_in(const chat::Session& session, const std::string& token);
-  boost::asio::awaitable<void> recheck_loop();
+  void arm_recheck();
+  boost::asio::awaitable<void> recheck_and_rearm();
   boost::asio::awaitable<void> recheck();
   // Drops a subscription whose channel the user may no longer read, telling the client why.
   void end_subscription(const std::string& channel_id, std::string_view reason);

@@ -9,7 +9,6 @@
 namespace townhall::sigv4 {
 
 using net::iequals;
-using net::trim;
 namespace {
 
 bool is_unreserved(unsigned char c) {

@@ -192,7 +192,7 @@ struct DynamoRequest {
 DynamoRequest signed_request(const Credentials& credentials, system_clock::time_point at,
                              std::string region = "eu-central-1") {
   DynamoRequest d;
-  SignedHeaders h = sign(d.request(), credentials, {region, "dynamodb", at});
+  SignedHeaders h = sign(d.request(), credentials, {std::move(region), "dynamodb", at});
   d.amz_date = h.amz_date;
   d.token = h.security_token;
   d.authorization = h.authorization;

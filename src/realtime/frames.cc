@@ -1,0 +1,37 @@
+#include "realtime/frames.h"
+
+#include "api/json.h"
+
+namespace townhall::realtime {
+
+std::string ready_frame(const chat::User& user) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("ready");
+  w.key("user");
+  api::write_user(w, user);
+  w.end_object();
+  return out;
+}
+
+std::string unsubscribed_frame(const std::vector<std::string>& channels, std::string_view reason) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("unsubscribed");
+  w.key("channels");
+  w.begin_array();
+  for (const auto& channel : channels) w.string(channel);
+  w.end_array();
+  if (!reason.empty()) {
+    w.key("reason");
+    w.string(reason);
+  }
+  w.end_object();
+  return out;
+}
+
+}  // namespace townhall::realtime
