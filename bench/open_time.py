@@ -1,12 +1,16 @@
 #!/usr/bin/python3
-"""How long `townhall dynamodb` takes to answer on a store that holds data.
+"""How long `townhall dynamodb` (or, with --serve, `townhall serve`) takes to
+answer on a store that holds data, or on an empty one.
 
 With --load N, first fills DIR with N items of ~200 bytes in a table with an
 ALL-projection GSI (through the endpoint, BatchWriteItem). Then starts the
 binary on DIR --runs times and prints the time from exec to the first HTTP
 answer.
 
-Usage: bench/open_time.py --data DIR [--load 200000] [--runs 3] [--binary build/townhall]
+With --serve, starts `townhall serve --data DIR` and waits for /healthz
+instead (the chat's table is created on the first start).
+
+Usage: bench/open_time.py --data DIR [--load 200000] [--runs 3] [--binary build/townhall] [--serve]
 """
 import argparse
 import subprocess
@@ -17,14 +21,23 @@ import urllib.request
 PORT = 18791
 
 
+SERVE = False
+
+
 def start(binary, data):
-    return subprocess.Popen([binary, "dynamodb", "--listen", "127.0.0.1:%d" % PORT, "--data", data],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if SERVE:
+        command = [binary, "serve", "--listen", "127.0.0.1:%d" % PORT, "--data", data, "--log-level", "warn"]
+    else:
+        command = [binary, "dynamodb", "--listen", "127.0.0.1:%d" % PORT, "--data", data]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def first_answer():
-    request = urllib.request.Request("http://127.0.0.1:%d/" % PORT, data=b"{}", headers={
-        "X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"})
+    if SERVE:
+        request = urllib.request.Request("http://127.0.0.1:%d/healthz" % PORT)
+    else:
+        request = urllib.request.Request("http://127.0.0.1:%d/" % PORT, data=b"{}", headers={
+            "X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"})
     while True:
         try:
             urllib.request.urlopen(request, timeout=1).read()
@@ -65,7 +78,10 @@ def main():
     parser.add_argument("--load", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--binary", default="build/townhall")
+    parser.add_argument("--serve", action="store_true", help="time townhall serve (GET /healthz)")
     args = parser.parse_args()
+    global SERVE
+    SERVE = args.serve
     if args.load:
         load(args.binary, args.data, args.load)
     for _ in range(args.runs):

@@ -14,7 +14,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "realtime/hub.h"
+#include "realtime/ring_queue.h"
 
 namespace townhall::realtime {
 
@@ -48,7 +48,7 @@ class RecentIds {
   bool insert_hash(uint64_t h);
 
   size_t capacity_;
-  std::deque<uint64_t> order_;
+  RingQueue<uint64_t> order_;
   std::unordered_set<uint64_t> set_;
 };
 

@@ -9,8 +9,8 @@
 // Not thread-safe: used from the session's loop only.
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include <functional>
@@ -23,7 +23,7 @@ namespace townhall::realtime {
 
 class FrameWriter {
  public:
-  using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using Stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
 
   // owner: kept alive while a write is in flight (the session).
   FrameWriter(Stream& ws, size_t max_frames, size_t max_bytes, bool batch);

@@ -6,9 +6,10 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <string>
+
+#include "realtime/ring_queue.h"
 
 namespace townhall::realtime {
 
@@ -29,7 +30,7 @@ class OutboundQueue {
  private:
   const size_t max_frames_;
   const size_t max_bytes_;
-  std::deque<std::shared_ptr<const std::string>> frames_;
+  RingQueue<std::shared_ptr<const std::string>> frames_;
   size_t bytes_ = 0;
 };
 

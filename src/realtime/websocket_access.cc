@@ -49,14 +49,7 @@ bool WebSocketSession::sign_in(const chat::Session& session, const std::string& 
   }
   user_ = session.user;
   token_hash_ = std::move(token_hash);
-  auth_timer_.cancel();
-  // The socket ends with its session, not a recheck later.
-  auto expires_in =
-      std::chrono::seconds(session.expires_at) - std::chrono::system_clock::now().time_since_epoch();
-  expiry_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(expires_in));
-  expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) self->close_with(kCloseSessionEnded, "session expired");
-  });
+  session_expires_at_ = std::chrono::system_clock::time_point(std::chrono::seconds(session.expires_at));
   arm_recheck();
   enqueue(ready_frame(*user_));
   return true;
@@ -75,14 +68,23 @@ void WebSocketSession::recheck_soon() {
   });
 }
 
-// A pending timer, not a suspended coroutine, between rechecks: an idle
-// socket's wait for its next recheck costs a timer entry, not a coroutine frame.
+// One pending timer per socket, not a suspended coroutine, until the next
+// recheck or the session's expiry, whichever comes first: an idle socket's
+// wait costs a timer entry, not a coroutine frame.
 void WebSocketSession::arm_recheck() {
+  if (closing_) return;
   const auto interval = context_.options.recheck_interval;
-  if (interval.count() <= 0 || closing_) return;
-  recheck_timer_.expires_after(interval);
-  recheck_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  auto until_expiry = session_expires_at_ - std::chrono::system_clock::now();
+  auto wait = interval.count() > 0 ? std::min<std::chrono::system_clock::duration>(interval, until_expiry)
+                                   : until_expiry;
+  deadline_.expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait));  // ends the auth wait
+  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->closing_) return;
+    if (std::chrono::system_clock::now() >= self->session_expires_at_) {
+      self->close_with(kCloseSessionEnded, "session expired");  // it ends with its session
+      return;
+    }
     asio::co_spawn(
         self->ws_.get_executor(), [self] { return self->recheck_and_rearm(); }, asio::detached);
   });

@@ -21,7 +21,7 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using api::offload;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream stream, net::ConnectionLimiter::Slot slot,
+WebSocketSession::WebSocketSession(asio::ip::tcp::socket stream, net::ConnectionLimiter::Slot slot,
                                    SocketContext& context, std::string client_ip,
                                    std::optional<chat::Session> session, bool batch)
     : ws_(std::move(stream)),
@@ -30,12 +30,9 @@ WebSocketSession::WebSocketSession(beast::tcp_stream stream, net::ConnectionLimi
       slot_(std::move(slot)),
       context_(context),
       client_ip_(std::move(client_ip)),
-      initial_session_(std::move(session)),
+      initial_session_(session ? std::make_unique<chat::Session>(std::move(*session)) : nullptr),
       writer_(ws_, context.options.max_queue_frames, context.options.max_queue_bytes, batch),
-      auth_timer_(ws_.get_executor()),
-      expiry_timer_(ws_.get_executor()),
-      recheck_timer_(ws_.get_executor()),
-      close_timer_(ws_.get_executor()) {}
+      deadline_(ws_.get_executor()) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
@@ -54,7 +51,6 @@ void WebSocketSession::deliver(const SharedEvent& event) {
 
 asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
   const WebSocketOptions& options = context_.options;
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(10);
   timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
@@ -67,8 +63,7 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
 
   beast::error_code ec;
   if (options.send_buffer_bytes > 0) {
-    beast::get_lowest_layer(ws_).socket().set_option(
-        asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
+    ws_.next_layer().set_option(asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
   }
   co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
   upgrade = {};
@@ -83,8 +78,8 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
     initial_session_.reset();
     sign_in(session, session.token);
   } else {
-    auth_timer_.expires_after(options.auth_timeout);
-    auth_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+    deadline_.expires_after(options.auth_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
       if (!timer_ec && !self->user_) self->close_with(kCloseAuthTimeout, "authentication timeout");
     });
   }
@@ -94,7 +89,8 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
     if (ec) break;
     std::string text = beast::buffers_to_string(read_buffer_.data());
     read_buffer_.consume(read_buffer_.size());
-    if (closing_) continue;  // draining until the close completes
+    read_buffer_.shrink_to_fit();  // an idle socket holds no read buffer (see SteppedFlatBuffer)
+    if (closing_) continue;        // draining until the close completes
     if (!ws_.got_text()) {
       send_error("invalid_argument", "send JSON text frames");
       continue;
@@ -102,11 +98,8 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
     co_await handle_frame(text);
   }
   if (read_buffer_.capacity() > 0) read_buffer_ = {};
-  auth_timer_.cancel();
-  expiry_timer_.cancel();
-  recheck_timer_.cancel();
+  deadline_.cancel();
   writer_.drained().cancel();
-  close_timer_.cancel();
   unsubscribe_all();
   context_.metrics.websockets_open.fetch_sub(1);
   context_.registry.remove(this);
@@ -289,11 +282,11 @@ void WebSocketSession::close_with(uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
   writer_.drained().cancel();
-  auth_timer_.cancel();
   // A slow consumer may never read the close frame queued behind its
   // backlog: if the close handshake has not finished in time, drop the socket.
-  close_timer_.expires_after(std::chrono::seconds(5));
-  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  // (This replaces whatever the deadline timer was waiting for.)
+  deadline_.expires_after(std::chrono::seconds(5));
+  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) beast::get_lowest_layer(self->ws_).close();
   });
   websocket::close_reason why;

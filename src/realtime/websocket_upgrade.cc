@@ -64,7 +64,7 @@ boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), peer);
   // From here on nothing waits: the HTTP session ends as soon as this returns.
   auto session =
-      std::make_shared<WebSocketSession>(std::move(stream), std::move(slot), context, peer.client_ip,
+      std::make_shared<WebSocketSession>(stream.release_socket(), std::move(slot), context, peer.client_ip,
                                          std::move(signed_in), wants_batches(request.target()));
   session->start(std::move(request));
   co_return std::nullopt;
