@@ -16,14 +16,15 @@
 # nginx setups) and bench/results/peers.png (gnuplot).
 #
 # Environment: DURATION (wrk run length, default 5s), PEERS (default
-# "townhall dynamodb-local dynalite"), CONNECTIONS (default "1 16 64"),
+# "townhall townhall-1t dynamodb-local dynalite"; townhall-1t is townhall
+# with one network thread), CONNECTIONS (default "1 16 64"),
 # RESULTS (default bench/results: set it for trial runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/peers"
 bin=$(realpath "${1:-$root/build/townhall}")
 duration=${DURATION:-5s}
-peers=${PEERS:-townhall dynamodb-local dynalite}
+peers=${PEERS:-townhall townhall-1t dynamodb-local dynalite}
 connections=${CONNECTIONS:-1 16 64}
 workloads="get put add query"
 results=${RESULTS:-$root/bench/results}  # a trial run can write elsewhere
@@ -55,6 +56,11 @@ start_peer() {
   case "$name" in
     townhall)
       "$bin" dynamodb --listen "127.0.0.1:$port" --in-memory >"$work/$name.log" 2>&1 &
+      peer_pid=$! ;;
+    townhall-1t)
+      # One network thread, like the one-worker nginx: on a 2-core machine
+      # that also runs wrk, the like-for-like comparison.
+      "$bin" dynamodb --listen "127.0.0.1:$port" --in-memory --io-threads 1 >"$work/$name.log" 2>&1 &
       peer_pid=$! ;;
     dynamodb-local)
       (cd "$root/node_modules/amplify-dynamodb-simulator/emulator" &&
