@@ -1,6 +1,8 @@
 // Handlers for message history, catch-up, sending, editing and deleting.
 #include "api/handlers.h"
 
+#include "chat/keys.h"
+
 namespace townhall::api {
 namespace {
 

@@ -1,5 +1,7 @@
 #include "api/json.h"
 
+#include "chat/keys.h"
+
 #include <simdjson.h>
 
 namespace townhall::api {
@@ -133,7 +135,7 @@ void write_member(ddb::JsonWriter& w, const chat::Member& member) {
 void write_message(ddb::JsonWriter& w, const chat::Message& message) {
   w.begin_object();
   w.key("id");
-  w.string(message.id);
+  w.string(chat::keys::public_message_id(message.id));
   w.key("channel_id");
   w.string(message.channel_id);
   w.key("user_id");

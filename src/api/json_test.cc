@@ -54,7 +54,7 @@ TEST(JsonObject, ReadsChannelLists) {
 
 TEST(EventJson, MessageCreated) {
   chat::Message message;
-  message.id = "1700000000#1";
+  message.id = "1700000000#1";  // clients see it URL-safe: "1700000000_1"
   message.channel_id = "7";
   message.user_id = "12";
   message.user_name = "Alice";
@@ -63,7 +63,7 @@ TEST(EventJson, MessageCreated) {
   chat::ChannelEvent event{chat::ChannelEvent::Kind::kMessageCreated, "7", message, std::nullopt,
                            std::nullopt};
   EXPECT_EQ(event_json(event),
-            R"({"type":"message.created","channel":"7","message":{"id":"1700000000#1","channel_id":"7",)"
+            R"({"type":"message.created","channel":"7","message":{"id":"1700000000_1","channel_id":"7",)"
             R"("user_id":"12","user_name":"Alice","text":"Hello \"Bob\"\n","created_at_ms":1700000000123,)"
             R"("edited_at_ms":0,"deleted":false}})");
   EXPECT_EQ(replayed_message_json(message), event_json(event));

@@ -307,7 +307,8 @@ Result<Page<Channel>> ChannelService::list_public(std::string_view prefix, std::
 
 Status ChannelService::mark_read(const User& actor, std::string_view reference, std::string_view message_id) {
   TH_ASSIGN_OR_RETURN(std::string id, keys::channel_id_from(reference));
-  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
+  message_id = stored_id;
   ddb::UpdateItemRequest update;
   update.table_name = store_.table();
   update.key = ChatStore::key(keys::channel(id), keys::membership(actor.id));

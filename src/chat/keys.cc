@@ -55,6 +55,19 @@ bool is_valid_message_id(std::string_view id) {
   return std::all_of(id.begin() + 11, id.end(), [](char c) { return is_id_char(c) || c == '#'; });
 }
 
+std::string public_message_id(std::string_view id) {
+  std::string out(id);
+  if (out.size() > 10 && out[10] == '#') out[10] = '_';
+  return out;
+}
+
+Result<std::string> message_id_from(std::string_view id) {
+  std::string out(id);
+  if (out.size() > 10 && out[10] == '_') out[10] = '#';
+  if (!is_valid_message_id(out)) return Error::InvalidArgument("invalid message id");
+  return out;
+}
+
 std::string new_id() {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
   unsigned char random[12];

@@ -49,6 +49,12 @@ Result<std::string> user_id_from(std::string_view reference);
 Result<std::string> channel_id_from(std::string_view reference);
 // A message id as it appears after "MSG#": "<10-digit seconds>#<rest>".
 bool is_valid_message_id(std::string_view id);
+// Message ids as clients see them: the '#' after the seconds (which every URL
+// would have to escape) as '_': "1796394236_1796394236659000000-0000". The
+// table's sort keys keep '#', as the notebook writes them.
+std::string public_message_id(std::string_view id);
+// An id in either form, as the table keys it; InvalidArgument otherwise.
+Result<std::string> message_id_from(std::string_view id);
 // A fresh random id: 12 characters of lowercase base32 (60 bits).
 std::string new_id();
 

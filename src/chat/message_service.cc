@@ -92,9 +92,10 @@ Result<MessageService::Sent> MessageService::resend(const User& actor, const std
 }
 
 Result<Message> MessageService::read_message(const std::string& channel_id, std::string_view message_id) {
-  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
+  message_id = stored_id;
   TH_ASSIGN_OR_RETURN(auto item, store_.get(keys::channel(channel_id), keys::message(message_id)));
-  if (!item) return Error::NotFound("no message " + std::string(message_id));
+  if (!item) return Error::NotFound("no message " + keys::public_message_id(message_id));
   return items::message_from(*item);
 }
 
@@ -125,8 +126,11 @@ Result<Page<Message>> MessageService::history(const User& actor, std::string_vie
 Result<Page<Message>> MessageService::after(const User& actor, std::string_view channel,
                                             std::string_view after, int limit) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
-  if (!after.empty() && !keys::is_valid_message_id(after))
-    return Error::InvalidArgument("invalid message id");
+  std::string stored_after;
+  if (!after.empty()) {
+    TH_ASSIGN_OR_RETURN(stored_after, keys::message_id_from(after));  // either form
+    after = stored_after;
+  }
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   std::string from = after.empty() ? std::string(keys::kMessage) : keys::message(after);
   ddb::QueryRequest query;
@@ -154,7 +158,8 @@ Result<Page<Message>> MessageService::after(const User& actor, std::string_view 
 Result<Message> MessageService::edit(const User& actor, std::string_view channel, std::string_view message_id,
                                      std::string_view text) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
-  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
+  message_id = stored_id;
   TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
   // Only who may read the channel may change what is in it (its existence
   // stays hidden from the others).
@@ -182,7 +187,8 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
 Result<Message> MessageService::remove(const User& actor, std::string_view channel,
                                        std::string_view message_id) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
-  if (!keys::is_valid_message_id(message_id)) return Error::InvalidArgument("invalid message id");
+  TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
+  message_id = stored_id;
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
@@ -208,7 +214,8 @@ Result<Message> MessageService::explain_failed_change(const User& actor, const s
   auto message = read_message(channel_id, message_id);
   if (!message.ok()) return message;
   if (message->user_id != actor.id) return Error::PermissionDenied("only the author may change a message");
-  if (message->deleted) return Error::NotFound("message " + std::string(message_id) + " was deleted");
+  if (message->deleted)
+    return Error::NotFound("message " + keys::public_message_id(message_id) + " was deleted");
   return Error::Internal("the message changed concurrently; try again");
 }
 

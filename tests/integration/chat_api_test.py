@@ -192,9 +192,12 @@ class MessageTest(unittest.TestCase):
         self.assertEqual(bob.call("GET", "/api/channels/%s/unread" % channel["id"]).json(), {"count": 1})
         mine = bob.call("GET", "/api/me/channels").json()["channels"]
         self.assertEqual([c["unread"] for c in mine if c["channel_id"] == channel["id"]], [1])
-        # Edit and delete by id: '#' travels percent-encoded.
-        path = "/api/channels/%s/messages/%s" % (channel["id"], quote(sent[0]["id"]))
-        self.assertIn("%23", path)
+        # Message ids fit in a URL as they are; the table's form ('#', percent-encoded) works too.
+        self.assertRegex(sent[0]["id"], r"^[0-9]{10}_[0-9A-Za-z_.-]+$")
+        path = "/api/channels/%s/messages/%s" % (channel["id"], sent[0]["id"])
+        legacy = "/api/channels/%s/messages/%s" % (channel["id"], quote(sent[0]["id"].replace("_", "#", 1)))
+        self.assertIn("%23", legacy)
+        self.assertEqual(bob.call("PATCH", legacy, json={"text": "not mine"}).status_code, 403)
         self.assertEqual(bob.call("PATCH", path, json={"text": "not mine"}).status_code, 403)
         r = alice.call("PATCH", path, json={"text": "m0 edited"})
         self.assertEqual(r.status_code, 200, r.text)

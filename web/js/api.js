@@ -59,7 +59,7 @@ async function request(method, path, body) {
   return data;
 }
 
-const part = encodeURIComponent; // message ids contain '#'
+const part = encodeURIComponent; // ids are URL-safe; encoding anyway costs nothing
 
 function query(params) {
   const search = new URLSearchParams();
