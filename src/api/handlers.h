@@ -34,6 +34,8 @@ HandlerResult handle_list_messages(Call& call);
 HandlerResult handle_send_message(Call& call);
 HandlerResult handle_edit_message(Call& call);
 HandlerResult handle_delete_message(Call& call);
+HandlerResult handle_add_reaction(Call& call);
+HandlerResult handle_remove_reaction(Call& call);
 
 // Shared by the handlers.
 chat::Result<JsonObject> body_object(const Call& call);

@@ -65,4 +65,20 @@ HandlerResult handle_delete_message(Call& call) {
   return message_response(200, message);
 }
 
+// PUT and DELETE .../reactions/{emoji}: idempotent both ways; the answer is
+// the message with all its reactions.
+HandlerResult handle_add_reaction(Call& call) {
+  TH_ASSIGN_OR_RETURN(chat::Message message,
+                      call.chat.messages().react(call.actor(), call.param("id"), call.param("message_id"),
+                                                 call.param("emoji"), true));
+  return message_response(200, message);
+}
+
+HandlerResult handle_remove_reaction(Call& call) {
+  TH_ASSIGN_OR_RETURN(chat::Message message,
+                      call.chat.messages().react(call.actor(), call.param("id"), call.param("message_id"),
+                                                 call.param("emoji"), false));
+  return message_response(200, message);
+}
+
 }  // namespace townhall::api

@@ -154,6 +154,23 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     w.key("client_message_id");
     w.string(message.client_message_id);
   }
+  if (!message.reactions.empty()) {
+    w.key("reactions");
+    w.begin_array();
+    for (const auto& reaction : message.reactions) {
+      w.begin_object();
+      w.key("emoji");
+      w.string(reaction.emoji);
+      w.key("count");
+      w.integer(static_cast<int64_t>(reaction.user_ids.size()));
+      w.key("user_ids");
+      w.begin_array();
+      for (const auto& id : reaction.user_ids) w.string(id);
+      w.end_array();
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
 }
 

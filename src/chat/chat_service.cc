@@ -98,6 +98,8 @@ const char* kind_name(ChannelEvent::Kind kind) {
       return "member.left";
     case ChannelEvent::Kind::kChannelUpdated:
       return "channel.updated";
+    case ChannelEvent::Kind::kMessageReactions:
+      return "message.reactions";
   }
   return "unknown";
 }

@@ -285,6 +285,42 @@ TEST_F(ChatServiceTest, ReadMarkersAndUnreadCounts) {
   EXPECT_EQ(ok(chat->messages().unread_counts(bob, {})), std::vector<int64_t>{});
 }
 
+TEST_F(ChatServiceTest, ReactionsAreIdempotentAndFollowTheMessage) {
+  User alice = user("Alice"), bob = user("Bob"), eve = user("Eve");
+  Channel town = channel(alice, "Reactions");
+  ok(chat->channels().join(bob, town.id));
+  Message m = ok(chat->messages().send(alice, town.id, "ship it?")).message;
+  auto& messages = chat->messages();
+  // Reacting is posting: a reader of a public channel joins first.
+  EXPECT_EQ(messages.react(eve, town.id, m.id, "👍", true).error().code, Code::kPermissionDenied);
+  Message after = ok(messages.react(bob, town.id, m.id, "👍", true));
+  ASSERT_EQ(after.reactions.size(), 1u);
+  EXPECT_EQ(after.reactions[0].emoji, "👍");
+  EXPECT_EQ(after.reactions[0].user_ids, std::vector<std::string>{bob.id});
+  ok(messages.react(bob, town.id, m.id, "👍", true));  // a retry counts once
+  after = ok(messages.react(alice, town.id, keys::public_message_id(m.id), "👍", true));  // either id form
+  EXPECT_EQ(after.reactions[0].user_ids.size(), 2u);
+  after = ok(messages.react(alice, town.id, m.id, ":shipit:", true));
+  EXPECT_EQ(after.reactions.size(), 2u);
+  // History carries them.
+  auto page = ok(messages.history(bob, town.id, "", 10));
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].reactions.size(), 2u);
+  // Removing: idempotent too; the last user's removal drops the emoji.
+  after = ok(messages.react(alice, town.id, m.id, ":shipit:", false));
+  after = ok(messages.react(alice, town.id, m.id, ":shipit:", false));
+  EXPECT_EQ(after.reactions.size(), 1u);
+  // Bad input and deleted messages write nothing.
+  EXPECT_EQ(messages.react(bob, town.id, m.id, "thumbs up", true).error().code, Code::kInvalidArgument);
+  EXPECT_EQ(messages.react(bob, town.id, "1700000000_nope", "👍", true).error().code, Code::kNotFound);
+  ok(messages.remove(alice, town.id, m.id));
+  EXPECT_EQ(messages.react(bob, town.id, m.id, "🎉", true).error().code, Code::kFailedPrecondition);
+  // A private channel's messages are not there for outsiders.
+  Channel secret = ok(chat->channels().create(alice, "Secret reactions", "", true));
+  Message s = ok(chat->messages().send(alice, secret.id, "hush")).message;
+  EXPECT_EQ(messages.react(eve, secret.id, s.id, "👍", true).error().code, Code::kNotFound);
+}
+
 TEST_F(ChatServiceTest, ReadsWhatTheNotebookWrote) {
   // Items exactly as the notebook's cells write them.
   auto put = [&](ddb::AttributeMap item) {

@@ -17,7 +17,8 @@ struct ChannelEvent {
     kMessageDeleted,
     kMemberJoined,
     kMemberLeft,
-    kChannelUpdated
+    kChannelUpdated,
+    kMessageReactions,  // a reaction added or removed; the message carries them all
   };
   Kind kind = Kind::kMessageCreated;
   std::string channel_id;

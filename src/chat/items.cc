@@ -1,6 +1,7 @@
 #include "chat/items.h"
 
 #include "chat/keys.h"
+#include "chat/reactions.h"
 
 namespace townhall::chat::items {
 
@@ -77,6 +78,13 @@ Message message_from(const AttributeMap& item) {
   message.edited_at_ms = int_of(item, "EditedAt");
   message.deleted = bool_of(item, "Deleted");
   message.client_message_id = std::string(string_of(item, "ClientMsgId"));
+  // "R:<emoji>" string sets, in attribute-name order (AttributeMap is sorted).
+  for (const auto& [name, value] : item) {
+    if (!name.starts_with(kReactionAttributePrefix) || !value.is(ddb::AttributeType::kSS)) continue;
+    const auto& users = value.as_string_set().values;
+    if (users.empty()) continue;
+    message.reactions.push_back({name.substr(kReactionAttributePrefix.size()), users});
+  }
   return message;
 }
 

@@ -1,9 +1,11 @@
 #include "chat/message_service.h"
 
+#include <algorithm>
 #include <map>
 
 #include "chat/items.h"
 #include "chat/keys.h"
+#include "chat/reactions.h"
 #include "chat/validation.h"
 
 namespace townhall::chat {
@@ -206,6 +208,50 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   }
   TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, message_id));
   publish(ChannelEvent::Kind::kMessageDeleted, message);
+  return message;
+}
+
+Result<Message> MessageService::react(const User& actor, std::string_view channel,
+                                      std::string_view message_id, std::string_view reaction, bool on) {
+  TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
+  TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
+  TH_ASSIGN_OR_RETURN(std::string emoji, normalize_reaction(reaction));
+  // Reacting is posting: members only, as for send (NotFound when private).
+  TH_ASSIGN_OR_RETURN(auto member, channels_.authorize_read(actor, channel_id));
+  if (!member) return Error::PermissionDenied("join channel " + channel_id + " to react in it");
+  TH_ASSIGN_OR_RETURN(Message before, read_message(channel_id, stored_id));
+  if (before.deleted) {
+    return Error{Code::kFailedPrecondition, "message " + keys::public_message_id(stored_id) + " was deleted"};
+  }
+  auto existing = std::find_if(before.reactions.begin(), before.reactions.end(),
+                               [&](const Reaction& r) { return r.emoji == emoji; });
+  bool mine = existing != before.reactions.end() &&
+              std::binary_search(existing->user_ids.begin(), existing->user_ids.end(), actor.id);
+  if (mine == on) return before;  // already so: nothing to write, nothing to announce
+  if (on && existing == before.reactions.end() && before.reactions.size() >= kMaxReactionsPerMessage) {
+    return Error{
+        Code::kFailedPrecondition,
+        "a message takes at most " + std::to_string(kMaxReactionsPerMessage) + " different reactions"};
+  }
+  ddb::UpdateItemRequest update;
+  update.table_name = store_.table();
+  update.key = ChatStore::key(keys::channel(channel_id), keys::message(stored_id));
+  // ADD and DELETE on a string set are idempotent: a retry of either changes nothing.
+  update.update_expression = on ? "ADD #r :me" : "DELETE #r :me";
+  update.condition_expression = "attribute_exists(SK) AND attribute_not_exists(Deleted)";
+  update.expression_attribute_names = ddb::NameMap{{"#r", std::string(kReactionAttributePrefix) + emoji}};
+  update.expression_attribute_values = ddb::AttributeMap{{":me", ddb::AttributeValue::SS({actor.id})}};
+  update.return_values = "ALL_NEW";
+  auto result = store_.db().update_item(update);
+  if (!result.ok()) {
+    if (result.error().is(ddb::ErrorCode::kConditionalCheckFailed)) {
+      return Error{Code::kFailedPrecondition,
+                   "message " + keys::public_message_id(stored_id) + " was deleted"};
+    }
+    return Error::FromStore(result.error());
+  }
+  Message message = items::message_from(result->attributes.value_or(ddb::AttributeMap{}));
+  publish(ChannelEvent::Kind::kMessageReactions, message);
   return message;
 }
 

@@ -42,6 +42,13 @@ class MessageService {
   Result<Message> edit(const User& actor, std::string_view channel, std::string_view message_id,
                        std::string_view text);
   Result<Message> remove(const User& actor, std::string_view channel, std::string_view message_id);
+  // Adds (on) or removes actor's reaction on a message actor can read. Both
+  // are idempotent (a retry changes nothing); a deleted message refuses new
+  // reactions (FailedPrecondition), as does a message with
+  // kMaxReactionsPerMessage other emoji. Returns the message with all its
+  // reactions, which everyone watching the channel receives too.
+  Result<Message> react(const User& actor, std::string_view channel, std::string_view message_id,
+                        std::string_view reaction, bool on);
   // Messages after actor's read marker, not counting actor's own or deleted
   // ones; counts up to `cap` (a badge shows "cap+").
   Result<int64_t> unread_count(const User& actor, std::string_view channel, int64_t cap = 100);

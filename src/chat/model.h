@@ -43,6 +43,12 @@ struct Membership {
   std::string joined_at;
 };
 
+// The people who reacted to a message with one emoji (or short name).
+struct Reaction {
+  std::string emoji;                  // "👍", or a short name ":shipit:" (chat/reactions.h)
+  std::vector<std::string> user_ids;  // sorted
+};
+
 struct Message {
   std::string id;  // "<seconds>#<time-ordered id>": sorts in send order
   std::string channel_id;
@@ -54,6 +60,7 @@ struct Message {
   int64_t edited_at_ms = 0;   // 0 if never edited
   bool deleted = false;       // a tombstone keeps the place in history
   std::string client_message_id;
+  std::vector<Reaction> reactions;  // by emoji (byte order); empty when none
 };
 
 // One page of a listing; next_cursor is opaque and empty on the last page.

@@ -12,6 +12,7 @@
 //   townhall chat channels-for-user 12                                        (AP1)
 //   townhall chat send --user 18 --channel 7 --text "Hey there!"              (send_message)
 //   townhall chat messages 7 --limit 50                                       (AP3, newest first)
+//   townhall chat react --user 18 --channel 7 --message ID --emoji 👍 [--remove] (AP26)
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -30,7 +31,9 @@ struct ChatCommandOptions {
   std::string table = "chat";
   // Per-command arguments; each subcommand uses some of them.
   std::string name, email, id, description, user, channel, text, client_id, as, cursor, after, reference;
+  std::string message, emoji;
   bool is_private = false;
+  bool remove = false;
   int limit = 50;
 };
 
@@ -101,7 +104,7 @@ void register_chat_command(CLI::App& app, int* exit_code) {
       ->envname("TOWNHALL_TABLE")
       ->capture_default_str();
 
-  auto sub = [&](const char* name, const char* help, std::function<int(chat::ChatService&)> body) {
+  auto sub = [&](const char* name, const char* help, const std::function<int(chat::ChatService&)>& body) {
     CLI::App* cmd = chat_cmd->add_subcommand(name, help);
     cmd->callback([o, exit_code, body] { *exit_code = run(*o, body); });
     return cmd;
@@ -221,6 +224,20 @@ void register_chat_command(CLI::App& app, int* exit_code) {
                        });
   messages->add_option("channel", x.reference, "Channel id")->required();
   messages->add_option("--after", x.after, "Only messages after this message id, oldest first");
+
+  auto* react =
+      sub("react", "AP26: add (or with --remove, take back) a reaction to a message",
+          [&x](chat::ChatService& chat) {
+            auto user = chat.accounts().find_user(x.user);
+            if (!user.ok()) return fail(user.error());
+            return print_or_fail<chat::Message>(
+                chat.messages().react(*user, x.channel, x.message, x.emoji, !x.remove), api::write_message);
+          });
+  react->add_option("--user", x.user, "Who reacts (user id)")->required();
+  react->add_option("--channel", x.channel, "Channel id")->required();
+  react->add_option("--message", x.message, "Message id (either form)")->required();
+  react->add_option("--emoji", x.emoji, "One emoji, or a short name like :shipit:")->required();
+  react->add_flag("--remove", x.remove, "Take the reaction back");
 
   for (CLI::App* cmd : {members, messages, channels}) {
     cmd->add_option("--limit", x.limit, "Page size (1-100)")->capture_default_str();

@@ -243,6 +243,16 @@ TEST(RedisRelayCodec, RoundTripsEventsAndGaps) {
   ASSERT_TRUE(access && access->event && (*access->event)->access);
   EXPECT_EQ((*access->event)->access->subject, "ab12");
   EXPECT_FALSE(decode_relay_message("A\nnode\n9\nab12"));
+  // The newest channel event kind travels too.
+  chat::Message reacted;
+  reacted.id = "1700000000#1";
+  reacted.reactions.push_back({"👍", {"u1"}});
+  auto reactions = make_hub_event(chat::ChannelEvent{chat::ChannelEvent::Kind::kMessageReactions, "chan7",
+                                                     reacted, std::nullopt, std::nullopt});
+  auto carried = decode_relay_message(encode_event("node-a", *reactions));
+  ASSERT_TRUE(carried && carried->event);
+  EXPECT_EQ((*carried->event)->kind, chat::ChannelEvent::Kind::kMessageReactions);
+  EXPECT_EQ(*(*carried->event)->json, *reactions->json);
   EXPECT_FALSE(decode_relay_message("A\nnode\n0\n"));
 
   for (const char* bad : {"", "X\nnode", "E\nnode\n9\nc\nid\n{}", "E\nnode\n0\n\nid\n{}", "E\nnode\n0\nc",

@@ -5,7 +5,7 @@
 // talk live; one reloads and sees the history; one goes offline, misses
 // messages, sends one that fails, comes back and gets exactly what it missed
 // while its own message goes through; an XSS payload renders as text; edits,
-// tombstones, unread badges, paging into history, members and counts, the
+// tombstones, reactions, unread badges, paging into history, members and counts, the
 // narrow layout and dark mode are checked on the way. Screenshots and the
 // server's log go to $TOWNHALL_ARTIFACTS/web (default build/test-artifacts/web).
 //
@@ -314,6 +314,30 @@ async function run(base, server) {
     }
     assert.equal(await bob.page.locator('#message-list li.msg--mine', { hasText: 'Missed' }).count(), 0, 'Bob cannot edit Alice');
 
+    // --- reactions: picked from the menu, toggled on the chip, live both ways ---
+    const reactionsOf = (user) => user.page.locator('#message-list li.msg', { hasText: 'Fine, thanks.' }).locator('.msg__reactions .reaction');
+    const chipTexts = async (user) => (await reactionsOf(user).allTextContents()).join(',');
+    const fine = bob.page.locator('#message-list li.msg', { hasText: 'Fine, thanks.' });
+    await fine.hover();
+    await fine.getByRole('button', { name: 'Add a reaction' }).click();
+    const picker = bob.page.getByRole('menu', { name: 'Pick a reaction' });
+    await picker.waitFor();
+    await bob.page.keyboard.press('Escape'); // closes, back on the button
+    assert.equal(await picker.count(), 0);
+    assert.equal(await bob.page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Add a reaction');
+    await bob.page.keyboard.press('Enter');
+    await picker.getByRole('menuitem', { name: '👍' }).click();
+    await until('Alice sees Bob\'s 👍', async () => (await chipTexts(alice)) === '👍 1');
+    assert.equal(await reactionsOf(bob).first().getAttribute('aria-pressed'), 'true');
+    assert.equal(await reactionsOf(alice).first().getAttribute('aria-pressed'), 'false');
+    await reactionsOf(alice).first().click();
+    for (const user of [alice, bob]) await until(`${user.name} sees 👍 2`, async () => (await chipTexts(user)) === '👍 2');
+    assert.equal(await reactionsOf(alice).first().getAttribute('aria-pressed'), 'true');
+    await screenshot(alice, 'reactions');
+    await reactionsOf(bob).first().click(); // Bob takes his back
+    for (const user of [alice, bob]) await until(`${user.name} sees 👍 1`, async () => (await chipTexts(user)) === '👍 1');
+    assert.equal(await reactionsOf(bob).first().getAttribute('aria-pressed'), 'false');
+
     // --- unread badge, marked read on viewing, remembered by the server ---
     await createChannel(bob, 'bobs-corner');
     await send(alice, 'Are you there, Bob?');
@@ -409,6 +433,7 @@ async function run(base, server) {
     await dave.page.goto(`${base}/#/c/${encodeURIComponent(townHallId)}`);
     await sees(dave, 'Hi from my phone');
     assert.equal(await dave.page.locator('#composer').isVisible(), false, 'no composer before joining');
+    assert.equal(await dave.page.locator('#message-list .msg__actions').first().isVisible(), false, 'no reacting before joining');
     assert.equal(await channelLink(dave, 'town-hall').count(), 0, 'not in Dave\'s channels yet');
     await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
     await dave.page.locator('#composer').waitFor();

@@ -93,3 +93,26 @@ test('an empty log accepts live messages before its first page', () => {
   log.putHistoryPage([msg('9#z'), msg('8#y')], 'more');
   assert.deepEqual(log.ids, ['8#y', '9#z']);
 });
+
+test('reactions: the latest copy wins, a fresh page refreshes them, a tombstone keeps none', () => {
+  const log = new MessageLog();
+  log.putHistoryPage([msg('1#a'), msg('0#z')], null);
+  const thumbs = [{ emoji: '👍', count: 1, user_ids: ['u2'] }];
+  assert.deepEqual(log.putReactions(msg('1#a', { reactions: thumbs })), { id: '1#a', change: 'updated', index: 1, settled: '' });
+  assert.equal(log.putReactions(msg('1#a', { reactions: thumbs })).change, 'none');
+  assert.deepEqual(log.get('1#a').reactions, thumbs);
+  // The text is untouched by a reaction copy, even one carrying old text.
+  assert.equal(log.put(msg('1#a', { text: 'edited', edited_at_ms: 10, reactions: thumbs })).change, 'updated');
+  assert.equal(log.putReactions(msg('1#a', { text: 'stale', reactions: [] })).change, 'updated');
+  assert.equal(log.get('1#a').text, 'edited');
+  assert.deepEqual(log.get('1#a').reactions, []);
+  // A live copy of the same version does not roll reactions back; a page does.
+  assert.equal(log.put(msg('1#a', { text: 'edited', edited_at_ms: 10, reactions: thumbs })).change, 'none');
+  assert.equal(log.merge([msg('1#a', { text: 'edited', edited_at_ms: 10, reactions: thumbs })])[0].change, 'updated');
+  assert.deepEqual(log.get('1#a').reactions, thumbs);
+  // Unknown and deleted messages take no reactions.
+  assert.equal(log.putReactions(msg('9#q', { reactions: thumbs })).change, 'none');
+  log.put(msg('0#z', { deleted: true, text: '' }));
+  assert.equal(log.putReactions(msg('0#z', { reactions: thumbs })).change, 'none');
+  assert.equal(log.get('0#z').reactions, undefined);
+});

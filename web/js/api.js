@@ -96,4 +96,6 @@ export const api = {
     request('PATCH', `/api/channels/${part(id)}/messages/${part(messageId)}`, { text }),
   remove: (id, messageId) => request('DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}`),
   markRead: (id, messageId) => request('POST', `/api/channels/${part(id)}/read`, { message_id: messageId }),
+  react: (id, messageId, emoji, on) =>
+    request(on ? 'PUT' : 'DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}/reactions/${part(emoji)}`),
 };

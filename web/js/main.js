@@ -49,6 +49,7 @@ class App {
       onSend: (text) => this.send(text),
       onEdit: (id, text) => this.edit(id, text),
       onDelete: (id) => this.remove(id),
+      onReact: (id, emoji, on) => this.react(id, emoji, on),
       onRetry: (cmid) => this.retry(cmid),
       onDiscard: (cmid) => this.discard(cmid),
       onLoadOlder: () => this.loadOlder(),
@@ -290,6 +291,8 @@ class App {
     show($('join-channel'), !ch.member);
     show($('leave-channel'), ch.member);
     show($('composer'), ch.member);
+    // Reading a public channel before joining: nothing to act with.
+    $('message-list').classList.toggle('message-list--readonly', !ch.member);
   }
 
   async loadNewest(ch) {
@@ -467,6 +470,9 @@ class App {
       case 'message.deleted':
         if (event.message) this.ingest(ch, event.message, event.type);
         break;
+      case 'message.reactions':
+        if (event.message) this.ingestReactions(ch, event.message);
+        break;
       case 'member.joined':
       case 'member.left':
         this.onMember(ch, event);
@@ -512,6 +518,11 @@ class App {
         this.renderSidebar();
       }
     }
+  }
+
+  ingestReactions(ch, message) {
+    const result = ch.log.putReactions(message);
+    if (ch.id === this.activeId && result.change === 'updated') this.view.apply([result], { live: false });
   }
 
   onMember(ch, event) {
@@ -572,6 +583,12 @@ class App {
     const ch = this.channels.get(this.activeId);
     const result = await api.remove(ch.id, id);
     this.ingest(ch, (result && result.message) || { id }, 'message.deleted');
+  }
+
+  async react(id, emoji, on) {
+    const ch = this.channels.get(this.activeId);
+    const result = await api.react(ch.id, id, emoji, on);
+    if (result && result.message) this.ingestReactions(ch, result.message);
   }
 
   // --- read markers ---

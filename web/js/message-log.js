@@ -33,6 +33,10 @@ function supersedes(incoming, known) {
   return (incoming.edited_at_ms || 0) > (known.edited_at_ms || 0);
 }
 
+function sameReactions(a, b) {
+  return JSON.stringify(a.reactions || []) === JSON.stringify(b.reactions || []);
+}
+
 export class MessageLog {
   constructor() {
     this.byId = new Map();
@@ -77,7 +81,15 @@ export class MessageLog {
     const settled = this.settle(message);
     const known = this.byId.get(message.id);
     if (known) {
-      if (!supersedes(message, known)) return { id: message.id, change: 'none', index: this.indexOf(message.id), settled };
+      if (!supersedes(message, known)) {
+        // A fresh read of the same version still carries the current
+        // reactions (they may have changed while we were disconnected).
+        if (fromHistory && !known.deleted && !sameReactions(known, message)) {
+          this.byId.set(message.id, { ...known, reactions: message.reactions || [] });
+          return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled };
+        }
+        return { id: message.id, change: 'none', index: this.indexOf(message.id), settled };
+      }
       this.byId.set(message.id, message);
       return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled };
     }
@@ -88,6 +100,20 @@ export class MessageLog {
     this.ids.splice(index, 0, message.id);
     this.byId.set(message.id, message);
     return { id: message.id, change: 'added', index, settled };
+  }
+
+  // A message's reactions changed (the message.reactions event, or the
+  // answer to this user's own reaction). Reactions are not versioned like
+  // edits: the latest copy to arrive wins. Returns a put()-shaped result.
+  putReactions(message) {
+    const known = this.byId.get(message.id);
+    if (!known || known.deleted) return { id: message.id, change: 'none', index: -1, settled: '' };
+    const reactions = message.reactions || [];
+    if (sameReactions(known, message)) {
+      return { id: message.id, change: 'none', index: this.indexOf(message.id), settled: '' };
+    }
+    this.byId.set(message.id, { ...known, reactions });
+    return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled: '' };
   }
 
   // Records one history page (newest first, as the server sends it).

@@ -10,11 +10,14 @@ import { $, el, clear, show } from './dom.js';
 import { fullTime, messageTimeMs, shortTime } from './format.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
+// The quick picker's choices; any emoji arrives through the API too.
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅'];
 const BOTTOM_SLACK_PX = 48;
 const ANNOUNCEMENTS_KEPT = 3;
 
 export class MessageView {
   // callbacks: onSend(text), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
+  // onReact(id, emoji, on) -> Promise,
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
   // onReadBottom(), confirm(text) -> Promise<boolean>
   constructor(callbacks) {
@@ -98,7 +101,8 @@ export class MessageView {
       if (change === 'updated') {
         if (id === this.editingId && !message.deleted) continue;
         if (id === this.editingId) this.editingId = '';
-        this.elements.get(id).replaceWith(this.render(message, index));
+        const old = this.elements.get(id);
+        this.replaceKeepingFocus(old, this.render(message, index));
         continue;
       }
       const next = this.nextRendered(index);
@@ -155,19 +159,82 @@ export class MessageView {
       li.append(el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' }));
     } else {
       li.append(el('p', { class: 'msg__text', text: message.text }));
-      if (mine) {
-        li.append(
-          el(
-            'div',
-            { class: 'msg__actions' },
-            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }),
-            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }),
-          ),
-        );
-      }
+      const reactions = this.renderReactions(message);
+      if (reactions) li.append(reactions);
+      li.append(
+        el(
+          'div',
+          { class: 'msg__actions' },
+          el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'react-menu' }, 'aria-label': 'Add a reaction', 'aria-haspopup': 'true', text: '☺+' }),
+          mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }) : null,
+          mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }) : null,
+        ),
+      );
     }
     this.elements.set(message.id, li);
     return li;
+  }
+
+  // Re-rendering a message must not drop the keyboard user's place, e.g.
+  // on the reaction they just toggled.
+  replaceKeepingFocus(old, li) {
+    const focused = old.contains(document.activeElement) ? document.activeElement : null;
+    old.replaceWith(li);
+    if (!focused || !focused.dataset.action) return;
+    const emoji = focused.dataset.emoji;
+    const same = [...li.querySelectorAll(`button[data-action="${focused.dataset.action}"]`)].find((b) => b.dataset.emoji === emoji);
+    if (same) same.focus();
+  }
+
+  // One toggle per reaction: "👍 2", pressed when this user is among them.
+  renderReactions(message) {
+    if (!message.reactions || !message.reactions.length) return null;
+    const bar = el('div', { class: 'msg__reactions', role: 'group', 'aria-label': 'Reactions' });
+    for (const reaction of message.reactions) {
+      const mine = this.me && reaction.user_ids.includes(this.me.id);
+      bar.append(
+        el('button', {
+          type: 'button',
+          class: `reaction${mine ? ' reaction--mine' : ''}`,
+          dataset: { action: 'react', emoji: reaction.emoji },
+          'aria-pressed': mine ? 'true' : 'false',
+          'aria-label': `${reaction.emoji} ${reaction.count}${mine ? ', including you' : ''}`,
+          text: `${reaction.emoji} ${reaction.count}`,
+        }),
+      );
+    }
+    return bar;
+  }
+
+  // The quick picker under a message: a few common emoji.
+  openReactionMenu(id, button) {
+    const li = this.elements.get(id);
+    if (!li) return;
+    const open = li.querySelector('.reaction-menu');
+    if (open) {
+      open.remove();
+      return;
+    }
+    const menu = el('div', { class: 'reaction-menu', role: 'menu', 'aria-label': 'Pick a reaction' });
+    for (const emoji of QUICK_REACTIONS) {
+      menu.append(el('button', { type: 'button', class: 'reaction', role: 'menuitem', dataset: { action: 'react-pick', emoji }, text: emoji }));
+    }
+    menu.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      menu.remove();
+      button.focus();
+    });
+    button.closest('.msg__actions').after(menu);
+    menu.querySelector('button').focus();
+  }
+
+  async toggleReaction(id, emoji, on) {
+    try {
+      await this.cb.onReact(id, emoji, on);
+    } catch (err) {
+      this.showComposerError(`Could not react: ${err.message}`);
+    }
   }
 
   continues(previous, message) {
@@ -330,8 +397,19 @@ export class MessageView {
     const button = e.target.closest('button[data-action]');
     if (!button) return;
     const id = button.closest('li.msg').dataset.id;
-    if (button.dataset.action === 'edit') this.startEdit(id);
-    else if (button.dataset.action === 'delete') this.confirmDelete(id, button);
+    const action = button.dataset.action;
+    if (action === 'edit') this.startEdit(id);
+    else if (action === 'delete') this.confirmDelete(id, button);
+    else if (action === 'react-menu') this.openReactionMenu(id, button);
+    else if (action === 'react') this.toggleReaction(id, button.dataset.emoji, button.getAttribute('aria-pressed') !== 'true');
+    else if (action === 'react-pick') {
+      const li = button.closest('li.msg');
+      li.querySelector('button[data-action="react-menu"]').focus();
+      button.closest('.reaction-menu').remove();
+      const reaction = (this.log.get(id)?.reactions || []).find((r) => r.emoji === button.dataset.emoji);
+      const mine = reaction && this.me && reaction.user_ids.includes(this.me.id);
+      this.toggleReaction(id, button.dataset.emoji, !mine);
+    }
   }
 
   pendingClick(e) {
