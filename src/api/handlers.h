@@ -28,6 +28,7 @@ HandlerResult handle_add_member(Call& call);
 HandlerResult handle_my_channels(Call& call);
 HandlerResult handle_mark_read(Call& call);
 HandlerResult handle_unread(Call& call);
+HandlerResult handle_open_conversation(Call& call);
 
 // handlers_message.cc
 HandlerResult handle_list_messages(Call& call);

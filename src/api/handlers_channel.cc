@@ -1,5 +1,6 @@
 // Handlers for channels, memberships and read markers.
 #include "api/handlers.h"
+#include "chat/conversations.h"
 
 namespace townhall::api {
 namespace {
@@ -109,8 +110,11 @@ HandlerResult handle_my_channels(Call& call) {
   std::vector<std::string> ids;
   for (const auto& membership : page.items) ids.push_back(membership.channel_id);
   TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids));
+  // The channel items in one BatchGetItem: kind and latest activity (AP28).
+  TH_ASSIGN_OR_RETURN(auto channels, call.chat.channels().find_many(ids));
   size_t i = 0;
   return page_response("channels", page, [&](ddb::JsonWriter& w, const chat::Membership& membership) {
+    const std::optional<chat::Channel>& channel = channels[i];
     w.begin_object();
     w.key("channel_id");
     w.string(membership.channel_id);
@@ -120,8 +124,59 @@ HandlerResult handle_my_channels(Call& call) {
     w.string(membership.joined_at);
     w.key("unread");
     w.integer(unread[i++]);
+    w.key("kind");
+    w.string(chat::kind_name(channel ? channel->kind : chat::ChannelKind::kChannel));
+    w.key("private");
+    w.boolean(channel && channel->is_private);
+    w.key("last_message_at_ms");
+    w.integer(channel ? channel->last_message_at_ms : 0);
+    if (channel && channel->kind != chat::ChannelKind::kChannel) {
+      w.key("participants");
+      w.begin_array();
+      for (const auto& participant : channel->participants) {
+        w.begin_object();
+        w.key("user_id");
+        w.string(participant.user_id);
+        w.key("user_name");
+        w.string(participant.user_name);
+        w.end_object();
+      }
+      w.end_array();
+    }
     w.end_object();
   });
+}
+
+// Opens (makes on first use) the conversation of the caller and the users
+// named by id and/or by name; none: a conversation with oneself.
+HandlerResult handle_open_conversation(Call& call) {
+  const size_t most = chat::kMaxConversationParticipants - 1;
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(auto user_ids, body.string_array("user_ids", most));
+  TH_ASSIGN_OR_RETURN(auto user_names, body.string_array("user_names", most));
+  if (user_ids.size() + user_names.size() > most) {
+    return chat::Error::InvalidArgument("a conversation has at most " +
+                                        std::to_string(chat::kMaxConversationParticipants) + " people");
+  }
+  std::vector<chat::User> others;
+  for (const auto& id : user_ids) {
+    TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().find_user(id));
+    others.push_back(std::move(user));
+  }
+  for (const auto& name : user_names) {
+    TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().find_user_by_name(name));
+    others.push_back(std::move(user));
+  }
+  TH_ASSIGN_OR_RETURN(auto opened, call.chat.channels().open_conversation(call.actor(), others));
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("created");
+  w.boolean(opened.created);
+  w.key("channel");
+  write_channel(w, opened.channel);
+  w.end_object();
+  return json_response(opened.created ? 201 : 200, std::move(out));
 }
 
 HandlerResult handle_mark_read(Call& call) {

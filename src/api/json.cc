@@ -57,6 +57,25 @@ chat::Result<bool> JsonObject::optional_bool(std::string_view key, bool fallback
   return flag;
 }
 
+chat::Result<std::vector<std::string>> JsonObject::string_array(std::string_view key, size_t max_items) const {
+  dom::element value;
+  if (impl_->object.at_key(key).get(value) || value.is_null()) return std::vector<std::string>{};
+  auto wrong = chat::Error::InvalidArgument("'" + std::string(key) + "' must be an array of strings");
+  dom::array array;
+  if (value.get(array)) return wrong;
+  if (array.size() > max_items) {
+    return chat::Error::InvalidArgument("'" + std::string(key) + "' has more than " + std::to_string(max_items) +
+                                        " entries");
+  }
+  std::vector<std::string> strings;
+  for (dom::element element : array) {
+    std::string_view text;
+    if (element.get(text)) return wrong;
+    strings.emplace_back(text);
+  }
+  return strings;
+}
+
 chat::Result<std::vector<JsonObject::Entry>> JsonObject::channel_list(std::string_view key) const {
   dom::element value;
   if (impl_->object.at_key(key).get(value)) return std::vector<Entry>{};
@@ -118,6 +137,23 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
   w.string(channel.created_by);
   w.key("created_at");
   w.integer(channel.created_at);
+  w.key("kind");
+  w.string(chat::kind_name(channel.kind));
+  w.key("last_message_at_ms");
+  w.integer(channel.last_message_at_ms);
+  if (channel.kind != chat::ChannelKind::kChannel) {
+    w.key("participants");
+    w.begin_array();
+    for (const auto& participant : channel.participants) {
+      w.begin_object();
+      w.key("user_id");
+      w.string(participant.user_id);
+      w.key("user_name");
+      w.string(participant.user_name);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/error.h"
 #include "chat/events.h"
@@ -32,6 +33,8 @@ class JsonObject {
   chat::Result<std::optional<std::string>> optional_string(std::string_view key) const;
   chat::Result<std::string> required_string(std::string_view key) const;
   chat::Result<bool> optional_bool(std::string_view key, bool fallback) const;
+  // An array of strings; empty when absent. InvalidArgument past max_items.
+  chat::Result<std::vector<std::string>> string_array(std::string_view key, size_t max_items) const;
 
   // Elements of an array member that are objects, each with its string members
   // (for {"channels": [{"id": "..", "after": ".."}]}); strings become {"id": s}.

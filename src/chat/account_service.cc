@@ -185,4 +185,12 @@ Result<User> AccountService::find_user(std::string_view reference) {
   return items::user_from(*item);
 }
 
+Result<User> AccountService::find_user_by_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxUserNameBytes) return Error::InvalidArgument("no user named that");
+  std::string key = keys::user_name(chat::name_key(name));
+  TH_ASSIGN_OR_RETURN(auto guard, store_.get(key, key));
+  if (!guard) return Error::NotFound("no user named " + std::string(name));
+  return find_user(items::string_of(*guard, "UserId"));
+}
+
 }  // namespace townhall::chat

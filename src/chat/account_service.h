@@ -46,6 +46,10 @@ class AccountService {
   Result<User> create_user(std::string_view name, std::string_view email, std::string_view id = {});
   // AP6. reference is an id or a USER# key; another kind of key is an error.
   Result<User> find_user(std::string_view reference);
+  // AP27: the user whose name is name, compared as the uniqueness guard
+  // compares names (case and width folded, chat/names.h): one GetItem on
+  // the guard, one on the user. Users the notebook wrote have no guard.
+  Result<User> find_user_by_name(std::string_view name);
 
  private:
   Result<std::string> hash_password(std::string_view password) const;

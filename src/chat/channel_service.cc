@@ -1,5 +1,7 @@
 #include "chat/channel_service.h"
 
+#include <algorithm>
+
 #include "chat/items.h"
 #include "chat/keys.h"
 #include "chat/names.h"
@@ -44,9 +46,47 @@ Result<Channel> ChannelService::create(const User& actor, std::string_view name,
   }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) return Error::Internal("channel id collision, try again");
-  std::lock_guard lock(privacy_mutex_);
-  privacy_[channel.id] = is_private;
+  remember(channel);
   return channel;
+}
+
+void ChannelService::remember(const Channel& channel) {
+  std::lock_guard lock(fixed_mutex_);
+  fixed_[channel.id] = Fixed{channel.is_private, channel.kind != ChannelKind::kChannel};
+}
+
+Result<ChannelService::Fixed> ChannelService::fixed(const std::string& channel_id) {
+  {
+    std::lock_guard lock(fixed_mutex_);
+    auto it = fixed_.find(channel_id);
+    if (it != fixed_.end()) return it->second;
+  }
+  TH_ASSIGN_OR_RETURN(Channel channel, find(channel_id));
+  return Fixed{channel.is_private, channel.kind != ChannelKind::kChannel};
+}
+
+Result<std::vector<std::optional<Channel>>> ChannelService::find_many(const std::vector<std::string>& ids) {
+  if (ids.size() > 100) return Error::InvalidArgument("at most 100 channels at once");
+  std::vector<ddb::AttributeMap> keys;
+  for (const auto& id : ids) {
+    std::string key = keys::channel(id);
+    if (std::none_of(keys.begin(), keys.end(), [&](const auto& k) { return items::string_of(k, "PK") == key; }))
+      keys.push_back(ChatStore::key(key, key));
+  }
+  std::vector<std::optional<Channel>> found(ids.size());
+  if (keys.empty()) return found;
+  TH_ASSIGN_OR_RETURN(auto items, store_.batch_get(std::move(keys)));
+  std::unordered_map<std::string, Channel> by_id;
+  for (const auto& item : items) {
+    Channel channel = items::channel_from(item);
+    remember(channel);
+    by_id.emplace(channel.id, std::move(channel));
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto it = by_id.find(ids[i]);
+    if (it != by_id.end()) found[i] = it->second;
+  }
+  return found;
 }
 
 Result<Channel> ChannelService::find(std::string_view reference) {
@@ -55,8 +95,7 @@ Result<Channel> ChannelService::find(std::string_view reference) {
   TH_ASSIGN_OR_RETURN(auto item, store_.get(key, key));
   if (!item) return Error::NotFound("no channel " + id);
   Channel channel = items::channel_from(*item);
-  std::lock_guard lock(privacy_mutex_);
-  privacy_[channel.id] = channel.is_private;
+  remember(channel);
   return channel;
 }
 
@@ -71,13 +110,8 @@ Result<Channel> ChannelService::get(const User& actor, std::string_view referenc
 }
 
 Result<bool> ChannelService::is_private(const std::string& channel_id) {
-  {
-    std::lock_guard lock(privacy_mutex_);
-    auto it = privacy_.find(channel_id);
-    if (it != privacy_.end()) return it->second;
-  }
-  TH_ASSIGN_OR_RETURN(Channel channel, find(channel_id));
-  return channel.is_private;
+  TH_ASSIGN_OR_RETURN(Fixed fixed_part, fixed(channel_id));
+  return fixed_part.is_private;
 }
 
 Result<ChannelService::ReadAccess> ChannelService::read_access(const User& actor,
@@ -99,6 +133,8 @@ Result<Channel> ChannelService::update(const User& actor, std::string_view refer
                                        std::optional<std::string_view> name,
                                        std::optional<std::string_view> description) {
   TH_ASSIGN_OR_RETURN(Channel before, get(actor, reference));
+  if (before.kind != ChannelKind::kChannel)
+    return Error{Code::kFailedPrecondition, "a conversation has no name or description to change"};
   if (before.created_by != actor.id)
     return Error::PermissionDenied("only the channel's creator may change it");
   std::optional<std::string> new_name;
@@ -163,7 +199,7 @@ Status ChannelService::rename_memberships(const Channel& channel) {
   return Status::Ok();
 }
 
-Result<bool> ChannelService::add(const Channel& channel, const User& user) {
+Result<bool> ChannelService::add(const Channel& channel, const User& user, bool added_by_other) {
   std::string channel_key = keys::channel(channel.id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(
@@ -174,6 +210,13 @@ Result<bool> ChannelService::add(const Channel& channel, const User& user) {
   if (outcome.committed) {
     Member member{user.id, user.name, store_.today(), {}};
     publish({ChannelEvent::Kind::kMemberJoined, channel.id, std::nullopt, member, std::nullopt});
+    if (added_by_other) {
+      Channel now = channel;
+      now.user_count += 1;  // as of this add; a racing change shows in the next read
+      ChannelEvent added{ChannelEvent::Kind::kChannelAdded, channel.id, std::nullopt, std::nullopt, now};
+      added.recipient = user.id;
+      publish(added);
+    }
     return true;
   }
   if (outcome.failed(0)) return false;  // already a member: nothing changes
@@ -188,18 +231,29 @@ Result<bool> ChannelService::join(const User& actor, std::string_view reference)
     if (member) return false;
     return Error::NotFound("no channel " + channel.id);
   }
-  return add(channel, actor);
+  return add(channel, actor, false);
 }
 
 Result<bool> ChannelService::add_member(const User& actor, std::string_view reference, const User& user) {
   TH_ASSIGN_OR_RETURN(Channel channel, get(actor, reference));
   TH_ASSIGN_OR_RETURN(auto member, membership(channel.id, actor));
   if (!member) return Error::PermissionDenied("only members can add members");
-  return add(channel, user);
+  if (channel.kind != ChannelKind::kChannel) {
+    return Error{Code::kFailedPrecondition,
+                 "a conversation's people are fixed; start a new conversation with everyone"};
+  }
+  return add(channel, user, user.id != actor.id);
 }
 
 Result<bool> ChannelService::leave(const User& actor, std::string_view reference) {
   TH_ASSIGN_OR_RETURN(std::string id, keys::channel_id_from(reference));
+  {
+    auto fixed_part = fixed(id);
+    if (fixed_part.ok() && fixed_part->is_conversation) {
+      TH_RETURN_IF_ERROR(authorize_read(actor, id));  // an outsider learns nothing
+      return Error{Code::kFailedPrecondition, "a direct or group conversation cannot be left"};
+    }
+  }
   std::string channel_key = keys::channel(id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(

@@ -7,6 +7,10 @@
 // never touches its counters, and the new name follows onto the membership
 // items (ChanName) that AP1 reads.
 //
+// Direct and group conversations are private channels too
+// (chat/conversations.h): open_conversation makes or finds one; join,
+// leave, add_member and update refuse them (their people are fixed).
+//
 // Authorization: anyone signed in may see and join a public channel; a
 // private channel is visible only to its members, and only a member can add
 // another user to it. Only the creator may rename a channel. Every answer
@@ -20,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "chat/events.h"
 #include "chat/model.h"
@@ -47,13 +52,27 @@ class ChannelService {
   // True when the call removed actor, false when it was not a member.
   Result<bool> leave(const User& actor, std::string_view reference);
   // Adds user to a channel actor is a member of (how private channels grow).
+  // The added user is told at once (kChannelAdded to their inbox).
   Result<bool> add_member(const User& actor, std::string_view reference, const User& user);
+
+  struct Opened {
+    Channel channel;
+    bool created = false;  // false: it existed (opened before, or by a racing call)
+  };
+  // The conversation of actor and others (1 to 7 more people; none: a
+  // conversation with oneself), made on first use. Every participant is
+  // told (kChannelAdded) when it is made. In chat/conversations.cc.
+  Result<Opened> open_conversation(const User& actor, const std::vector<User>& others);
 
   // AP5, in user-id order.
   Result<Page<Member>> members(const User& actor, std::string_view reference, std::string_view cursor,
                                int limit);
   // AP1 (GSI1): the channels actor belongs to.
   Result<Page<Membership>> channels_of(const User& actor, std::string_view cursor, int limit);
+  // AP2 for up to 100 channels in one BatchGetItem, without authorization
+  // (callers pass ids from actor's own memberships); in the order asked,
+  // nullopt for a channel that is gone.
+  Result<std::vector<std::optional<Channel>>> find_many(const std::vector<std::string>& ids);
   // Public channels whose name starts with prefix (case-insensitive), by name.
   Result<Page<Channel>> list_public(std::string_view prefix, std::string_view cursor, int limit);
 
@@ -74,16 +93,24 @@ class ChannelService {
   Result<ReadAccess> read_access(const User& actor, const std::string& channel_id);
 
  private:
-  Result<bool> add(const Channel& channel, const User& user);
+  // added_by: someone other than user added them (they are told).
+  Result<bool> add(const Channel& channel, const User& user, bool added_by_other);
   Result<bool> is_private(const std::string& channel_id);
+  // What never changes about a channel, cached: privacy and kind.
+  void remember(const Channel& channel);
+  struct Fixed {
+    bool is_private = false;
+    bool is_conversation = false;
+  };
+  Result<Fixed> fixed(const std::string& channel_id);
   Status rename_memberships(const Channel& channel);
   void publish(const ChannelEvent& event);
 
   ChatStore& store_;
   ChannelEvents* events_;
-  // Privacy never changes after creation, so it is cached per channel id.
-  std::mutex privacy_mutex_;
-  std::unordered_map<std::string, bool> privacy_;
+  // Privacy and kind never change after creation, so they are cached per channel id.
+  std::mutex fixed_mutex_;
+  std::unordered_map<std::string, Fixed> fixed_;
 };
 
 }  // namespace townhall::chat

@@ -100,8 +100,22 @@ const char* kind_name(ChannelEvent::Kind kind) {
       return "channel.updated";
     case ChannelEvent::Kind::kMessageReactions:
       return "message.reactions";
+    case ChannelEvent::Kind::kChannelAdded:
+      return "channel.added";
   }
   return "unknown";
+}
+
+const char* kind_name(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::kChannel:
+      return "channel";
+    case ChannelKind::kDirect:
+      return "dm";
+    case ChannelKind::kGroup:
+      return "group";
+  }
+  return "channel";
 }
 
 }  // namespace townhall::chat

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "chat/model.h"
 
@@ -19,13 +20,21 @@ struct ChannelEvent {
     kMemberLeft,
     kChannelUpdated,
     kMessageReactions,  // a reaction added or removed; the message carries them all
+    kChannelAdded,      // to one user: they were added to a private channel or conversation
   };
   Kind kind = Kind::kMessageCreated;
   std::string channel_id;
   std::optional<Message> message;  // message events
   std::optional<Member> member;    // member events
-  std::optional<Channel> channel;  // kChannelUpdated
+  std::optional<Channel> channel;  // kChannelUpdated, kChannelAdded
+  // kChannelAdded: the user it is for. It goes to that user's sockets (the
+  // hub's inbox_key), not to the channel's subscribers.
+  std::string recipient;
 };
+
+// The hub key of a user's own events (kChannelAdded): '@' never occurs in
+// a channel id, so it cannot collide with one.
+inline std::string inbox_key(std::string_view user_id) { return "@" + std::string(user_id); }
 
 const char* kind_name(ChannelEvent::Kind kind);  // "message.created", ...
 

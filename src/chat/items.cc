@@ -46,6 +46,19 @@ Channel channel_from(const AttributeMap& item) {
   channel.message_count = int_of(item, "MessageCount");
   channel.created_by = std::string(string_of(item, "CreatedBy"));
   channel.created_at = int_of(item, "CreatedAt");
+  channel.last_message_at_ms = int_of(item, "LastMsgAt");
+  std::string_view kind = string_of(item, "Kind");
+  if (kind == "dm") channel.kind = ChannelKind::kDirect;
+  if (kind == "group") channel.kind = ChannelKind::kGroup;
+  auto participants = item.find("Participants");
+  if (participants != item.end() && participants->second.is(ddb::AttributeType::kL)) {
+    for (const auto& entry : participants->second.as_list()) {
+      if (!entry.is(ddb::AttributeType::kM)) continue;
+      const auto& fields = entry.as_map();
+      channel.participants.push_back(
+          {std::string(string_of(fields, "Id")), std::string(string_of(fields, "Name"))});
+    }
+  }
   return channel;
 }
 
@@ -106,6 +119,15 @@ AttributeMap channel_item(const Channel& channel) {
   if (channel.is_private) item["Private"] = BOOL(true);
   if (!channel.created_by.empty()) item["CreatedBy"] = S(channel.created_by);
   if (channel.created_at) item["CreatedAt"] = N(channel.created_at);
+  if (channel.kind != ChannelKind::kChannel) {
+    item["Kind"] = S(kind_name(channel.kind));
+    ddb::List participants;
+    for (const auto& participant : channel.participants) {
+      participants.push_back(
+          AttributeValue::M({{"Id", S(participant.user_id)}, {"Name", S(participant.user_name)}}));
+    }
+    item["Participants"] = AttributeValue::L(std::move(participants));
+  }
   return item;
 }
 

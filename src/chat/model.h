@@ -17,11 +17,30 @@ struct User {
   int64_t created_at = 0;  // seconds; 0 for users the notebook wrote
 };
 
+// Someone in a direct or group conversation, as the channel item lists them.
+struct Participant {
+  std::string user_id;
+  std::string user_name;
+};
+
+// What a channel is for. Conversations are private channels with a fixed
+// set of participants (chat/conversations.h); everything about messages,
+// reactions, reading and privacy works on them as on any private channel.
+enum class ChannelKind {
+  kChannel,  // a named channel, public or private (the notebook's)
+  kDirect,   // a 1:1 conversation (or one with oneself: notes)
+  kGroup,    // a conversation of 3 to 8 people
+};
+const char* kind_name(ChannelKind kind);  // "channel", "dm", "group"
+
 struct Channel {
   std::string id;
   std::string name;
   std::string description;
   bool is_private = false;
+  ChannelKind kind = ChannelKind::kChannel;
+  std::vector<Participant> participants;  // conversations only, in user-id order
+  int64_t last_message_at_ms = 0;         // 0 before the first message (or for notebook channels)
   int64_t user_count = 0;     // AP7
   int64_t message_count = 0;  // AP4: messages not deleted
   std::string created_by;     // user id; empty for channels the notebook wrote
@@ -39,7 +58,7 @@ struct Member {
 // A channel of a user (AP1): the membership item seen through GSI1.
 struct Membership {
   std::string channel_id;
-  std::string channel_name;
+  std::string channel_name;  // for a conversation: the other participants' names
   std::string joined_at;
 };
 

@@ -13,9 +13,11 @@
 //   townhall chat send --user 18 --channel 7 --text "Hey there!"              (send_message)
 //   townhall chat messages 7 --limit 50                                       (AP3, newest first)
 //   townhall chat react --user 18 --channel 7 --message ID --emoji 👍 [--remove] (AP26)
+//   townhall chat dm --user 12 --with 18 --with 23                            (open a conversation)
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "api/json.h"
 #include "chat/chat_service.h"
@@ -32,6 +34,7 @@ struct ChatCommandOptions {
   // Per-command arguments; each subcommand uses some of them.
   std::string name, email, id, description, user, channel, text, client_id, as, cursor, after, reference;
   std::string message, emoji;
+  std::vector<std::string> with;
   bool is_private = false;
   bool remove = false;
   int limit = 50;
@@ -238,6 +241,31 @@ void register_chat_command(CLI::App& app, int* exit_code) {
   react->add_option("--message", x.message, "Message id (either form)")->required();
   react->add_option("--emoji", x.emoji, "One emoji, or a short name like :shipit:")->required();
   react->add_flag("--remove", x.remove, "Take the reaction back");
+
+  auto* dm = sub("dm", "Open (make on first use) the direct or group conversation of --user and --with users",
+                 [&x](chat::ChatService& chat) {
+                   auto user = chat.accounts().find_user(x.user);
+                   if (!user.ok()) return fail(user.error());
+                   std::vector<chat::User> others;
+                   for (const auto& id : x.with) {
+                     auto other = chat.accounts().find_user(id);
+                     if (!other.ok()) return fail(other.error());
+                     others.push_back(std::move(other).value());
+                   }
+                   auto opened = chat.channels().open_conversation(*user, others);
+                   if (!opened.ok()) return fail(opened.error());
+                   print([&](ddb::JsonWriter& w) {
+                     w.begin_object();
+                     w.key("created");
+                     w.boolean(opened->created);
+                     w.key("channel");
+                     api::write_channel(w, opened->channel);
+                     w.end_object();
+                   });
+                   return 0;
+                 });
+  dm->add_option("--user", x.user, "Who opens it (user id)")->required();
+  dm->add_option("--with", x.with, "Another participant's user id (repeat; none: a conversation with oneself)");
 
   for (CLI::App* cmd : {members, messages, channels}) {
     cmd->add_option("--limit", x.limit, "Page size (1-100)")->capture_default_str();

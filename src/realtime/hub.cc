@@ -12,7 +12,8 @@ namespace townhall::realtime {
 SharedEvent make_hub_event(const chat::ChannelEvent& source) {
   auto event = std::make_shared<HubEvent>();
   event->kind = source.kind;
-  event->channel_id = source.channel_id;
+  // A user's own event goes to their inbox, not to the channel's subscribers.
+  event->channel_id = source.recipient.empty() ? source.channel_id : chat::inbox_key(source.recipient);
   if (source.message) event->message_id = source.message->id;
   if (source.member) event->member_id = source.member->user_id;
   event->json = std::make_shared<const std::string>(api::event_json(source));

@@ -11,7 +11,7 @@ bool is_member_event(chat::ChannelEvent::Kind kind) {
 
 bool valid_kind(int kind) {
   return kind >= static_cast<int>(chat::ChannelEvent::Kind::kMessageCreated) &&
-         kind <= static_cast<int>(chat::ChannelEvent::Kind::kMessageReactions);
+         kind <= static_cast<int>(chat::ChannelEvent::Kind::kChannelAdded);
 }
 
 }  // namespace

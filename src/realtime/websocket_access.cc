@@ -51,6 +51,8 @@ bool WebSocketSession::sign_in(const chat::Session& session, const std::string& 
   token_hash_ = std::move(token_hash);
   session_expires_at_ = std::chrono::system_clock::time_point(std::chrono::seconds(session.expires_at));
   arm_recheck();
+  // The user's own events (added to a channel or a conversation) on every socket of theirs.
+  context_.hub.subscribe(chat::inbox_key(user_->id), shared_from_this());
   enqueue(ready_frame(*user_));
   return true;
 }

@@ -210,6 +210,7 @@ asio::awaitable<void> WebSocketSession::wait_for_room() {
 void WebSocketSession::unsubscribe_all() {
   for (const auto& [channel_id, subscription] : subscriptions_) context_.hub.unsubscribe(channel_id, this);
   subscriptions_.clear();
+  if (user_) context_.hub.unsubscribe(chat::inbox_key(user_->id), this);
 }
 
 }  // namespace townhall::realtime

@@ -193,6 +193,11 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
 
 void WebSocketSession::on_event(const SharedEvent& event) {
   if (closing_) return;
+  if (event->kind == chat::ChannelEvent::Kind::kChannelAdded) {
+    // Only ever delivered to this user's inbox (sign_in subscribed it).
+    if (user_ && event->channel_id == chat::inbox_key(user_->id)) enqueue(event->json);
+    return;
+  }
   auto it = subscriptions_.find(event->channel_id);
   if (it == subscriptions_.end()) return;
   if (event->kind == chat::ChannelEvent::Kind::kMemberLeft && user_ && event->member_id == user_->id &&
