@@ -95,8 +95,11 @@ HandlerResult handle_list_members(Call& call) {
 
 HandlerResult handle_add_member(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
-  TH_ASSIGN_OR_RETURN(std::string user_id, body.required_string("user_id"));
-  TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().find_user(user_id));
+  TH_ASSIGN_OR_RETURN(auto user_id, body.optional_string("user_id"));
+  TH_ASSIGN_OR_RETURN(auto user_name, body.optional_string("user_name"));
+  if (!user_id == !user_name) return chat::Error::InvalidArgument("give user_id or user_name");
+  TH_ASSIGN_OR_RETURN(chat::User user, user_id ? call.chat.accounts().find_user(*user_id)
+                                               : call.chat.accounts().find_user_by_name(*user_name));
   TH_ASSIGN_OR_RETURN(bool added, call.chat.channels().add_member(call.actor(), call.param("id"), user));
   return json_response(200, std::string("{\"added\":") + (added ? "true" : "false") + "}");
 }
@@ -110,7 +113,7 @@ HandlerResult handle_my_channels(Call& call) {
   std::vector<std::string> ids;
   for (const auto& membership : page.items) ids.push_back(membership.channel_id);
   TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids));
-  // The channel items in one BatchGetItem: kind and latest activity (AP28).
+  // The channel items in one BatchGetItem: kind and latest activity (AP29).
   TH_ASSIGN_OR_RETURN(auto channels, call.chat.channels().find_many(ids));
   size_t i = 0;
   return page_response("channels", page, [&](ddb::JsonWriter& w, const chat::Membership& membership) {

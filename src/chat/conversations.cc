@@ -67,11 +67,13 @@ Result<ChannelService::Opened> ChannelService::open_conversation(const User& act
   }
   std::sort(participants.begin(), participants.end(),
             [](const Participant& a, const Participant& b) { return a.user_id < b.user_id; });
-  participants.erase(std::unique(participants.begin(), participants.end(),
-                                 [](const Participant& a, const Participant& b) { return a.user_id == b.user_id; }),
-                     participants.end());
+  participants.erase(
+      std::unique(participants.begin(), participants.end(),
+                  [](const Participant& a, const Participant& b) { return a.user_id == b.user_id; }),
+      participants.end());
   if (participants.size() > kMaxConversationParticipants) {
-    return Error::InvalidArgument("a conversation has at most " + std::to_string(kMaxConversationParticipants) +
+    return Error::InvalidArgument("a conversation has at most " +
+                                  std::to_string(kMaxConversationParticipants) +
                                   " people; make a private channel for more");
   }
   std::vector<std::string> ids;

@@ -57,11 +57,11 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.put_action(items::message_item(message), "attribute_not_exists(PK)"));
-  // LastMsgAt orders conversations by latest activity (AP28). Two racing
+  // LastMsgAt orders conversations by latest activity (AP29). Two racing
   // sends may leave the older time by a few milliseconds; ordering tolerates it.
-  actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key),
-                                         "ADD MessageCount :one SET LastMsgAt = :at",
-                                         {{":one", N(1)}, {":at", N(message.created_at_ms)}}, "attribute_exists(PK)"));
+  actions.push_back(store_.update_action(
+      ChatStore::key(channel_key, channel_key), "ADD MessageCount :one SET LastMsgAt = :at",
+      {{":one", N(1)}, {":at", N(message.created_at_ms)}}, "attribute_exists(PK)"));
   actions.push_back(
       store_.check_action(ChatStore::key(channel_key, keys::membership(actor.id)), "attribute_exists(SK)"));
   if (!client_message_id.empty()) {

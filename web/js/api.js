@@ -84,6 +84,9 @@ export const api = {
   leave: (id) => request('POST', `/api/channels/${part(id)}/leave`),
   members: (id, cursor, limit = 50) =>
     request('GET', `/api/channels/${part(id)}/members${query({ cursor, limit })}`),
+  addMember: (id, userName) => request('POST', `/api/channels/${part(id)}/members`, { user_name: userName }),
+  // people: {user_ids: [...]} and/or {user_names: [...]}
+  openConversation: (people) => request('POST', '/api/conversations', people),
   myChannels: (cursor) => request('GET', `/api/me/channels${query({ cursor })}`),
 
   history: (id, cursor, limit = 50) =>

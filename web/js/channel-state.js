@@ -15,15 +15,44 @@ export class ChannelState {
     this.loading = null; // the newest page, while it is being fetched
     this.readId = ''; // the newest id we told the server we read
     this.counted = new Set(); // ids counted as unread while the log is not loaded
+    this.kind = 'channel'; // 'channel', or a conversation: 'dm' or 'group'
+    this.participants = []; // conversations: [{user_id, user_name}]
+    this.lastActivity = 0; // ms of the newest message known (orders conversations)
+  }
+
+  get isConversation() {
+    return this.kind === 'dm' || this.kind === 'group';
+  }
+
+  // Takes what a channel object ({kind, participants, last_message_at_ms, ...}) says.
+  absorb(info, meId) {
+    if (info.kind) this.kind = info.kind;
+    if (Array.isArray(info.participants)) this.participants = info.participants;
+    if (info.private !== undefined) this.private = Boolean(info.private);
+    if (info.last_message_at_ms > this.lastActivity) this.lastActivity = info.last_message_at_ms;
+    const name = this.isConversation ? conversationName(this.participants, meId) : info.name;
+    if (name) this.name = name;
   }
 }
 
-// One entry of GET /api/me/channels ({channel_id, channel_name, joined_at, unread}).
+// What a conversation is called for one of its people: the others' names,
+// or their own in a conversation with themselves.
+export function conversationName(participants, meId) {
+  const others = participants.filter((p) => p.user_id !== meId).map((p) => p.user_name);
+  const names = others.length ? others : participants.map((p) => p.user_name);
+  return names.sort((a, b) => a.localeCompare(b)).join(', ');
+}
+
+// One entry of GET /api/me/channels ({channel_id, channel_name, joined_at,
+// unread, kind, private, last_message_at_ms, participants}).
 export function membershipOf(raw) {
   return {
     id: String(raw.channel_id ?? raw.id),
     name: raw.channel_name ?? raw.name ?? '',
     private: raw.private,
+    kind: raw.kind,
+    participants: raw.participants,
+    last_message_at_ms: raw.last_message_at_ms,
     unread: typeof raw.unread === 'number' ? raw.unread : undefined,
   };
 }
@@ -32,4 +61,11 @@ export function membershipOf(raw) {
 export function eventChannelId(event) {
   if (typeof event.channel === 'string') return event.channel;
   return String(event.channel_id ?? event.message?.channel_id ?? '');
+}
+
+// How a channel is named in titles and the composer: "#general", "🔒 secret"
+// (heading) or "#secret", and a conversation by its people.
+export function channelLabel(ch, { heading = false } = {}) {
+  if (ch.isConversation) return ch.name;
+  return heading && ch.private ? `🔒 ${ch.name}` : `#${ch.name}`;
 }

@@ -10,12 +10,13 @@
 import { api, ApiError } from './api.js';
 import { Realtime } from './realtime.js';
 import { MessageLog } from './message-log.js';
-import { ChannelState, eventChannelId, membershipOf } from './channel-state.js';
+import { ChannelState, eventChannelId, membershipOf, channelLabel } from './channel-state.js';
 import { Outbox, describeError as describe } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
 import { BrowseDialog, CreateDialog, confirmDialog } from './dialogs.js';
+import { PeopleDialog } from './people-dialog.js';
 import { AuthView } from './auth-view.js';
 import { $, show, plural } from './dom.js';
 
@@ -73,6 +74,11 @@ class App {
     this.members = new MembersPanel({
       loadPage: (id, cursor) => api.members(id, cursor),
       onToggle: () => {},
+      onMessage: (member) => this.openConversation({ user_ids: [member.user_id] }),
+      isMe: (userId) => userId === this.me?.id,
+    });
+    this.people = new PeopleDialog({
+      run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
     });
     this.browse = new BrowseDialog({
       search: (q, cursor) => api.directory(q, cursor),
@@ -90,6 +96,8 @@ class App {
 
     $('browse-open').addEventListener('click', () => this.browse.open());
     $('create-open').addEventListener('click', () => this.create.open());
+    $('dm-open').addEventListener('click', () => this.people.open('conversation'));
+    $('members-add').addEventListener('click', () => this.people.open('add'));
     $('logout').addEventListener('click', () => this.logout());
     $('join-channel').addEventListener('click', () => this.joinActive());
     $('leave-channel').addEventListener('click', () => this.leaveActive());
@@ -171,8 +179,7 @@ class App {
           this.channels.set(entry.id, ch);
         }
         ch.member = true;
-        if (entry.name) ch.name = entry.name;
-        if (entry.private !== undefined) ch.private = Boolean(entry.private);
+        ch.absorb(entry, this.me.id);
         if (entry.unread !== undefined && entry.id !== this.activeId) ch.unread = entry.unread;
       }
       cursor = page.next_cursor || '';
@@ -181,14 +188,18 @@ class App {
     this.renderSidebar();
   }
 
+  // Channels by name; conversations by latest activity, newest first.
   renderSidebar() {
-    const mine = [...this.channels.values()]
-      .filter((ch) => ch.member)
-      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
-    this.sidebar.render(mine, this.activeId);
+    const mine = [...this.channels.values()].filter((ch) => ch.member);
+    const byName = (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+    const channels = mine.filter((ch) => !ch.isConversation).sort(byName);
+    const conversations = mine
+      .filter((ch) => ch.isConversation)
+      .sort((a, b) => b.lastActivity - a.lastActivity || byName(a, b));
+    this.sidebar.render(channels, conversations, this.activeId);
     const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId ? 0 : ch.unread), 0);
     const active = this.channels.get(this.activeId);
-    document.title = `${unread ? `(${unread}) ` : ''}${active ? `#${active.name} · ` : ''}Townhall`;
+    document.title = `${unread ? `(${unread}) ` : ''}${active ? `${channelLabel(active)} · ` : ''}Townhall`;
   }
 
   navigate(id) {
@@ -249,7 +260,7 @@ class App {
     this.renderHeader(ch);
     this.renderSidebar();
     if (switching) {
-      this.view.show(ch.log, this.me, ch.name);
+      this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
       this.members.reset(id);
     }
     if (this.focusComposerOnOpen && ch.member) this.view.focusComposer();
@@ -265,11 +276,10 @@ class App {
     try {
       const { channel } = await api.channel(ch.id);
       ch.info = channel;
-      ch.name = channel.name;
-      ch.private = Boolean(channel.private);
+      ch.absorb(channel, this.me.id);
       if (ch.id === this.activeId) {
         this.renderHeader(ch);
-        this.view.setChannelName(ch.name);
+        this.view.setChannelName(channelLabel(ch));
       }
       this.renderSidebar();
     } catch (err) {
@@ -282,14 +292,16 @@ class App {
 
   renderHeader(ch) {
     const info = ch.info;
-    $('channel-name').textContent = ch.name ? `${ch.private ? '🔒 ' : '#'}${ch.name}` : '…';
+    $('channel-name').textContent = ch.name ? channelLabel(ch, { heading: true }) : '…';
     $('channel-description').textContent = info ? info.description || '' : '';
     $('channel-members-count').textContent = info ? plural(info.user_count || 0, 'member') : '';
     $('channel-message-count').textContent = info ? plural(info.message_count || 0, 'message') : '';
     show($('channel-stats'), Boolean(info));
     this.members.setCount(info ? info.user_count || 0 : undefined);
     show($('join-channel'), !ch.member);
-    show($('leave-channel'), ch.member);
+    // A conversation's people are fixed: nobody leaves it or is added to it.
+    show($('leave-channel'), ch.member && !ch.isConversation);
+    show($('members-add'), ch.member && ch.private && !ch.isConversation);
     show($('composer'), ch.member);
     // Reading a public channel before joining: nothing to act with.
     $('message-list').classList.toggle('message-list--readonly', !ch.member);
@@ -357,8 +369,7 @@ class App {
     ch.member = true;
     if (result.channel) {
       ch.info = result.channel;
-      ch.name = result.channel.name;
-      ch.private = Boolean(result.channel.private);
+      ch.absorb(result.channel, this.me.id);
     }
     if (this.realtime) this.realtime.subscribe([ch.log.loaded ? { id, after: ch.log.newestId } : { id }]);
     this.renderSidebar();
@@ -391,13 +402,51 @@ class App {
   }
 
   created(channel) {
-    const ch = new ChannelState(channel.id, channel.name);
-    ch.info = channel;
-    ch.private = Boolean(channel.private);
-    this.channels.set(channel.id, ch);
-    if (this.realtime) this.realtime.subscribe([{ id: channel.id }]);
+    this.adopt(channel);
     this.focusComposerOnOpen = true;
     this.navigate(channel.id);
+  }
+
+  // A channel this user is now in (made, opened, or added to by someone):
+  // known, listed and subscribed. Returns its state.
+  adopt(channel) {
+    let ch = this.channels.get(channel.id);
+    const fresh = !ch || !ch.member;
+    if (!ch) {
+      ch = new ChannelState(channel.id, channel.name);
+      this.channels.set(channel.id, ch);
+    }
+    ch.member = true;
+    ch.info = { ...(ch.info || {}), ...channel };
+    ch.absorb(channel, this.me.id);
+    if (fresh && this.realtime) this.realtime.subscribe([ch.log.loaded ? { id: ch.id, after: ch.log.newestId } : { id: ch.id }]);
+    this.renderSidebar();
+    if (ch.id === this.activeId) this.renderHeader(ch);
+    return ch;
+  }
+
+  // Opens the conversation with people named by id or name ({user_ids} or {user_names}).
+  async openConversation(people) {
+    const { channel } = await api.openConversation(people);
+    this.adopt(channel);
+    this.focusComposerOnOpen = true;
+    this.navigate(channel.id);
+  }
+
+  // Adds people to the open private channel, by name; reports who could not be added.
+  async addPeople(names) {
+    const id = this.activeId;
+    const failed = [];
+    for (const name of names) {
+      try {
+        await api.addMember(id, name);
+      } catch (err) {
+        failed.push(`${name}: ${describe(err)}`);
+      }
+    }
+    const ch = this.channels.get(id);
+    if (ch) this.refreshInfo(ch).catch(() => {});
+    if (failed.length) throw new Error(`Not added: ${failed.join('; ')}`);
   }
 
   // --- live events ---
@@ -429,7 +478,7 @@ class App {
     ch.log = new MessageLog();
     ch.log.pending = pending;
     if (ch.id === this.activeId) {
-      this.view.show(ch.log, this.me, ch.name);
+      this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
       this.loadNewest(ch);
     }
   }
@@ -456,6 +505,11 @@ class App {
     if (event.type === 'error') {
       if (event.code === 'unauthenticated') this.checkSession();
       else console.warn('townhall:', event.code, event.message);
+      return;
+    }
+    if (event.type === 'channel.added') {
+      // Someone made a conversation with this user, or added them to a private channel.
+      if (event.info) this.adopt(event.info);
       return;
     }
     if (event.type === 'subscribed') {
@@ -507,6 +561,10 @@ class App {
       }
       newlyDeleted = kind === 'message.deleted';
     }
+    if (fresh && message.created_at_ms > ch.lastActivity) {
+      ch.lastActivity = message.created_at_ms;
+      if (ch.isConversation) this.renderSidebar(); // conversations are ordered by it
+    }
     if (ch.info && (fresh || newlyDeleted)) {
       ch.info.message_count = Math.max(0, (ch.info.message_count || 0) + (fresh ? 1 : -1));
       if (active) this.renderHeader(ch);
@@ -546,10 +604,10 @@ class App {
 
   onChannelUpdated(ch, channel) {
     ch.info = { ...(ch.info || {}), ...channel };
-    if (channel.name) ch.name = channel.name;
+    ch.absorb(channel, this.me.id);
     if (ch.id === this.activeId) {
       this.renderHeader(ch);
-      this.view.setChannelName(ch.name);
+      this.view.setChannelName(channelLabel(ch));
     }
     this.renderSidebar();
   }

@@ -1,14 +1,18 @@
 // MembersPanel: who is in the open channel (AP5), paged, kept current by
 // member.joined / member.left events. The count in its heading is the
-// channel's user count (AP7).
+// channel's user count (AP7). Each other member has a "Message" button that
+// opens the direct conversation with them.
 
 import { $, el, clear, show } from './dom.js';
 
 export class MembersPanel {
-  // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>
-  constructor({ loadPage, onToggle }) {
+  // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>;
+  // onMessage(member): start a conversation with them; isMe(userId) -> bool
+  constructor({ loadPage, onToggle, onMessage, isMe }) {
     this.loadPage = loadPage;
     this.onToggle = onToggle;
+    this.onMessage = onMessage;
+    this.isMe = isMe;
     this.panel = $('members-panel');
     this.list = $('member-list');
     this.more = $('members-more');
@@ -31,6 +35,12 @@ export class MembersPanel {
       }
     });
     this.more.addEventListener('click', () => this.fetchPage());
+    this.list.addEventListener('click', (e) => {
+      const button = e.target.closest('button[data-action="message"]');
+      if (!button) return;
+      const item = button.closest('li');
+      this.onMessage({ user_id: item.dataset.userId, user_name: item.dataset.name });
+    });
   }
 
   get isOpen() {
@@ -93,6 +103,15 @@ export class MembersPanel {
       { class: 'member', dataset: { userId: member.user_id, name } },
       el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
       el('span', { class: 'member__name', text: name }),
+      this.isMe(member.user_id)
+        ? null
+        : el('button', {
+            type: 'button',
+            class: 'button button--quiet member__message',
+            dataset: { action: 'message' },
+            'aria-label': `Message ${name}`,
+            text: 'Message',
+          }),
     );
     const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);
     this.list.insertBefore(item, next || null);

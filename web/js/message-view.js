@@ -61,7 +61,10 @@ export class MessageView {
   }
 
   // Shows a channel's log from scratch (channel switch, first load).
-  show(log, me, channelName) {
+  // label: how the channel is named in the composer ("#general", "Bob");
+  // noun: what it is ("channel", "conversation").
+  show(log, me, label, noun = 'channel') {
+    this.noun = noun;
     this.log = log;
     this.me = me;
     this.editingId = '';
@@ -70,18 +73,16 @@ export class MessageView {
     for (let i = 0; i < log.size; i++) this.list.append(this.render(log.at(i), i));
     this.renderPending();
     this.renderTop();
-    this.input.setAttribute('aria-label', `Message #${channelName}`);
-    this.input.placeholder = `Message #${channelName}`;
-    this.scroller.setAttribute('aria-label', `Messages in #${channelName}`);
+    this.setChannelName(label);
     this.composerError.textContent = '';
     show(this.jump, false);
     this.scrollToBottom();
   }
 
-  setChannelName(channelName) {
-    this.input.setAttribute('aria-label', `Message #${channelName}`);
-    this.input.placeholder = `Message #${channelName}`;
-    this.scroller.setAttribute('aria-label', `Messages in #${channelName}`);
+  setChannelName(label) {
+    this.input.setAttribute('aria-label', `Message ${label}`);
+    this.input.placeholder = `Message ${label}`;
+    this.scroller.setAttribute('aria-label', `Messages in ${label}`);
   }
 
   // Applies the results of MessageLog.put calls on the shown log.
@@ -294,7 +295,7 @@ export class MessageView {
   renderTop() {
     const log = this.log;
     const start = $('history-start');
-    start.textContent = log.size ? 'This is the beginning of the channel.' : 'No messages yet. Say hello!';
+    start.textContent = log.size ? `This is the beginning of the ${this.noun || 'channel'}.` : 'No messages yet. Say hello!';
     show(start, log.loaded && log.reachedStart);
     show(this.loadOlderButton, log.loaded && !log.reachedStart && !this.loadingOlder);
     show($('history-loading'), !log.loaded || this.loadingOlder);

@@ -1,5 +1,6 @@
-// Sidebar: the user's channels (AP1) with unread badges, and on narrow
-// screens the off-canvas drawer that holds them.
+// Sidebar: the user's channels (AP1) and, below them, their direct and
+// group conversations by latest activity, each with its unread badge; on
+// narrow screens the off-canvas drawer that holds them.
 
 import { $, el, clear, show } from './dom.js';
 
@@ -23,7 +24,7 @@ export class Sidebar {
         this.toggle.focus();
       }
     });
-    this.list.addEventListener('click', (e) => {
+    this.nav.addEventListener('click', (e) => {
       if (e.target.closest('a')) this.setOpen(false);
     });
     NARROW.addEventListener('change', () => this.setOpen(false));
@@ -40,38 +41,52 @@ export class Sidebar {
     this.toggle.setAttribute('aria-label', drawer ? 'Hide channels' : 'Show channels');
     show(this.scrim, drawer);
     if (drawer) {
-      const current = this.list.querySelector('[aria-current="page"]') || this.nav.querySelector('a, button');
+      const current = this.nav.querySelector('[aria-current="page"]') || this.nav.querySelector('a, button');
       if (current) current.focus();
     }
   }
 
-  // channels: [{id, name, private, unread}], already sorted.
-  render(channels, activeId) {
-    clear(this.list);
-    for (const channel of channels) {
-      const unread = channel.id === activeId ? 0 : channel.unread;
-      const link = el(
-        'a',
-        {
-          class: `channel-link${unread ? ' channel-link--unread' : ''}`,
-          href: channelHref(channel.id),
-          'aria-current': channel.id === activeId ? 'page' : undefined,
-          dataset: { channelId: channel.id },
-        },
-        el('span', { class: 'channel-link__hash', 'aria-hidden': 'true', text: channel.private ? '🔒' : '#' }),
-        el('span', { class: 'channel-link__name', text: channel.name }),
-        channel.private ? el('span', { class: 'visually-hidden', text: ' (private)' }) : null,
-        unread
-          ? el(
-              'span',
-              { class: 'badge' },
-              unread >= 100 ? '99+' : String(unread),
-              el('span', { class: 'visually-hidden', text: unread === 1 ? ' unread message' : ' unread messages' }),
-            )
-          : null,
-      );
-      this.list.append(el('li', {}, link));
-    }
+  // channels and conversations: [ChannelState], each already sorted.
+  render(channels, conversations, activeId) {
+    this.fill(this.list, channels, activeId);
     show($('channel-list-empty'), channels.length === 0);
+    this.fill($('dm-list'), conversations, activeId);
+    show($('dm-list-empty'), conversations.length === 0);
   }
+
+  fill(list, channels, activeId) {
+    clear(list);
+    for (const channel of channels) list.append(el('li', {}, link(channel, activeId)));
+  }
+}
+
+const KIND_LABELS = { dm: ' (direct message)', group: ' (group conversation)' };
+
+function link(channel, activeId) {
+  const unread = channel.id === activeId ? 0 : channel.unread;
+  // A group shows how many people are in it; text glyphs render without an emoji font.
+  let icon = channel.private ? '🔒' : '#';
+  if (channel.kind === 'dm') icon = '@';
+  if (channel.kind === 'group') icon = String(channel.participants.length || '');
+  const label = KIND_LABELS[channel.kind] || (channel.private ? ' (private)' : '');
+  return el(
+    'a',
+    {
+      class: `channel-link${unread ? ' channel-link--unread' : ''}`,
+      href: channelHref(channel.id),
+      'aria-current': channel.id === activeId ? 'page' : undefined,
+      dataset: { channelId: channel.id },
+    },
+    el('span', { class: 'channel-link__hash', 'aria-hidden': 'true', text: icon }),
+    el('span', { class: 'channel-link__name', text: channel.name }),
+    label ? el('span', { class: 'visually-hidden', text: label }) : null,
+    unread
+      ? el(
+          'span',
+          { class: 'badge' },
+          unread >= 100 ? '99+' : String(unread),
+          el('span', { class: 'visually-hidden', text: unread === 1 ? ' unread message' : ' unread messages' }),
+        )
+      : null,
+  );
 }

@@ -1,0 +1,167 @@
+// End-to-end test of direct and group conversations and of adding people to
+// a private channel, in a real browser (Chromium through playwright-core)
+// against a private `townhall serve`: four users in four browser contexts.
+//
+//   TOWNHALL_BIN=build/townhall node tests/e2e/web_conversations.mjs
+//
+// Screenshots and the server's log go to $TOWNHALL_ARTIFACTS/web-conversations.
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  useArtifacts,
+  chromium,
+  chromiumPath,
+  CHROMIUM_ARGS,
+  until,
+  users,
+  screenshot,
+  openUser,
+  signUp,
+  createChannel,
+  send,
+  sees,
+  seesOnce,
+  activeChannelId,
+  restAs,
+} from '../support/browser.mjs';
+import { startTownhall } from '../support/townhall.mjs';
+
+const artifacts = useArtifacts('web-conversations');
+
+const dmLinks = (user) => user.page.locator('#dm-list .channel-link__name').allTextContents();
+const dmLink = (user, name) =>
+  user.page.locator('#dm-list a', { has: user.page.locator('.channel-link__name', { hasText: name }) });
+const heading = (user) => user.page.locator('#channel-name').textContent();
+
+async function dmBadge(user, name) {
+  const badge = dmLink(user, name).locator('.badge');
+  return (await badge.count()) ? (await badge.textContent()).replace(/\D+/g, '') : '';
+}
+
+async function run(base) {
+  await mkdir(artifacts, { recursive: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const people = {};
+    for (const name of ['Alice', 'Bob', 'Carol', 'Eve']) {
+      people[name] = await openUser(browser, base, name);
+      await signUp(people[name], base);
+    }
+    const { Alice: a, Bob: b, Carol: c, Eve: e } = people;
+
+    // --- a direct message from the member list; Bob sees it appear at once ---
+    await createChannel(a, 'general');
+    const generalId = await activeChannelId(a);
+    await restAs(b, base, 'POST', `/api/channels/${generalId}/join`);
+    await a.page.getByRole('button', { name: 'Members' }).click();
+    await a.page.getByRole('button', { name: 'Message Bob' }).click();
+    await until('Alice in the conversation with Bob', async () => (await heading(a)) === 'Bob');
+    assert.equal(await a.page.locator('#composer-input').getAttribute('placeholder'), 'Message Bob');
+    assert.equal(await a.page.getByRole('button', { name: 'Leave' }).isVisible(), false, 'a conversation cannot be left');
+    const dmId = await activeChannelId(a);
+    assert.match(dmId, /^dm-/);
+    await until('the conversation in Bob\'s sidebar, live', async () => (await dmLinks(b)).includes('Alice'));
+    await send(a, 'psst, Bob');
+    await until('Bob\'s unread badge on the conversation', async () => (await dmBadge(b, 'Alice')) === '1');
+    await screenshot(b, 'dm-unread');
+    await dmLink(b, 'Alice').click();
+    await seesOnce(b, 'psst, Bob');
+    await send(b, 'hi Alice');
+    await seesOnce(a, 'hi Alice');
+    // Opening it again (from the dialog, by name in another case) lands in the same one.
+    await a.page.getByRole('button', { name: 'New direct message' }).click();
+    await a.page.getByRole('dialog', { name: 'New direct message' }).getByLabel(/^To/).fill('BOB');
+    await a.page.getByRole('dialog', { name: 'New direct message' }).getByRole('button', { name: 'Start' }).click();
+    await until('Alice back in the same conversation', async () => (await activeChannelId(a)) === dmId);
+    assert.deepEqual(await dmLinks(a), ['Bob']);
+
+    // --- a group, started by names; ordered by latest activity ---
+    await a.page.getByRole('button', { name: 'New direct message' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'New direct message' });
+    await dialog.getByLabel(/^To/).fill('bob, nobody-here');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await until('an unknown name is reported', async () =>
+      (await a.page.locator('#people-error').textContent()).includes('nobody-here'));
+    await dialog.getByLabel(/^To/).fill('bob, carol');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await until('Alice in the group', async () => (await heading(a)) === 'Bob, Carol');
+    await until('the group in Carol\'s sidebar, live', async () => (await dmLinks(c)).includes('Alice, Bob'));
+    await send(a, 'group hello');
+    await until('the group first in Bob\'s list', async () => (await dmLinks(b))[0] === 'Alice, Carol');
+    await dmLink(c, 'Alice, Bob').click();
+    await seesOnce(c, 'group hello');
+    await b.page.locator('#composer-input').waitFor();
+    await send(b, 'back to you, Alice');
+    await until('the 1:1 first again in Alice\'s list', async () => (await dmLinks(a))[0] === 'Bob');
+    await screenshot(a, 'conversations');
+
+    // --- Eve sees none of it ---
+    assert.deepEqual(await dmLinks(e), []);
+    assert.equal(await e.page.locator('#dm-list-empty').isVisible(), true);
+    await e.page.goto(`${base}/#/c/${encodeURIComponent(dmId)}`);
+    await until('Eve told the conversation is not there', async () =>
+      (await e.page.locator('#no-channel').textContent()).includes('does not exist, or you cannot see it'));
+    assert.equal(await e.page.locator('#message-list li').count(), 0);
+    const pageText = await e.page.locator('body').textContent();
+    assert.ok(!pageText.includes('psst'), 'no message text reaches Eve');
+
+    // --- adding people to a private channel; they see it at once ---
+    await a.page.getByRole('button', { name: 'New channel' }).click();
+    const create = a.page.getByRole('dialog', { name: 'New channel' });
+    await create.getByLabel('Name', { exact: true }).fill('plans');
+    await create.getByLabel(/^Private/).check();
+    await create.getByRole('button', { name: 'Create', exact: true }).click();
+    await until('Alice in 🔒 plans', async () => (await heading(a)) === '🔒 plans');
+    await send(a, 'the plan is simple');
+    if (!(await a.page.locator('#members-panel').isVisible())) {
+      await a.page.getByRole('button', { name: 'Members' }).click();
+    }
+    await a.page.getByRole('button', { name: 'Add people' }).click();
+    const add = a.page.getByRole('dialog', { name: 'Add people' });
+    await add.getByLabel(/^Names/).fill('carol');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    const channelNames = (user) => user.page.locator('#channel-list .channel-link__name').allTextContents();
+    await until('plans in Carol\'s sidebar, live', async () => (await channelNames(c)).includes('plans'));
+    await until('Carol in Alice\'s member list', async () =>
+      (await a.page.locator('#member-list .member__name').allTextContents()).includes('Carol'));
+    await c.page.locator('#channel-list a', { hasText: 'plans' }).click();
+    await sees(c, 'the plan is simple');
+    await send(c, 'count me in');
+    await seesOnce(a, 'count me in');
+    assert.ok(!(await channelNames(e)).includes('plans'));
+    assert.equal(await a.page.getByRole('button', { name: 'Add people' }).isVisible(), true);
+    await a.page.locator('#channel-list a', { hasText: 'general' }).click();
+    await until('no "Add people" in a public channel', async () =>
+      !(await a.page.getByRole('button', { name: 'Add people' }).isVisible()));
+    await screenshot(c, 'added-to-private');
+
+    for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
+  } catch (err) {
+    for (const user of users) {
+      await user.page.screenshot({ path: path.join(artifacts, `failure-${user.name}.png`) }).catch(() => {});
+      if (user.problems.length) console.error(`${user.name}:`, user.problems.join('\n  '));
+    }
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
+const external = process.env.TOWNHALL_URL;
+const server = external ? null : await startTownhall();
+try {
+  await run(external || server.url);
+  console.log(`web conversations e2e: ok (screenshots in ${artifacts})`);
+} catch (err) {
+  if (server) console.error(server.output().slice(-4000));
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  if (server) {
+    await server.stop();
+    await writeFile(path.join(artifacts, 'townhall.log'), server.output());
+  }
+}
