@@ -57,15 +57,16 @@ chat::Result<bool> JsonObject::optional_bool(std::string_view key, bool fallback
   return flag;
 }
 
-chat::Result<std::vector<std::string>> JsonObject::string_array(std::string_view key, size_t max_items) const {
+chat::Result<std::vector<std::string>> JsonObject::string_array(std::string_view key,
+                                                                size_t max_items) const {
   dom::element value;
   if (impl_->object.at_key(key).get(value) || value.is_null()) return std::vector<std::string>{};
   auto wrong = chat::Error::InvalidArgument("'" + std::string(key) + "' must be an array of strings");
   dom::array array;
   if (value.get(array)) return wrong;
   if (array.size() > max_items) {
-    return chat::Error::InvalidArgument("'" + std::string(key) + "' has more than " + std::to_string(max_items) +
-                                        " entries");
+    return chat::Error::InvalidArgument("'" + std::string(key) + "' has more than " +
+                                        std::to_string(max_items) + " entries");
   }
   std::vector<std::string> strings;
   for (dom::element element : array) {
@@ -206,6 +207,18 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
       w.end_object();
     }
     w.end_array();
+  }
+  if (!message.thread_root.empty()) {
+    w.key("thread_root");
+    w.string(chat::keys::public_message_id(message.thread_root));
+    w.key("also_in_channel");
+    w.boolean(message.also_in_channel);
+  }
+  if (message.reply_count > 0 || message.last_reply_at_ms > 0) {
+    w.key("reply_count");
+    w.integer(message.reply_count);
+    w.key("last_reply_at_ms");
+    w.integer(message.last_reply_at_ms);
   }
   w.end_object();
 }

@@ -228,8 +228,10 @@ Result<bool> ChannelService::join(const User& actor, std::string_view reference)
   TH_ASSIGN_OR_RETURN(Channel channel, find(reference));
   if (channel.is_private) {
     TH_ASSIGN_OR_RETURN(auto member, membership(channel.id, actor));
-    if (member) return false;
-    return Error::NotFound("no channel " + channel.id);
+    if (!member) return Error::NotFound("no channel " + channel.id);
+    if (channel.kind != ChannelKind::kChannel)
+      return Error{Code::kFailedPrecondition, "a conversation's people are fixed; nobody joins it"};
+    return false;
   }
   return add(channel, actor, false);
 }

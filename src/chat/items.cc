@@ -91,6 +91,10 @@ Message message_from(const AttributeMap& item) {
   message.edited_at_ms = int_of(item, "EditedAt");
   message.deleted = bool_of(item, "Deleted");
   message.client_message_id = std::string(string_of(item, "ClientMsgId"));
+  message.thread_root = std::string(string_of(item, "ThreadRoot"));
+  message.also_in_channel = bool_of(item, "InChannel");
+  message.reply_count = int_of(item, "ReplyCount");
+  message.last_reply_at_ms = int_of(item, "LastReplyAt");
   // "R:<emoji>" string sets, in attribute-name order (AttributeMap is sorted).
   for (const auto& [name, value] : item) {
     if (!name.starts_with(kReactionAttributePrefix) || !value.is(ddb::AttributeType::kSS)) continue;
@@ -150,6 +154,12 @@ AttributeMap message_item(const Message& message) {
                     {"UserName", S(message.user_name)},
                     {"UserId", S(keys::user(message.user_id))}};
   if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
+  if (!message.thread_root.empty()) {
+    item["ThreadRoot"] = S(message.thread_root);
+    item["GSI1PK"] = S(keys::thread(message.channel_id, message.thread_root));
+    item["GSI1SK"] = S(keys::message(message.id));
+    if (message.also_in_channel) item["InChannel"] = BOOL(true);
+  }
   return item;
 }
 

@@ -10,6 +10,7 @@
 //   session     PK SESSION#<sha256 of token>  SK the same
 //   send guard  PK CHAN#<id>        SK CMID#<user id>#<client message id>
 //   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
+//   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
 #pragma once
 
 #include <string>
@@ -30,6 +31,7 @@ inline constexpr std::string_view kSession = "SESSION#";
 inline constexpr std::string_view kSendGuard = "CMID#";
 inline constexpr std::string_view kDirectoryPartition = "CHANDIR";
 inline constexpr std::string_view kDirectory = "CHANDIR#";
+inline constexpr std::string_view kThread = "THREAD#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }
@@ -40,6 +42,10 @@ inline std::string user_name(std::string_view name_key) { return std::string(kUs
 inline std::string session(std::string_view token_hash) { return std::string(kSession).append(token_hash); }
 std::string send_guard(std::string_view user_id, std::string_view client_message_id);
 std::string directory(std::string_view channel_name, std::string_view channel_id);
+// The GSI1 partition of one thread's replies.
+inline std::string thread(std::string_view channel_id, std::string_view root_message_id) {
+  return std::string(kThread).append(channel_id).append("#").append(root_message_id);
+}
 
 // Ids: 1 to 64 of [A-Za-z0-9_.-]. The notebook's "12" and "7" qualify.
 bool is_valid_id(std::string_view id);

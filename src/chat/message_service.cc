@@ -36,11 +36,21 @@ void MessageService::publish(ChannelEvent::Kind kind, const Message& message) {
 
 Result<MessageService::Sent> MessageService::send(const User& actor, std::string_view channel,
                                                   std::string_view text, std::string_view client_message_id) {
+  return send(actor, channel, text, SendOptions{client_message_id, {}, false});
+}
+
+Result<MessageService::Sent> MessageService::send(const User& actor, std::string_view channel,
+                                                  std::string_view text, const SendOptions& options) {
+  std::string_view client_message_id = options.client_message_id;
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
   if (!client_message_id.empty() &&
       (client_message_id.size() > kMaxClientMessageIdBytes || !keys::is_valid_id(client_message_id))) {
     return Error::InvalidArgument("client message id must be 1 to 64 of [A-Za-z0-9_.-]");
+  }
+  std::string root_id;
+  if (!options.thread_root.empty()) {
+    TH_ASSIGN_OR_RETURN(root_id, thread_root_for(actor, channel_id, options.thread_root));
   }
 
   auto minted = ids_.next();
@@ -53,6 +63,8 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   message.created_at = minted.ms / 1000;
   message.created_at_ms = minted.ms;
   message.client_message_id = std::string(client_message_id);
+  message.thread_root = root_id;
+  message.also_in_channel = !root_id.empty() && options.also_in_channel;
 
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
@@ -64,7 +76,17 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
       {{":one", N(1)}, {":at", N(message.created_at_ms)}}, "attribute_exists(PK)"));
   actions.push_back(
       store_.check_action(ChatStore::key(channel_key, keys::membership(actor.id)), "attribute_exists(SK)"));
-  if (!client_message_id.empty()) {
+  const size_t root_action = root_id.empty() ? 0 : actions.size();
+  if (root_action) {
+    // The root counts its replies and knows the latest (AP30); a root
+    // deleted since it was read refuses the reply.
+    actions.push_back(store_.update_action(ChatStore::key(channel_key, keys::message(root_id)),
+                                           "ADD ReplyCount :one SET LastReplyAt = :at",
+                                           {{":one", N(1)}, {":at", N(message.created_at_ms)}},
+                                           "attribute_exists(SK) AND attribute_not_exists(Deleted)"));
+  }
+  const size_t guard_action = client_message_id.empty() ? 0 : actions.size();
+  if (guard_action) {
     int64_t expires = message.created_at + store_.options().client_message_id_ttl_seconds;
     actions.push_back(store_.put_action({{"PK", S(channel_key)},
                                          {"SK", S(keys::send_guard(actor.id, client_message_id))},
@@ -80,7 +102,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
       TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));  // NotFound when private
       return Error::PermissionDenied("join channel " + channel_id + " to post in it");
     }
-    if (outcome.failed(3)) return resend(actor, channel_id, client_message_id);
+    if (guard_action && outcome.failed(guard_action)) return resend(actor, channel_id, client_message_id);
+    if (root_action && outcome.failed(root_action)) {
+      return Error{Code::kFailedPrecondition, "message " + keys::public_message_id(root_id) + " was deleted"};
+    }
     return Error::Internal("send was cancelled");
   }
   publish(ChannelEvent::Kind::kMessageCreated, message);
@@ -115,6 +140,8 @@ Result<Page<Message>> MessageService::history(const User& actor, std::string_vie
       ddb::AttributeMap{{":pk", S(channel_key)}, {":prefix", S(std::string(keys::kMessage))}};
   query.scan_index_forward = false;
   query.limit = page_size(limit);
+  query.filter_expression = "attribute_not_exists(ThreadRoot) OR InChannel = :yes";
+  query.expression_attribute_values->emplace(":yes", items::BOOL(true));
   if (!cursor.empty()) {
     TH_ASSIGN_OR_RETURN(std::string sk, decode_cursor(cursor, keys::kMessage));
     query.exclusive_start_key = ChatStore::key(channel_key, std::move(sk));
@@ -195,6 +222,7 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
   message_id = stored_id;
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
+  TH_ASSIGN_OR_RETURN(Message before, read_message(channel_id, message_id));
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.update_action(
@@ -204,9 +232,15 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
       "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
   actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD MessageCount :minus",
                                          {{":minus", N(-1)}}, "attribute_exists(PK)"));
+  if (!before.thread_root.empty()) {
+    actions.push_back(store_.update_action(ChatStore::key(channel_key, keys::message(before.thread_root)),
+                                           "ADD ReplyCount :minus", {{":minus", N(-1)}},
+                                           "attribute_exists(SK)"));
+  }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
+    if (outcome.failed(2)) return Error::Internal("the thread's root is gone");
     return Error::NotFound("no channel " + channel_id);
   }
   TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, message_id));
@@ -306,12 +340,16 @@ Result<int64_t> MessageService::count_after(const User& actor, const std::string
   std::string from = last_read.empty() ? std::string(keys::kMessage) : keys::message(last_read);
   ddb::QueryRequest query;
   query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
-  query.filter_expression = "attribute_not_exists(Deleted) AND UserId <> :me";
+  // Thread replies count in their thread, not in the channel (unless also sent to it).
+  query.filter_expression =
+      "attribute_not_exists(Deleted) AND UserId <> :me AND (attribute_not_exists(ThreadRoot) OR InChannel = "
+      ":yes)";
   query.projection_expression = "SK";
   query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
                                                         {":from", S(from)},
                                                         {":to", S(std::string(kAfterLastMessage))},
-                                                        {":me", S(keys::user(actor.id))}};
+                                                        {":me", S(keys::user(actor.id))},
+                                                        {":yes", items::BOOL(true)}};
   int64_t count = 0;
   std::optional<ddb::AttributeMap> start;
   do {

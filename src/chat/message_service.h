@@ -32,16 +32,36 @@ class MessageService {
   };
   Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
                     std::string_view client_message_id = {});
-  // AP3: newest first; pass next_cursor back for older messages.
+  struct SendOptions {
+    std::string_view client_message_id;
+    // Reply in the thread of this message (either id form); a reply to a
+    // reply joins its root's thread. The root must not be deleted.
+    std::string_view thread_root;
+    bool also_in_channel = false;  // a reply also shown in the channel's history
+  };
+  Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
+                    const SendOptions& options);
+  // AP3: newest first; pass next_cursor back for older messages. Thread
+  // replies are left out unless also sent to the channel (a page may then
+  // hold fewer than `limit`; follow next_cursor).
   Result<Page<Message>> history(const User& actor, std::string_view channel, std::string_view cursor,
                                 int limit);
   // Messages after message id `after` (exclusive), oldest first: what a
-  // client missed. An empty `after` starts at the channel's first message.
-  // next_cursor is set when more follow (pass the last id as `after`).
+  // client missed, thread replies included (they carry thread_root). An empty `after` starts at the channel's
+  // first message. next_cursor is set when more follow (pass the last id as `after`).
   Result<Page<Message>> after(const User& actor, std::string_view channel, std::string_view after, int limit);
   Result<Message> edit(const User& actor, std::string_view channel, std::string_view message_id,
                        std::string_view text);
   Result<Message> remove(const User& actor, std::string_view channel, std::string_view message_id);
+
+  struct Thread {
+    Message root;
+    Page<Message> replies;  // oldest first
+  };
+  // AP30: a thread: its root and a page of replies, oldest first. A reply's
+  // id opens its root's thread. In chat/threads.cc.
+  Result<Thread> thread(const User& actor, std::string_view channel, std::string_view message_id,
+                        std::string_view cursor, int limit);
   // Adds (on) or removes actor's reaction on a message actor can read. Both
   // are idempotent (a retry changes nothing); a deleted message refuses new
   // reactions (FailedPrecondition), as does a message with
@@ -61,6 +81,10 @@ class MessageService {
 
  private:
   Result<Sent> resend(const User& actor, const std::string& channel_id, std::string_view client_message_id);
+  // The root a reply to message_id belongs in (flattened: a reply's root),
+  // checked readable by actor and not deleted. In chat/threads.cc.
+  Result<std::string> thread_root_for(const User& actor, const std::string& channel_id,
+                                      std::string_view message_id);
   // Messages of the channel after last_read (empty: all), not actor's own or deleted ones, up to cap.
   Result<int64_t> count_after(const User& actor, const std::string& channel_id, const std::string& last_read,
                               int64_t cap);

@@ -41,9 +41,9 @@ struct Channel {
   ChannelKind kind = ChannelKind::kChannel;
   std::vector<Participant> participants;  // conversations only, in user-id order
   int64_t last_message_at_ms = 0;         // 0 before the first message (or for notebook channels)
-  int64_t user_count = 0;     // AP7
-  int64_t message_count = 0;  // AP4: messages not deleted
-  std::string created_by;     // user id; empty for channels the notebook wrote
+  int64_t user_count = 0;                 // AP7
+  int64_t message_count = 0;              // AP4: messages not deleted
+  std::string created_by;                 // user id; empty for channels the notebook wrote
   int64_t created_at = 0;
 };
 
@@ -80,6 +80,11 @@ struct Message {
   bool deleted = false;       // a tombstone keeps the place in history
   std::string client_message_id;
   std::vector<Reaction> reactions;  // by emoji (byte order); empty when none
+  // Threads (chat/threads.h). A reply names its root; a root counts its replies.
+  std::string thread_root;       // the root's id when this is a thread reply, else empty
+  bool also_in_channel = false;  // a reply also shown in the channel's history
+  int64_t reply_count = 0;       // on a root: replies not deleted
+  int64_t last_reply_at_ms = 0;  // on a root: when the latest reply was sent
 };
 
 // One page of a listing; next_cursor is opaque and empty on the last page.
