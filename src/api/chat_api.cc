@@ -99,6 +99,7 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("POST", "/api/channels/{id}/messages", {handle_send_message});
   r.add("PATCH", "/api/channels/{id}/messages/{message_id}", {handle_edit_message});
   r.add("DELETE", "/api/channels/{id}/messages/{message_id}", {handle_delete_message});
+  r.add("GET", "/api/channels/{id}/messages/{message_id}/thread", {handle_thread});
   r.add("PUT", "/api/channels/{id}/messages/{message_id}/reactions/{emoji}", {handle_add_reaction});
   r.add("DELETE", "/api/channels/{id}/messages/{message_id}/reactions/{emoji}", {handle_remove_reaction});
   r.add("POST", "/api/channels/{id}/read", {handle_mark_read});

@@ -35,6 +35,7 @@ HandlerResult handle_list_messages(Call& call);
 HandlerResult handle_send_message(Call& call);
 HandlerResult handle_edit_message(Call& call);
 HandlerResult handle_delete_message(Call& call);
+HandlerResult handle_thread(Call& call);
 HandlerResult handle_add_reaction(Call& call);
 HandlerResult handle_remove_reaction(Call& call);
 

@@ -37,8 +37,13 @@ HandlerResult handle_send_message(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
   TH_ASSIGN_OR_RETURN(std::string text, body.required_string("text"));
   TH_ASSIGN_OR_RETURN(auto client_message_id, body.optional_string("client_message_id"));
-  TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text,
-                                                           client_message_id.value_or("")));
+  TH_ASSIGN_OR_RETURN(auto thread_root, body.optional_string("thread_root"));
+  TH_ASSIGN_OR_RETURN(bool also_in_channel, body.optional_bool("also_in_channel", false));
+  if (also_in_channel && !thread_root)
+    return chat::Error::InvalidArgument("also_in_channel needs a thread_root");
+  chat::MessageService::SendOptions options{client_message_id.value_or(""), thread_root.value_or(""),
+                                            also_in_channel};
+  TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text, options));
   if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;
   ddb::JsonWriter w(out);
@@ -49,6 +54,19 @@ HandlerResult handle_send_message(Call& call) {
   w.boolean(sent.duplicate);
   w.end_object();
   return json_response(201, std::move(out));
+}
+
+// AP30: the thread of a message (its root, if it is a reply): the root and
+// a page of replies, oldest first.
+HandlerResult handle_thread(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
+  TH_ASSIGN_OR_RETURN(auto thread,
+                      call.chat.messages().thread(call.actor(), call.param("id"), call.param("message_id"),
+                                                  query_param(call, "cursor"), limit));
+  std::string body;
+  ddb::JsonWriter w(body);
+  write_thread(w, thread.root, thread.replies);
+  return json_response(200, std::move(body));
 }
 
 HandlerResult handle_edit_message(Call& call) {

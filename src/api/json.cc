@@ -219,6 +219,25 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     w.integer(message.reply_count);
     w.key("last_reply_at_ms");
     w.integer(message.last_reply_at_ms);
+    w.key("last_reply_id");
+    w.string(chat::keys::public_message_id(message.last_reply_id));
+  }
+  w.end_object();
+}
+
+void write_thread(ddb::JsonWriter& w, const chat::Message& root, const chat::Page<chat::Message>& replies) {
+  w.begin_object();
+  w.key("root");
+  write_message(w, root);
+  w.key("replies");
+  w.begin_array();
+  for (const auto& reply : replies.items) write_message(w, reply);
+  w.end_array();
+  w.key("next_cursor");
+  if (replies.next_cursor.empty()) {
+    w.null();
+  } else {
+    w.string(replies.next_cursor);
   }
   w.end_object();
 }

@@ -55,6 +55,8 @@ void write_user(ddb::JsonWriter& w, const chat::User& user);
 void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
 void write_member(ddb::JsonWriter& w, const chat::Member& member);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
+// {"root": message, "replies": [...], "next_cursor": "<opaque>" | null}
+void write_thread(ddb::JsonWriter& w, const chat::Message& root, const chat::Page<chat::Message>& replies);
 
 // A page of a listing: {"<key>": [items...], "next_cursor": "<opaque>" | null}.
 template <class T, class WriteItem>

@@ -95,6 +95,7 @@ Message message_from(const AttributeMap& item) {
   message.also_in_channel = bool_of(item, "InChannel");
   message.reply_count = int_of(item, "ReplyCount");
   message.last_reply_at_ms = int_of(item, "LastReplyAt");
+  message.last_reply_id = std::string(string_of(item, "LastReplyId"));
   // "R:<emoji>" string sets, in attribute-name order (AttributeMap is sorted).
   for (const auto& [name, value] : item) {
     if (!name.starts_with(kReactionAttributePrefix) || !value.is(ddb::AttributeType::kSS)) continue;

@@ -80,10 +80,11 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   if (root_action) {
     // The root counts its replies and knows the latest (AP30); a root
     // deleted since it was read refuses the reply.
-    actions.push_back(store_.update_action(ChatStore::key(channel_key, keys::message(root_id)),
-                                           "ADD ReplyCount :one SET LastReplyAt = :at",
-                                           {{":one", N(1)}, {":at", N(message.created_at_ms)}},
-                                           "attribute_exists(SK) AND attribute_not_exists(Deleted)"));
+    actions.push_back(
+        store_.update_action(ChatStore::key(channel_key, keys::message(root_id)),
+                             "ADD ReplyCount :one SET LastReplyAt = :at, LastReplyId = :id",
+                             {{":one", N(1)}, {":at", N(message.created_at_ms)}, {":id", S(message.id)}},
+                             "attribute_exists(SK) AND attribute_not_exists(Deleted)"));
   }
   const size_t guard_action = client_message_id.empty() ? 0 : actions.size();
   if (guard_action) {

@@ -85,6 +85,7 @@ struct Message {
   bool also_in_channel = false;  // a reply also shown in the channel's history
   int64_t reply_count = 0;       // on a root: replies not deleted
   int64_t last_reply_at_ms = 0;  // on a root: when the latest reply was sent
+  std::string last_reply_id;     // on a root: the latest reply (clients count replies newer than it)
 };
 
 // One page of a listing; next_cursor is opaque and empty on the last page.

@@ -10,8 +10,8 @@
 // only the keys (and the notebook's ChanName, JoinedAt), so the replies
 // themselves come from one BatchGetItem per page.
 //
-// The root counts its replies (ReplyCount) and remembers when the latest
-// was sent (LastReplyAt), updated in the reply's own send transaction, with
+// The root counts its replies (ReplyCount) and remembers the latest
+// (LastReplyAt, LastReplyId), updated in the reply's own send transaction, with
 // a condition that refuses a reply to a deleted root. Threads are flat: a
 // reply to a reply joins the root's thread.
 //

@@ -14,6 +14,8 @@
 //   townhall chat messages 7 --limit 50                                       (AP3, newest first)
 //   townhall chat react --user 18 --channel 7 --message ID --emoji 👍 [--remove] (AP26)
 //   townhall chat dm --user 12 --with 18 --with 23                            (open a conversation)
+//   townhall chat send --user 18 --channel 7 --thread ID --text "+1" [--also-in-channel]  (a reply)
+//   townhall chat thread 7 ID --as 18                                         (AP30)
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -37,6 +39,8 @@ struct ChatCommandOptions {
   std::vector<std::string> with;
   bool is_private = false;
   bool remove = false;
+  std::string thread;
+  bool also_in_channel = false;
   int limit = 50;
 };
 
@@ -197,7 +201,9 @@ void register_chat_command(CLI::App& app, int* exit_code) {
                    [&x](chat::ChatService& chat) {
                      auto user = chat.accounts().find_user(x.user);
                      if (!user.ok()) return fail(user.error());
-                     auto sent = chat.messages().send(*user, x.channel, x.text, x.client_id);
+                     auto sent = chat.messages().send(
+                         *user, x.channel, x.text,
+                         chat::MessageService::SendOptions{x.client_id, x.thread, x.also_in_channel});
                      if (!sent.ok()) return fail(sent.error());
                      print([&](ddb::JsonWriter& w) {
                        w.begin_object();
@@ -213,6 +219,21 @@ void register_chat_command(CLI::App& app, int* exit_code) {
   send->add_option("--channel", x.channel, "Channel id")->required();
   send->add_option("--text", x.text, "Message text")->required();
   send->add_option("--client-id", x.client_id, "Client message id: a retry with the same id is not doubled");
+  send->add_option("--thread", x.thread, "Reply in the thread of this message (either id form)");
+  send->add_flag("--also-in-channel", x.also_in_channel, "A reply also shown in the channel")
+      ->needs("--thread");
+
+  auto* thread = sub("thread", "AP30: a message's thread: the root and its replies, oldest first",
+                     [&x](chat::ChatService& chat) {
+                       auto who = actor(chat, x.as);
+                       if (!who.ok()) return fail(who.error());
+                       auto found = chat.messages().thread(*who, x.reference, x.message, x.cursor, x.limit);
+                       if (!found.ok()) return fail(found.error());
+                       print([&](ddb::JsonWriter& w) { api::write_thread(w, found->root, found->replies); });
+                       return 0;
+                     });
+  thread->add_option("channel", x.reference, "Channel id")->required();
+  thread->add_option("message", x.message, "Message id (the root, or any reply)")->required();
 
   auto* messages = sub("messages", "AP3: messages, newest first (or oldest first after --after ID)",
                        [&x](chat::ChatService& chat) {
@@ -265,13 +286,14 @@ void register_chat_command(CLI::App& app, int* exit_code) {
                    return 0;
                  });
   dm->add_option("--user", x.user, "Who opens it (user id)")->required();
-  dm->add_option("--with", x.with, "Another participant's user id (repeat; none: a conversation with oneself)");
+  dm->add_option("--with", x.with,
+                 "Another participant's user id (repeat; none: a conversation with oneself)");
 
-  for (CLI::App* cmd : {members, messages, channels}) {
+  for (CLI::App* cmd : {members, messages, channels, thread}) {
     cmd->add_option("--limit", x.limit, "Page size (1-100)")->capture_default_str();
     cmd->add_option("--cursor", x.cursor, "next_cursor of the previous page");
   }
-  for (CLI::App* cmd : {members, messages})
+  for (CLI::App* cmd : {members, messages, thread})
     cmd->add_option("--as", x.as, "Read as this user (private channels)");
 }
 

@@ -153,6 +153,8 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto channel = frame.required_string("channel");
   auto text = frame.required_string("text");
   auto client_message_id = frame.optional_string("client_message_id");
+  auto thread_root = frame.optional_string("thread_root");
+  auto also_in_channel = frame.optional_bool("also_in_channel", false);
   std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
   for (const auto* field : {&channel, &text}) {
     if (!field->ok()) {
@@ -164,13 +166,22 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     send_error("invalid_argument", client_message_id.error().message);
     co_return;
   }
+  if (!thread_root.ok() || !also_in_channel.ok()) {
+    send_error("invalid_argument",
+               !thread_root.ok() ? thread_root.error().message : also_in_channel.error().message, cmid);
+    co_return;
+  }
+  const std::string root = thread_root->value_or("");
   if (auto decision = context_.api.take_user_token(user_->id); !decision.allowed) {
     send_error("rate_limited", "too many messages, slow down", cmid, *channel);
     co_return;
   }
   const chat::User user = *user_;
-  auto sent = co_await offload(
-      context_.workers, [&] { return context_.api.chat().messages().send(user, *channel, *text, cmid); });
+  auto sent = co_await offload(context_.workers, [&] {
+    return context_.api.chat().messages().send(
+        user, *channel, *text,
+        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty()});
+  });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);
     co_return;
