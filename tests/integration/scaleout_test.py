@@ -7,6 +7,10 @@ store with Redis fan-out, driven over WebSocket and REST like clients would.
   nothing twice;
 - Redis is killed and restarted: sends keep working (stored), live delivery
   recovers by itself, and the subscribers catch up on what Redis missed.
+- direct and group conversations: two people racing to open their DM from two
+  nodes land in one conversation (made once); channel.added reaches a
+  participant's socket on another node, and so do the conversation's messages
+  once subscribed, exactly once; an outsider gets none of it on any node.
 
 The shared store is `townhall dynamodb --data DIR` and DynamoDB Local (both by
 default; TOWNHALL_SCALEOUT_STORE=townhall or =dynamodb-local picks one, as the
@@ -297,6 +301,9 @@ class ScaleoutScenario:
     def test_leave_and_logout_end_live_delivery_on_every_node(self):
         asyncio.run(self.access_scenario())
 
+    def test_conversations_open_once_and_reach_only_their_people_across_nodes(self):
+        asyncio.run(self.conversation_scenario())
+
     async def access_scenario(self):
         n1, n2, n3 = self.nodes
         alice, bob, carol = Client(n1, "Alice"), Client(n2, "Bob"), Client(n3, "Carol")
@@ -458,6 +465,124 @@ class ScaleoutScenario:
             self.assertEqual(len(got), len(set(got)), "%s got duplicates" % client.name)
             self.assertEqual(sorted(got), [i for i in full if i > since], "%s: gap or extra" % client.name)
         for client in (alice, bob, carol):
+            await client.close()
+
+    async def conversation_scenario(self):
+        n1, n2, n3 = self.nodes
+        for node in self.nodes:
+            self.assertEqual(node.metric("townhall_pubsub_connected"), 1, node.read_log())
+        alice, bob, carol, eve = Client(n1, "Alice"), Client(n2, "Bob"), Client(n3, "Carol"), Client(n2, "Eve")
+        ids = {c.name: c.rest(n1, "GET", "/api/me").json()["user"]["id"] for c in (alice, bob, carol, eve)}
+        # Everyone listens before anything is opened: Alice on node 1, Bob and
+        # Eve (who is in nothing) on node 2, Carol on node 3.
+        await alice.connect(n1)
+        await bob.connect(n2)
+        await eve.connect(n2)
+        await carol.connect(n3)
+
+        def added(client, channel):
+            return [f for f in client.frames if f["type"] == "channel.added" and f["channel"] == channel]
+
+        # 1. Alice (node 1, by id) and Bob (node 2, by name) open their DM at the
+        # same moment, several times each: one conversation, made once.
+        attempts = 4
+        start = threading.Barrier(2 * attempts, timeout=30)
+        answers = []
+
+        def open_dm(client, node, body):
+            start.wait()
+            r = client.rest(node, "POST", "/api/conversations", json=body)
+            answers.append((client.name, node.node_id, r.status_code, r.text))
+
+        openers = [threading.Thread(target=open_dm, args=(alice, n1, {"user_ids": [ids["Bob"]]}))
+                   for _ in range(attempts)]
+        openers += [threading.Thread(target=open_dm, args=(bob, n2, {"user_names": ["Alice"]}))
+                    for _ in range(attempts)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            await asyncio.to_thread(opener.join)
+        self.assertEqual(len(answers), 2 * attempts, answers)
+        for who, node_id, status, text in answers:
+            self.assertIn(status, (200, 201), "%s on node %d: %d %s" % (who, node_id, status, text))
+            self.assertEqual(json.loads(text)["created"], status == 201, text)
+        opened = [json.loads(text) for _, _, _, text in answers]
+        dm_ids = {o["channel"]["id"] for o in opened}
+        self.assertEqual(len(dm_ids), 1, answers)
+        dm = dm_ids.pop()
+        self.assertEqual([o["created"] for o in opened].count(True), 1, answers)
+        for o in opened:
+            self.assertEqual(o["channel"]["kind"], "dm", o)
+            self.assertEqual(sorted(p["user_id"] for p in o["channel"]["participants"]),
+                             sorted([ids["Alice"], ids["Bob"]]), o)
+        for client in (alice, bob):  # read on the node that took no part
+            r = client.rest(n3, "GET", "/api/channels/%s" % dm)
+            self.assertEqual(r.status_code, 200, r.text)
+            self.assertEqual(r.json()["channel"]["user_count"], 2, r.text)
+        for client, node in ((alice, n2), (bob, n1)):
+            mine, cursor = [], ""
+            while True:
+                page = client.rest(node, "GET", "/api/me/channels", params={"cursor": cursor, "limit": 100}).json()
+                mine += [c for c in page["channels"] if c["channel_id"] == dm]
+                if not page["next_cursor"]:
+                    break
+                cursor = page["next_cursor"]
+            self.assertEqual(len(mine), 1, "%s's memberships of %s: %s" % (client.name, dm, mine))
+            self.assertEqual(mine[0]["kind"], "dm", mine)
+        # Announced to each of them on their own node (once: counted at the end).
+        for client in (alice, bob):
+            await client.wait_for(lambda c=client: added(c, dm), "channel.added for the DM", timeout=15)
+
+        # 2. Carol (node 3) is in a group Alice opens on node 1: it is announced
+        # on her socket, and once she subscribes there, Alice's message from
+        # node 1 arrives on it exactly once.
+        r = alice.rest(n1, "POST", "/api/conversations", json={"user_names": ["Bob", "Carol"]})
+        self.assertEqual(r.status_code, 201, r.text)
+        self.assertTrue(r.json()["created"], r.text)
+        group = r.json()["channel"]["id"]
+        self.assertNotEqual(group, dm)
+        await carol.wait_for(lambda: added(carol, group), "channel.added for the group", timeout=15)
+        info = added(carol, group)[0]["info"]
+        self.assertEqual(info["kind"], "group", info)
+        self.assertEqual(info["id"], group, info)
+        self.assertEqual(sorted(p["user_id"] for p in info["participants"]),
+                         sorted([ids["Alice"], ids["Bob"], ids["Carol"]]), info)
+        for client in (alice, bob):
+            await client.wait_for(lambda c=client: added(c, group), "channel.added for the group", timeout=15)
+        await carol.subscribe(group)
+        hello = await alice.send_ws(group, "hello group, from node 1")
+        await carol.wait_for_ids([hello], timeout=15)
+
+        # The DM's messages reach Alice on node 1 from Bob on node 2, where Eve is.
+        await alice.subscribe(dm)
+        psst = bob.send_rest(n2, dm, "just between us, from node 2")
+        await alice.wait_for_ids([psst], timeout=15)
+
+        # 3. Eve asks for the DM on her socket and over REST on every node: it
+        # does not exist for her.
+        count = len(eve.frames)
+        await eve.ws.send(json.dumps({"type": "subscribe", "channels": [{"id": dm, "after": ""}]}))
+        await eve.wait_for(lambda: any(f["type"] in ("subscribed", "error") for f in eve.frames[count:]),
+                           "an answer to subscribing to the DM")
+        answer = [f for f in eve.frames[count:] if f["type"] in ("subscribed", "error")][0]
+        self.assertEqual((answer["type"], answer.get("code"), answer.get("channel")), ("error", "not_found", dm),
+                         answer)
+        for node in self.nodes:
+            for channel in (dm, group):
+                r = eve.rest(node, "GET", "/api/channels/%s/messages" % channel)
+                self.assertEqual(r.status_code, 404, "node %d, %s: %s" % (node.node_id, channel, r.text))
+
+        await asyncio.sleep(0.5)  # anything doubled or misdelivered would have arrived by now
+        self.assertEqual(carol.message_ids().count(hello), 1, carol.frames)
+        self.assertEqual(alice.message_ids().count(psst), 1, alice.frames)
+        for client in (alice, bob):
+            self.assertEqual(len(added(client, dm)), 1, "%s: %s" % (client.name, added(client, dm)))
+            self.assertEqual(len(added(client, group)), 1, "%s: %s" % (client.name, added(client, group)))
+        self.assertEqual(added(carol, dm), [])
+        self.assertEqual(len(added(carol, group)), 1, added(carol, group))
+        self.assertEqual([f for f in eve.frames if f["type"] in ("channel.added", "message.created")], [])
+        self.assertEqual([f for f in eve.frames if f.get("channel") in (dm, group) and f is not answer], [])
+        for client in (alice, bob, carol, eve):
             await client.close()
 
 
