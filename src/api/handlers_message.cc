@@ -41,8 +41,8 @@ HandlerResult handle_send_message(Call& call) {
   TH_ASSIGN_OR_RETURN(bool also_in_channel, body.optional_bool("also_in_channel", false));
   if (also_in_channel && !thread_root)
     return chat::Error::InvalidArgument("also_in_channel needs a thread_root");
-  chat::MessageService::SendOptions options{client_message_id.value_or(""), thread_root.value_or(""),
-                                            also_in_channel};
+  const std::string cmid = client_message_id.value_or(""), root = thread_root.value_or("");
+  chat::MessageService::SendOptions options{cmid, root, also_in_channel};  // views of the two above
   TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text, options));
   if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;

@@ -199,7 +199,7 @@ Status ChannelService::rename_memberships(const Channel& channel) {
   return Status::Ok();
 }
 
-Result<bool> ChannelService::add(const Channel& channel, const User& user, bool added_by_other) {
+Result<bool> ChannelService::add(const Channel& channel, const User& user) {
   std::string channel_key = keys::channel(channel.id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(
@@ -210,13 +210,13 @@ Result<bool> ChannelService::add(const Channel& channel, const User& user, bool 
   if (outcome.committed) {
     Member member{user.id, user.name, store_.today(), {}};
     publish({ChannelEvent::Kind::kMemberJoined, channel.id, std::nullopt, member, std::nullopt});
-    if (added_by_other) {
-      Channel now = channel;
-      now.user_count += 1;  // as of this add; a racing change shows in the next read
-      ChannelEvent added{ChannelEvent::Kind::kChannelAdded, channel.id, std::nullopt, std::nullopt, now};
-      added.recipient = user.id;
-      publish(added);
-    }
+    // The user's every socket (other tabs, other devices) learns it at once,
+    // whoever made the change.
+    Channel now = channel;
+    now.user_count += 1;  // as of this add; a racing change shows in the next read
+    ChannelEvent added{ChannelEvent::Kind::kChannelAdded, channel.id, std::nullopt, std::nullopt, now};
+    added.recipient = user.id;
+    publish(added);
     return true;
   }
   if (outcome.failed(0)) return false;  // already a member: nothing changes
@@ -233,7 +233,7 @@ Result<bool> ChannelService::join(const User& actor, std::string_view reference)
       return Error{Code::kFailedPrecondition, "a conversation's people are fixed; nobody joins it"};
     return false;
   }
-  return add(channel, actor, false);
+  return add(channel, actor);
 }
 
 Result<bool> ChannelService::add_member(const User& actor, std::string_view reference, const User& user) {
@@ -244,7 +244,7 @@ Result<bool> ChannelService::add_member(const User& actor, std::string_view refe
     return Error{Code::kFailedPrecondition,
                  "a conversation's people are fixed; start a new conversation with everyone"};
   }
-  return add(channel, user, user.id != actor.id);
+  return add(channel, user);
 }
 
 Result<bool> ChannelService::leave(const User& actor, std::string_view reference) {

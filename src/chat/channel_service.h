@@ -52,7 +52,8 @@ class ChannelService {
   // True when the call removed actor, false when it was not a member.
   Result<bool> leave(const User& actor, std::string_view reference);
   // Adds user to a channel actor is a member of (how private channels grow).
-  // The added user is told at once (kChannelAdded to their inbox).
+  // The added user is told at once (kChannelAdded to their inbox), as is a
+  // user who joins (their other tabs and devices).
   Result<bool> add_member(const User& actor, std::string_view reference, const User& user);
 
   struct Opened {
@@ -93,8 +94,8 @@ class ChannelService {
   Result<ReadAccess> read_access(const User& actor, const std::string& channel_id);
 
  private:
-  // added_by: someone other than user added them (they are told).
-  Result<bool> add(const Channel& channel, const User& user, bool added_by_other);
+  // Makes user a member; they are told on their inbox (kChannelAdded).
+  Result<bool> add(const Channel& channel, const User& user);
   Result<bool> is_private(const std::string& channel_id);
   // What never changes about a channel, cached: privacy and kind.
   void remember(const Channel& channel);

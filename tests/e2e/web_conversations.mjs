@@ -34,6 +34,7 @@ const artifacts = useArtifacts('web-conversations');
 const dmLinks = (user) => user.page.locator('#dm-list .channel-link__name').allTextContents();
 const dmLink = (user, name) =>
   user.page.locator('#dm-list a', { has: user.page.locator('.channel-link__name', { hasText: name }) });
+const messageTextsOf = (user) => user.page.locator('#message-list .msg__text').allTextContents();
 const heading = (user) => user.page.locator('#channel-name').textContent();
 
 async function dmBadge(user, name) {
@@ -137,6 +138,52 @@ async function run(base) {
     await until('no "Add people" in a public channel', async () =>
       !(await a.page.getByRole('button', { name: 'Add people' }).isVisible()));
     await screenshot(c, 'added-to-private');
+
+    // --- threads: reply, counts on the root, also to the channel, resume after going offline ---
+    await a.page.locator('#channel-list a', { hasText: 'general' }).click();
+    // Bob joined #general over REST, outside his page: he opens it by its address.
+    await b.page.evaluate((id) => { location.hash = `#/c/${encodeURIComponent(id)}`; }, generalId);
+    await until('Bob in #general', async () => (await heading(b)) === '#general');
+    await send(a, 'release tonight?');
+    await seesOnce(b, 'release tonight?');
+    const rootOf = (user) => user.page.locator('#message-list li.msg', { hasText: 'release tonight?' });
+    await rootOf(b).hover();
+    await rootOf(b).getByRole('button', { name: 'Reply in a thread' }).click();
+    await b.page.locator('#thread-panel').waitFor();
+    await until('the root in Bob\'s thread panel', async () =>
+      (await b.page.locator('#thread-root .msg__text').textContent()) === 'release tonight?');
+    await b.page.locator('#thread-input').fill('yes, after the tests pass');
+    await b.page.locator('#thread-input').press('Enter');
+    const replyTexts = (user) => user.page.locator('#thread-replies .msg__text').allTextContents();
+    await until('Bob\'s reply in his panel', async () => (await replyTexts(b)).includes('yes, after the tests pass'));
+    await until('"1 reply" under the root for Alice, live', async () =>
+      /^1 reply · last /.test(await rootOf(a).locator('.thread-link').textContent()));
+    assert.ok(!(await messageTextsOf(a)).includes('yes, after the tests pass'), 'a thread reply stays out of the channel');
+    await rootOf(a).locator('.thread-link').click();
+    await until('Alice sees the reply in the thread', async () => (await replyTexts(a)).includes('yes, after the tests pass'));
+    await a.page.locator('#thread-input').fill('shipping it');
+    await a.page.locator('#thread-also').check();
+    await a.page.locator('#thread-input').press('Enter');
+    await until('the reply sent to the channel too shows there for Bob', async () =>
+      (await messageTextsOf(b)).includes('shipping it'));
+    await until('and in Bob\'s open thread', async () => (await replyTexts(b)).includes('shipping it'));
+    await until('"2 replies" for Bob', async () => /^2 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
+    // Bob drops off; Alice replies twice; Bob comes back to exactly those two, once each.
+    await b.context.setOffline(true);
+    await until('Bob offline', async () => (await b.page.locator('#connection').getAttribute('data-state')) !== 'open');
+    await a.page.locator('#thread-input').fill('while you were away 1');
+    await a.page.locator('#thread-input').press('Enter');
+    await until('Alice\'s first reply shown', async () => (await replyTexts(a)).includes('while you were away 1'));
+    await a.page.locator('#thread-input').fill('while you were away 2');
+    await a.page.locator('#thread-input').press('Enter');
+    await until('Alice\'s second reply shown', async () => (await replyTexts(a)).includes('while you were away 2'));
+    await b.context.setOffline(false);
+    await until('Bob caught up in the thread', async () => (await replyTexts(b)).includes('while you were away 2'));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the refresh after reconnecting lands too
+    assert.deepEqual(await replyTexts(b), ['yes, after the tests pass', 'shipping it', 'while you were away 1', 'while you were away 2']);
+    await until('"4 replies" for Bob', async () => /^4 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
+    assert.deepEqual(await messageTextsOf(b), ['release tonight?', 'shipping it'], 'only the reply sent to the channel is in it');
+    await screenshot(b, 'thread');
 
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
   } catch (err) {

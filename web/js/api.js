@@ -95,6 +95,15 @@ export const api = {
     request('GET', `/api/channels/${part(id)}/messages${query({ after, limit })}`),
   send: (id, text, clientMessageId) =>
     request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId }),
+  reply: (id, rootId, text, alsoInChannel, clientMessageId) =>
+    request('POST', `/api/channels/${part(id)}/messages`, {
+      text,
+      client_message_id: clientMessageId,
+      thread_root: rootId,
+      also_in_channel: alsoInChannel,
+    }),
+  thread: (id, messageId, cursor, limit = 100) =>
+    request('GET', `/api/channels/${part(id)}/messages/${part(messageId)}/thread${query({ cursor, limit })}`),
   edit: (id, messageId, text) =>
     request('PATCH', `/api/channels/${part(id)}/messages/${part(messageId)}`, { text }),
   remove: (id, messageId) => request('DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}`),

@@ -18,6 +18,7 @@ export class ChannelState {
     this.kind = 'channel'; // 'channel', or a conversation: 'dm' or 'group'
     this.participants = []; // conversations: [{user_id, user_name}]
     this.lastActivity = 0; // ms of the newest message known (orders conversations)
+    this.deletedReplies = new Set(); // thread replies seen deleted (each uncounted once)
   }
 
   get isConversation() {

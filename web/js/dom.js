@@ -36,6 +36,6 @@ export function show(node, visible) {
 }
 
 // A short, human-friendly plural: plural(3, 'member') === '3 members'.
-export function plural(n, word) {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n, word, words = `${word}s`) {
+  return `${n.toLocaleString()} ${n === 1 ? word : words}`;
 }

@@ -17,6 +17,7 @@ import { Sidebar, channelHref } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
 import { BrowseDialog, CreateDialog, confirmDialog } from './dialogs.js';
 import { PeopleDialog } from './people-dialog.js';
+import { ThreadPanel } from './thread-panel.js';
 import { AuthView } from './auth-view.js';
 import { $, show, plural } from './dom.js';
 
@@ -51,6 +52,7 @@ class App {
       onEdit: (id, text) => this.edit(id, text),
       onDelete: (id) => this.remove(id),
       onReact: (id, emoji, on) => this.react(id, emoji, on),
+      onOpenThread: (rootId) => this.openThread(rootId),
       onRetry: (cmid) => this.retry(cmid),
       onDiscard: (cmid) => this.discard(cmid),
       onLoadOlder: () => this.loadOlder(),
@@ -73,9 +75,18 @@ class App {
     });
     this.members = new MembersPanel({
       loadPage: (id, cursor) => api.members(id, cursor),
-      onToggle: () => {},
+      onToggle: (open) => {
+        if (open) this.thread.close(); // one side panel at a time
+      },
       onMessage: (member) => this.openConversation({ user_ids: [member.user_id] }),
       isMe: (userId) => userId === this.me?.id,
+    });
+    this.thread = new ThreadPanel({
+      load: (id, rootId, cursor) => api.thread(id, rootId, cursor),
+      reply: (id, rootId, text, alsoInChannel, cmid) => api.reply(id, rootId, text, alsoInChannel, cmid),
+      onToggle: (open) => {
+        if (open && this.members.isOpen) this.members.setOpen(false);
+      },
     });
     this.people = new PeopleDialog({
       run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
@@ -260,6 +271,7 @@ class App {
     this.renderHeader(ch);
     this.renderSidebar();
     if (switching) {
+      this.thread.close();
       this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
       this.members.reset(id);
     }
@@ -496,6 +508,7 @@ class App {
         // The replay brings new messages; edits and deletions of older ones
         // made while away come with a fresh newest page.
         if (ch.log.loaded) this.refreshNewest(ch).catch(() => {});
+        this.thread.refresh();
       }
     }, 1000);
   }
@@ -541,6 +554,11 @@ class App {
 
   // Every copy of a message (event, ack, REST reply) comes through here.
   ingest(ch, incoming, kind) {
+    if (ch.id === this.activeId) this.thread.put(kind === 'message.deleted' ? { ...incoming, deleted: true, text: '' } : incoming);
+    if (incoming.thread_root) {
+      this.countReply(ch, incoming, kind);
+      if (!incoming.also_in_channel) return; // lives in its thread only
+    }
     const known = ch.log.get(incoming.id);
     let message = known && kind !== 'message.created' ? { ...known, ...incoming } : incoming;
     if (kind === 'message.deleted') message = { ...message, deleted: true, text: '' };
@@ -576,6 +594,31 @@ class App {
         this.renderSidebar();
       }
     }
+  }
+
+  // Keeps a root's reply count and latest reply right as replies come and go.
+  // A reply is counted when it is newer than the root's last_reply_id (so a
+  // replayed one the root already counted is not counted twice).
+  countReply(ch, reply, kind) {
+    const root = ch.log.get(reply.thread_root);
+    if (!root) return;
+    let fields = null;
+    if (kind === 'message.created' && reply.id > (root.last_reply_id || '')) {
+      fields = { reply_count: (root.reply_count || 0) + 1, last_reply_at_ms: reply.created_at_ms, last_reply_id: reply.id };
+    } else if (kind === 'message.deleted' && !ch.deletedReplies.has(reply.id)) {
+      ch.deletedReplies.add(reply.id);
+      fields = { reply_count: Math.max(0, (root.reply_count || 0) - 1) };
+    }
+    if (!fields) return;
+    const result = ch.log.putThread(root.id, fields);
+    if (ch.id === this.activeId) this.view.apply([result]);
+  }
+
+  openThread(rootId) {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return;
+    this.thread.open(ch.id, rootId);
+    show($('thread-composer'), ch.member);
   }
 
   ingestReactions(ch, message) {

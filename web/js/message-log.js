@@ -37,6 +37,18 @@ function sameReactions(a, b) {
   return JSON.stringify(a.reactions || []) === JSON.stringify(b.reactions || []);
 }
 
+const THREAD_FIELDS = ['reply_count', 'last_reply_at_ms', 'last_reply_id'];
+
+function sameThread(a, b) {
+  return THREAD_FIELDS.every((field) => (a[field] || 0) === (b[field] || 0));
+}
+
+function threadOf(message) {
+  const fields = {};
+  for (const field of THREAD_FIELDS) if (message[field] !== undefined) fields[field] = message[field];
+  return fields;
+}
+
 export class MessageLog {
   constructor() {
     this.byId = new Map();
@@ -84,8 +96,10 @@ export class MessageLog {
       if (!supersedes(message, known)) {
         // A fresh read of the same version still carries the current
         // reactions (they may have changed while we were disconnected).
-        if (fromHistory && !known.deleted && !sameReactions(known, message)) {
-          this.byId.set(message.id, { ...known, reactions: message.reactions || [] });
+        // So do its thread's counts.
+        if (fromHistory && (!sameReactions(known, message) || !sameThread(known, message))) {
+          const reactions = known.deleted ? known.reactions : message.reactions || [];
+          this.byId.set(message.id, { ...known, reactions, ...threadOf(message) });
           return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled };
         }
         return { id: message.id, change: 'none', index: this.indexOf(message.id), settled };
@@ -114,6 +128,14 @@ export class MessageLog {
     }
     this.byId.set(message.id, { ...known, reactions });
     return { id: message.id, change: 'updated', index: this.indexOf(message.id), settled: '' };
+  }
+
+  // A root's thread counts changed (a reply came or went); fields as the server names them.
+  putThread(id, fields) {
+    const known = this.byId.get(id);
+    if (!known || sameThread(known, { ...known, ...fields })) return { id, change: 'none', index: -1, settled: '' };
+    this.byId.set(id, { ...known, ...fields });
+    return { id, change: 'updated', index: this.indexOf(id), settled: '' };
   }
 
   // Records one history page (newest first, as the server sends it).

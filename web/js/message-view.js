@@ -8,6 +8,7 @@
 
 import { $, el, clear, show } from './dom.js';
 import { fullTime, messageTimeMs, shortTime } from './format.js';
+import { threadLink } from './thread-panel.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 // The quick picker's choices; any emoji arrives through the API too.
@@ -17,7 +18,7 @@ const ANNOUNCEMENTS_KEPT = 3;
 
 export class MessageView {
   // callbacks: onSend(text), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
-  // onReact(id, emoji, on) -> Promise,
+  // onReact(id, emoji, on) -> Promise, onOpenThread(rootId),
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
   // onReadBottom(), confirm(text) -> Promise<boolean>
   constructor(callbacks) {
@@ -159,14 +160,20 @@ export class MessageView {
     if (message.deleted) {
       li.append(el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' }));
     } else {
+      if (message.thread_root) {
+        li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
+      }
       li.append(el('p', { class: 'msg__text', text: message.text }));
       const reactions = this.renderReactions(message);
       if (reactions) li.append(reactions);
+      const thread = threadLink(message);
+      if (thread) li.append(thread);
       li.append(
         el(
           'div',
           { class: 'msg__actions' },
           el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'react-menu' }, 'aria-label': 'Add a reaction', 'aria-haspopup': 'true', text: '☺+' }),
+          el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'thread', root: message.thread_root || message.id }, 'aria-label': 'Reply in a thread', text: 'Reply' }),
           mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }) : null,
           mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }) : null,
         ),
@@ -402,6 +409,7 @@ export class MessageView {
     if (action === 'edit') this.startEdit(id);
     else if (action === 'delete') this.confirmDelete(id, button);
     else if (action === 'react-menu') this.openReactionMenu(id, button);
+    else if (action === 'thread') this.cb.onOpenThread(button.dataset.root || id);
     else if (action === 'react') this.toggleReaction(id, button.dataset.emoji, button.getAttribute('aria-pressed') !== 'true');
     else if (action === 'react-pick') {
       const li = button.closest('li.msg');

@@ -7,7 +7,7 @@
 
 import { ApiError } from './api.js';
 
-function newClientMessageId() {
+export function newClientMessageId() {
   // crypto.randomUUID needs a secure context; getRandomValues does not.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

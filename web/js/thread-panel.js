@@ -1,0 +1,187 @@
+// ThreadPanel: one message's thread beside the channel: the root, its
+// replies oldest first (paged), and a composer that replies, optionally
+// also to the channel. Replies arrive live through the channel's own
+// subscription (the app hands them over with put()), so the thread resumes
+// after a reconnect exactly as the channel does: the replay brings what was
+// missed and put() keeps one copy per id.
+
+import { $, el, clear, show, plural } from './dom.js';
+import { fullTime, messageTimeMs, shortTime } from './format.js';
+import { newClientMessageId } from './outbox.js';
+
+const PAGE_SIZE = 100;
+
+// "3 replies · last 14:05": the button under a root that opens its thread.
+export function threadLink(message) {
+  if (!message.reply_count) return null;
+  const last = message.last_reply_at_ms ? ` · last ${shortTime(message.last_reply_at_ms)}` : '';
+  return el('button', {
+    type: 'button',
+    class: 'thread-link',
+    dataset: { action: 'thread' },
+    text: `${plural(message.reply_count, 'reply', 'replies')}${last}`,
+  });
+}
+
+// A message as the panel shows it (no actions but the reply's own text).
+function renderMessage(message) {
+  const ms = messageTimeMs(message);
+  return el(
+    'li',
+    { class: `msg${message.deleted ? ' msg--deleted' : ''}`, dataset: { id: message.id } },
+    el(
+      'div',
+      { class: 'msg__meta' },
+      el('span', { class: 'msg__author', text: message.user_name || 'Someone' }),
+      ' ',
+      el('time', { class: 'msg__time', datetime: ms ? new Date(ms).toISOString() : undefined, title: ms ? fullTime(ms) : undefined, text: ms ? shortTime(ms) : '' }),
+      message.edited_at_ms && !message.deleted ? el('span', { class: 'msg__edited', text: ' (edited)' }) : null,
+    ),
+    message.deleted
+      ? el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' })
+      : el('p', { class: 'msg__text', text: message.text }),
+  );
+}
+
+export class ThreadPanel {
+  // load(channelId, rootId, cursor) -> Promise<{root, replies, next_cursor}>;
+  // reply(channelId, rootId, text, alsoInChannel, clientMessageId) -> Promise<{message}>;
+  // onToggle(open)
+  constructor({ load, reply, onToggle }) {
+    this.load = load;
+    this.reply = reply;
+    this.onToggle = onToggle;
+    this.panel = $('thread-panel');
+    this.input = $('thread-input');
+    this.error = $('thread-error');
+    this.channelId = '';
+    this.rootId = '';
+    this.root = null;
+    this.replies = new Map(); // id -> message
+    this.cursor = '';
+    this.generation = 0;
+    this.draft = null; // {text, cmid}: a failed reply keeps its id, so a retry is not doubled
+    $('thread-close').addEventListener('click', () => this.close());
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.close();
+    });
+    $('thread-more').addEventListener('click', () => this.fetch(false));
+    $('thread-composer').addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.send();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.send();
+      }
+    });
+  }
+
+  get isOpen() {
+    return !this.panel.hidden;
+  }
+
+  open(channelId, rootId) {
+    if (this.isOpen && this.channelId === channelId && this.rootId === rootId) {
+      this.input.focus();
+      return;
+    }
+    this.channelId = channelId;
+    this.rootId = rootId;
+    this.root = null;
+    this.replies.clear();
+    this.cursor = '';
+    this.draft = null;
+    this.input.value = '';
+    $('thread-also').checked = false;
+    this.error.textContent = '';
+    clear($('thread-root'));
+    clear($('thread-replies'));
+    this.panel.hidden = false;
+    this.onToggle(true);
+    this.fetch(true);
+    this.input.focus();
+  }
+
+  close() {
+    if (!this.isOpen) return;
+    this.panel.hidden = true;
+    this.channelId = '';
+    this.rootId = '';
+    this.onToggle(false);
+  }
+
+  // Loads the first page (fresh) or the next; merges by id, so reloading
+  // after a reconnect adds only what is new.
+  async fetch(fresh) {
+    const generation = ++this.generation;
+    const { channelId, rootId } = this;
+    try {
+      const page = await this.load(channelId, rootId, fresh ? '' : this.cursor);
+      if (generation !== this.generation) return;
+      this.rootId = page.root.id; // a reply's id opened its root's thread
+      this.root = page.root;
+      for (const reply of page.replies || []) this.replies.set(reply.id, reply);
+      if (fresh || this.cursor) this.cursor = page.next_cursor || '';
+      this.render();
+    } catch (err) {
+      if (generation === this.generation) this.error.textContent = `Could not load the thread: ${err.message}`;
+    }
+  }
+
+  // Reloads after a reconnect (edits and deletions are not replayed).
+  refresh() {
+    if (this.isOpen) this.fetch(true);
+  }
+
+  // A message of the open channel, live or replayed: the root or one of its replies.
+  put(message) {
+    if (!this.isOpen) return;
+    if (this.root && message.id === this.root.id) {
+      this.root = { ...this.root, ...message };
+    } else if (message.thread_root === this.rootId) {
+      const known = this.replies.get(message.id);
+      this.replies.set(message.id, known ? { ...known, ...message } : message);
+    } else {
+      return;
+    }
+    this.render();
+  }
+
+  render() {
+    const root = $('thread-root');
+    clear(root);
+    if (this.root) root.append(el('ol', { class: 'message-list' }, renderMessage(this.root)));
+    const list = $('thread-replies');
+    const atBottom = list.parentElement.scrollHeight - list.parentElement.scrollTop - list.parentElement.clientHeight < 48;
+    clear(list);
+    const ids = [...this.replies.keys()].sort();
+    for (const id of ids) list.append(renderMessage(this.replies.get(id)));
+    const live = ids.filter((id) => !this.replies.get(id).deleted).length;
+    $('thread-count').textContent = live ? plural(live, 'reply', 'replies') : 'No replies yet.';
+    show($('thread-more'), Boolean(this.cursor));
+    if (atBottom) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+  }
+
+  async send() {
+    const text = this.input.value.trim();
+    if (!text || !this.rootId) return;
+    if (!this.draft || this.draft.text !== text) this.draft = { text, cmid: newClientMessageId() };
+    const button = $('thread-send');
+    button.disabled = true;
+    try {
+      const { message } = await this.reply(this.channelId, this.rootId, text, $('thread-also').checked, this.draft.cmid);
+      this.draft = null;
+      this.input.value = '';
+      $('thread-also').checked = false; // each reply chooses anew, as in other chats
+      this.error.textContent = '';
+      if (message) this.put(message);
+    } catch (err) {
+      this.error.textContent = `Not sent: ${err.message}`;
+    } finally {
+      button.disabled = false;
+      this.input.focus();
+    }
+  }
+}
