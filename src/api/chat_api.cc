@@ -95,6 +95,7 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("POST", "/api/channels/{id}/leave", {handle_leave_channel});
   r.add("GET", "/api/channels/{id}/members", {handle_list_members});
   r.add("POST", "/api/channels/{id}/members", {handle_add_member});
+  r.add("DELETE", "/api/channels/{id}/members/{user_id}", {handle_remove_member});
   r.add("GET", "/api/channels/{id}/messages", {handle_list_messages});
   r.add("POST", "/api/channels/{id}/messages", {handle_send_message});
   r.add("PATCH", "/api/channels/{id}/messages/{message_id}", {handle_edit_message});

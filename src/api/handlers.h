@@ -25,6 +25,7 @@ HandlerResult handle_join_channel(Call& call);
 HandlerResult handle_leave_channel(Call& call);
 HandlerResult handle_list_members(Call& call);
 HandlerResult handle_add_member(Call& call);
+HandlerResult handle_remove_member(Call& call);
 HandlerResult handle_my_channels(Call& call);
 HandlerResult handle_mark_read(Call& call);
 HandlerResult handle_unread(Call& call);

@@ -81,9 +81,22 @@ HandlerResult handle_join_channel(Call& call) {
   return json_response(200, std::move(body));
 }
 
+// {"left": bool, "archived": bool}: archived when the last member left a private channel.
 HandlerResult handle_leave_channel(Call& call) {
   TH_ASSIGN_OR_RETURN(bool left, call.chat.channels().leave(call.actor(), call.param("id")));
-  return json_response(200, std::string("{\"left\":") + (left ? "true" : "false") + "}");
+  bool archived = false;
+  if (left) {
+    auto channel = call.chat.channels().find(call.param("id"));
+    archived = channel.ok() && channel->archived_at != 0;
+  }
+  return json_response(200, std::string("{\"left\":") + (left ? "true" : "false") +
+                                ",\"archived\":" + (archived ? "true" : "false") + "}");
+}
+
+HandlerResult handle_remove_member(Call& call) {
+  TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().find_user(call.param("user_id")));
+  TH_ASSIGN_OR_RETURN(bool removed, call.chat.channels().remove_member(call.actor(), call.param("id"), user));
+  return json_response(200, std::string("{\"removed\":") + (removed ? "true" : "false") + "}");
 }
 
 HandlerResult handle_list_members(Call& call) {

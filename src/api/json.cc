@@ -142,6 +142,10 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
   w.string(chat::kind_name(channel.kind));
   w.key("last_message_at_ms");
   w.integer(channel.last_message_at_ms);
+  if (channel.archived_at) {
+    w.key("archived_at");
+    w.integer(channel.archived_at);
+  }
   if (channel.kind != chat::ChannelKind::kChannel) {
     w.key("participants");
     w.begin_array();

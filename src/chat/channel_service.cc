@@ -70,7 +70,8 @@ Result<std::vector<std::optional<Channel>>> ChannelService::find_many(const std:
   std::vector<ddb::AttributeMap> keys;
   for (const auto& id : ids) {
     std::string key = keys::channel(id);
-    if (std::none_of(keys.begin(), keys.end(), [&](const auto& k) { return items::string_of(k, "PK") == key; }))
+    if (std::none_of(keys.begin(), keys.end(),
+                     [&](const auto& k) { return items::string_of(k, "PK") == key; }))
       keys.push_back(ChatStore::key(key, key));
   }
   std::vector<std::optional<Channel>> found(ids.size());
@@ -256,26 +257,58 @@ Result<bool> ChannelService::leave(const User& actor, std::string_view reference
       return Error{Code::kFailedPrecondition, "a direct or group conversation cannot be left"};
     }
   }
+  TH_ASSIGN_OR_RETURN(bool left, take_out(id, actor));
+  // Not a member: nothing changes, and a private channel does not reveal itself.
+  if (!left) {
+    auto hidden = is_private(id);
+    if (!hidden.ok() || *hidden) return Error::NotFound("no channel " + id);
+  }
+  return left;
+}
+
+Result<bool> ChannelService::take_out(const std::string& id, const User& user) {
+  TH_ASSIGN_OR_RETURN(Fixed fixed_part, fixed(id));  // NotFound for no channel
   std::string channel_key = keys::channel(id);
-  std::vector<ddb::TransactWriteItem> actions;
-  actions.push_back(
-      store_.delete_action(ChatStore::key(channel_key, keys::membership(actor.id)), "attribute_exists(SK)"));
-  actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD UserCount :minus",
-                                         {{":minus", N(-1)}}, "attribute_exists(PK)"));
-  TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
-  if (outcome.committed) {
-    Member member{actor.id, actor.name, {}, {}};
-    publish({ChannelEvent::Kind::kMemberLeft, id, std::nullopt, member, std::nullopt});
-    return true;
+  // A private channel's last member leaving would leave it to nobody: the
+  // first attempt refuses that (UserCount > 1), the second archives it in
+  // the same transaction as the leave (Archived = when), so it is marked,
+  // never lost silently. Public channels stay in the directory for anyone.
+  for (bool archive : {false, true}) {
+    std::vector<ddb::TransactWriteItem> actions;
+    actions.push_back(
+        store_.delete_action(ChatStore::key(channel_key, keys::membership(user.id)), "attribute_exists(SK)"));
+    std::string condition = "attribute_exists(PK)";
+    if (fixed_part.is_private) condition += archive ? " AND UserCount <= :one" : " AND UserCount > :one";
+    ddb::AttributeMap values{{":minus", N(-1)}};
+    if (fixed_part.is_private) values[":one"] = N(1);
+    if (archive) values[":now"] = N(store_.now_ms() / 1000);
+    actions.push_back(
+        store_.update_action(ChatStore::key(channel_key, channel_key),
+                             archive ? "ADD UserCount :minus SET Archived = :now" : "ADD UserCount :minus",
+                             std::move(values), condition));
+    TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
+    if (outcome.committed) {
+      Member member{user.id, user.name, {}, {}};
+      publish({ChannelEvent::Kind::kMemberLeft, id, std::nullopt, member, std::nullopt});
+      return true;
+    }
+    if (outcome.failed(0)) return false;  // not a member: nothing changes
+    if (!outcome.failed(1)) return Error::Internal("leave was cancelled");
+    if (!fixed_part.is_private) return Error::NotFound("no channel " + id);
+    // The last member (or, on the second attempt, no longer the last): try the other way.
   }
-  if (outcome.failed(1)) return Error::NotFound("no channel " + id);
-  if (outcome.failed(0)) {
-    // Not a member: nothing changes, and a private channel does not reveal itself.
-    TH_ASSIGN_OR_RETURN(bool hidden, is_private(id));
-    if (hidden) return Error::NotFound("no channel " + id);
-    return false;
-  }
-  return Error::Internal("leave was cancelled");
+  return Error::Internal("the channel's members changed while leaving; try again");
+}
+
+Result<bool> ChannelService::remove_member(const User& actor, std::string_view reference, const User& user) {
+  TH_ASSIGN_OR_RETURN(Channel channel, get(actor, reference));
+  if (user.id == actor.id) return leave(actor, channel.id);
+  if (channel.kind != ChannelKind::kChannel)
+    return Error{Code::kFailedPrecondition, "a conversation's people are fixed"};
+  TH_ASSIGN_OR_RETURN(auto member, membership(channel.id, actor));
+  if (!member || channel.created_by != actor.id)
+    return Error::PermissionDenied("only the channel's creator may remove members");
+  return take_out(channel.id, user);
 }
 
 Result<std::optional<Member>> ChannelService::membership(std::string_view channel_id, const User& actor) {

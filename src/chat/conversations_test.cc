@@ -185,6 +185,45 @@ TEST_F(ConversationTest, AddingSomeoneToAPrivateChannelTellsThem) {
   for (const auto& event : events.take()) EXPECT_NE(event.kind, ChannelEvent::Kind::kChannelAdded);
 }
 
+TEST_F(ConversationTest, TheCreatorRemovesMembersOfAPrivateChannel) {
+  User alice = user("Alice"), bob = user("Bob"), carol = user("Carol"), eve = user("Eve");
+  Channel secret = channel(alice, "secret", true);
+  ok(chat->channels().add_member(alice, secret.id, bob));
+  ok(chat->channels().add_member(alice, secret.id, carol));
+  EXPECT_EQ(code_of(chat->channels().remove_member(carol, secret.id, bob)), Code::kPermissionDenied);
+  EXPECT_EQ(code_of(chat->channels().remove_member(eve, secret.id, bob)), Code::kNotFound);
+  events.take();
+  EXPECT_TRUE(ok(chat->channels().remove_member(alice, secret.id, bob)));
+  bool told = false;
+  for (const auto& event : events.take()) {
+    told |= event.kind == ChannelEvent::Kind::kMemberLeft && event.member && event.member->user_id == bob.id;
+  }
+  EXPECT_TRUE(told);
+  EXPECT_FALSE(ok(chat->channels().remove_member(alice, secret.id, bob)));  // idempotent
+  EXPECT_EQ(code_of(chat->channels().get(bob, secret.id)), Code::kNotFound);
+  EXPECT_EQ(code_of(chat->messages().send(bob, secret.id, "still here?")), Code::kNotFound);
+  EXPECT_EQ(ok(chat->channels().find(secret.id)).user_count, 2);
+  EXPECT_TRUE(ok(chat->channels().remove_member(carol, secret.id, carol)));  // anyone may leave
+}
+
+TEST_F(ConversationTest, TheLastMemberLeavingAPrivateChannelArchivesIt) {
+  User alice = user("Alice"), bob = user("Bob");
+  Channel secret = channel(alice, "secret", true);
+  ok(chat->channels().add_member(alice, secret.id, bob));
+  EXPECT_TRUE(ok(chat->channels().leave(bob, secret.id)));
+  EXPECT_EQ(ok(chat->channels().find(secret.id)).archived_at, 0);
+  EXPECT_TRUE(ok(chat->channels().leave(alice, secret.id)));
+  Channel after = ok(chat->channels().find(secret.id));
+  EXPECT_EQ(after.user_count, 0);
+  EXPECT_GT(after.archived_at, 0);
+  EXPECT_EQ(code_of(chat->channels().leave(alice, secret.id)), Code::kNotFound);  // nobody's any more
+
+  Channel open = channel(alice, "open");
+  EXPECT_TRUE(ok(chat->channels().leave(alice, open.id)));
+  EXPECT_EQ(ok(chat->channels().find(open.id)).archived_at, 0);  // anyone can join it again
+  EXPECT_TRUE(ok(chat->channels().join(bob, open.id)));
+}
+
 TEST_F(ConversationTest, UsersAreFoundByName) {
   User alice = user("Alice");
   EXPECT_EQ(ok(chat->accounts().find_user_by_name("alice")).id, alice.id);

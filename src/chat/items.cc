@@ -47,6 +47,7 @@ Channel channel_from(const AttributeMap& item) {
   channel.created_by = std::string(string_of(item, "CreatedBy"));
   channel.created_at = int_of(item, "CreatedAt");
   channel.last_message_at_ms = int_of(item, "LastMsgAt");
+  channel.archived_at = int_of(item, "Archived");
   std::string_view kind = string_of(item, "Kind");
   if (kind == "dm") channel.kind = ChannelKind::kDirect;
   if (kind == "group") channel.kind = ChannelKind::kGroup;

@@ -41,6 +41,7 @@ struct Channel {
   ChannelKind kind = ChannelKind::kChannel;
   std::vector<Participant> participants;  // conversations only, in user-id order
   int64_t last_message_at_ms = 0;         // 0 before the first message (or for notebook channels)
+  int64_t archived_at = 0;                // seconds; set when a private channel's last member left
   int64_t user_count = 0;                 // AP7
   int64_t message_count = 0;              // AP4: messages not deleted
   std::string created_by;                 // user id; empty for channels the notebook wrote

@@ -176,6 +176,24 @@ void register_chat_command(CLI::App& app, int* exit_code) {
     cmd->add_option("--channel", x.channel, "Channel id")->required();
   }
 
+  auto* remove_member =
+      sub("remove-member", "Take a user out of a channel (as its creator)", [&x](chat::ChatService& chat) {
+        auto who = chat.accounts().find_user(x.as);
+        if (!who.ok()) return fail(who.error());
+        auto user = chat.accounts().find_user(x.user);
+        if (!user.ok()) return fail(user.error());
+        return print_or_fail<bool>(chat.channels().remove_member(*who, x.channel, *user),
+                                   [](ddb::JsonWriter& w, const bool& removed) {
+                                     w.begin_object();
+                                     w.key("removed");
+                                     w.boolean(removed);
+                                     w.end_object();
+                                   });
+      });
+  remove_member->add_option("--as", x.as, "Who removes (the channel's creator)")->required();
+  remove_member->add_option("--user", x.user, "Whom to remove (user id)")->required();
+  remove_member->add_option("--channel", x.channel, "Channel id")->required();
+
   auto* members = sub("users-in-channel", "AP5: the channel's members, paged", [&x](chat::ChatService& chat) {
     auto who = actor(chat, x.as);
     if (!who.ok()) return fail(who.error());

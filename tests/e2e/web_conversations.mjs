@@ -27,6 +27,11 @@ import {
   activeChannelId,
   restAs,
 } from '../support/browser.mjs';
+
+async function waitForCounts(user, members) {
+  await until(`${user.name}'s header to show ${members}`, async () =>
+    (await user.page.locator('#channel-members-count').textContent()) === members);
+}
 import { startTownhall } from '../support/townhall.mjs';
 
 const artifacts = useArtifacts('web-conversations');
@@ -134,6 +139,19 @@ async function run(base) {
     await seesOnce(a, 'count me in');
     assert.ok(!(await channelNames(e)).includes('plans'));
     assert.equal(await a.page.getByRole('button', { name: 'Add people' }).isVisible(), true);
+
+    // --- the creator removes Carol; the last member leaving archives it, after a warning ---
+    await a.page.getByRole('button', { name: 'Remove Carol' }).click();
+    await a.page.locator('#confirm-dialog').getByRole('button', { name: 'Remove' }).click();
+    await until('plans gone from Carol\'s sidebar, live', async () => !(await channelNames(c)).includes('plans'));
+    await until('Carol gone from Alice\'s members', async () =>
+      !(await a.page.locator('#member-list .member__name').allTextContents()).includes('Carol'));
+    await waitForCounts(a, '1 member');
+    await a.page.getByRole('button', { name: 'Leave' }).click();
+    await until('the archive warning', async () =>
+      (await a.page.locator('#confirm-text').textContent()).includes('You are the last member'));
+    await a.page.locator('#confirm-dialog').getByRole('button', { name: 'Leave and archive' }).click();
+    await until('plans gone from Alice\'s sidebar', async () => !(await channelNames(a)).includes('plans'));
     await a.page.locator('#channel-list a', { hasText: 'general' }).click();
     await until('no "Add people" in a public channel', async () =>
       !(await a.page.getByRole('button', { name: 'Add people' }).isVisible()));

@@ -84,6 +84,7 @@ export const api = {
   leave: (id) => request('POST', `/api/channels/${part(id)}/leave`),
   members: (id, cursor, limit = 50) =>
     request('GET', `/api/channels/${part(id)}/members${query({ cursor, limit })}`),
+  removeMember: (id, userId) => request('DELETE', `/api/channels/${part(id)}/members/${part(userId)}`),
   addMember: (id, userName) => request('POST', `/api/channels/${part(id)}/members`, { user_name: userName }),
   // people: {user_ids: [...]} and/or {user_names: [...]}
   openConversation: (people) => request('POST', '/api/conversations', people),

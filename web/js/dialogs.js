@@ -143,9 +143,10 @@ export class CreateDialog {
 }
 
 // confirm(text) -> Promise<boolean>, without the browser's blocking window.confirm.
-export function confirmDialog(text) {
+export function confirmDialog(text, okLabel = 'Delete') {
   const dialog = $('confirm-dialog');
   $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = okLabel;
   dialog.returnValue = '';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });

@@ -80,6 +80,7 @@ class App {
       },
       onMessage: (member) => this.openConversation({ user_ids: [member.user_id] }),
       isMe: (userId) => userId === this.me?.id,
+      onRemove: (member) => this.removeMember(member),
     });
     this.thread = new ThreadPanel({
       load: (id, rootId, cursor) => api.thread(id, rootId, cursor),
@@ -314,6 +315,7 @@ class App {
     // A conversation's people are fixed: nobody leaves it or is added to it.
     show($('leave-channel'), ch.member && !ch.isConversation);
     show($('members-add'), ch.member && ch.private && !ch.isConversation);
+    this.members.setRemovable(Boolean(ch.member && ch.private && !ch.isConversation && info && info.created_by === this.me.id));
     show($('composer'), ch.member);
     // Reading a public channel before joining: nothing to act with.
     $('message-list').classList.toggle('message-list--readonly', !ch.member);
@@ -400,6 +402,11 @@ class App {
   async leaveActive() {
     const ch = this.channels.get(this.activeId);
     if (!ch) return;
+    // The last member of a private channel: leaving archives it, and nobody could open it again.
+    if (ch.private && ch.info && ch.info.user_count <= 1) {
+      const text = `You are the last member of ${channelLabel(ch)}. Leaving archives it: nobody will be able to open it again.`;
+      if (!(await confirmDialog(text, 'Leave and archive'))) return;
+    }
     try {
       await api.leave(ch.id);
     } catch (err) {
@@ -443,6 +450,17 @@ class App {
     this.adopt(channel);
     this.focusComposerOnOpen = true;
     this.navigate(channel.id);
+  }
+
+  async removeMember(member) {
+    const ch = this.channels.get(this.activeId);
+    if (!ch || !(await confirmDialog(`Remove ${member.user_name} from ${channelLabel(ch)}?`, 'Remove'))) return;
+    try {
+      await api.removeMember(ch.id, member.user_id);
+      this.members.remove(member.user_id);
+    } catch (err) {
+      this.view.showComposerError(`Could not remove ${member.user_name}: ${describe(err)}`);
+    }
   }
 
   // Adds people to the open private channel, by name; reports who could not be added.

@@ -7,8 +7,11 @@ import { $, el, clear, show } from './dom.js';
 
 export class MembersPanel {
   // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>;
-  // onMessage(member): start a conversation with them; isMe(userId) -> bool
-  constructor({ loadPage, onToggle, onMessage, isMe }) {
+  // onMessage(member): start a conversation with them; isMe(userId) -> bool;
+  // onRemove(member): take them out (the Remove buttons show only while
+  // setRemovable(true), i.e. to a private channel's creator)
+  constructor({ loadPage, onToggle, onMessage, isMe, onRemove }) {
+    this.onRemove = onRemove;
     this.loadPage = loadPage;
     this.onToggle = onToggle;
     this.onMessage = onMessage;
@@ -36,10 +39,12 @@ export class MembersPanel {
     });
     this.more.addEventListener('click', () => this.fetchPage());
     this.list.addEventListener('click', (e) => {
-      const button = e.target.closest('button[data-action="message"]');
+      const button = e.target.closest('button[data-action]');
       if (!button) return;
       const item = button.closest('li');
-      this.onMessage({ user_id: item.dataset.userId, user_name: item.dataset.name });
+      const member = { user_id: item.dataset.userId, user_name: item.dataset.name };
+      if (button.dataset.action === 'message') this.onMessage(member);
+      else if (button.dataset.action === 'remove') this.onRemove(member);
     });
   }
 
@@ -65,6 +70,10 @@ export class MembersPanel {
     clear(this.list);
     show(this.more, false);
     if (this.isOpen && channelId) this.fetchPage();
+  }
+
+  setRemovable(removable) {
+    this.list.classList.toggle('member-list--removable', removable);
   }
 
   setCount(count) {
@@ -111,6 +120,15 @@ export class MembersPanel {
             dataset: { action: 'message' },
             'aria-label': `Message ${name}`,
             text: 'Message',
+          }),
+      this.isMe(member.user_id)
+        ? null
+        : el('button', {
+            type: 'button',
+            class: 'button button--quiet member__remove',
+            dataset: { action: 'remove' },
+            'aria-label': `Remove ${name}`,
+            text: 'Remove',
           }),
     );
     const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);
