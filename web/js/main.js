@@ -6,11 +6,14 @@
 // opened; from then on live events and catch-up replays (after a reconnect)
 // extend it, older pages come on scroll. Every copy of a message goes through
 // ingest(), which dedupes by id and keeps the counts and badges right.
+//
+// App's methods live in three files: this one (session, channels shown,
+// history, sending, read markers), app-live.js (the connection and live
+// events) and app-membership.js (joining, leaving, conversations, people).
 
 import { api, ApiError } from './api.js';
 import { Realtime } from './realtime.js';
-import { MessageLog } from './message-log.js';
-import { ChannelState, eventChannelId, membershipOf, channelLabel } from './channel-state.js';
+import { ChannelState, membershipOf, channelLabel } from './channel-state.js';
 import { Outbox, describeError as describe } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref } from './sidebar.js';
@@ -19,20 +22,13 @@ import { BrowseDialog, CreateDialog, confirmDialog } from './dialogs.js';
 import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
 import { AuthView } from './auth-view.js';
+import { liveMethods } from './app-live.js';
+import { membershipMethods } from './app-membership.js';
 import { $, show, plural } from './dom.js';
 
 const PAGE_SIZE = 50;
 const READ_DELAY_MS = 300;
 const BOOT_RETRY_MS = 3000;
-const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
-
-const CONNECTION_LABELS = {
-  connecting: 'Connecting…',
-  open: 'Connected',
-  waiting: 'Reconnecting…',
-  offline: 'Offline',
-  stopped: 'Disconnected',
-};
 
 class App {
   constructor() {
@@ -372,305 +368,13 @@ class App {
     return list;
   }
 
-  async join(id) {
-    const result = await api.join(id);
-    const channel = result.channel || { id };
-    let ch = this.channels.get(id);
-    if (!ch) {
-      ch = new ChannelState(id, channel.name || '');
-      this.channels.set(id, ch);
-    }
-    ch.member = true;
-    if (result.channel) {
-      ch.info = result.channel;
-      ch.absorb(result.channel, this.me.id);
-    }
-    if (this.realtime) this.realtime.subscribe([ch.log.loaded ? { id, after: ch.log.newestId } : { id }]);
-    this.renderSidebar();
-    if (id === this.activeId) this.renderHeader(ch);
-  }
-
-  async joinActive() {
-    try {
-      await this.join(this.activeId);
-      this.view.focusComposer();
-    } catch (err) {
-      this.view.showComposerError(`Could not join: ${describe(err)}`);
-    }
-  }
-
-  async leaveActive() {
-    const ch = this.channels.get(this.activeId);
-    if (!ch) return;
-    // The last member of a private channel: leaving archives it, and nobody could open it again.
-    if (ch.private && ch.info && ch.info.user_count <= 1) {
-      const text = `You are the last member of ${channelLabel(ch)}. Leaving archives it: nobody will be able to open it again.`;
-      if (!(await confirmDialog(text, 'Leave and archive'))) return;
-    }
-    try {
-      await api.leave(ch.id);
-    } catch (err) {
-      this.view.showComposerError(`Could not leave: ${describe(err)}`);
-      return;
-    }
-    this.channels.delete(ch.id);
-    if (this.realtime) this.realtime.unsubscribe([ch.id]);
-    history.replaceState(null, '', location.pathname);
-    this.route();
-    $('browse-open').focus();
-  }
-
-  created(channel) {
-    this.adopt(channel);
-    this.focusComposerOnOpen = true;
-    this.navigate(channel.id);
-  }
-
-  // A channel this user is now in (made, opened, or added to by someone):
-  // known, listed and subscribed. Returns its state.
-  adopt(channel) {
-    let ch = this.channels.get(channel.id);
-    const fresh = !ch || !ch.member;
-    if (!ch) {
-      ch = new ChannelState(channel.id, channel.name);
-      this.channels.set(channel.id, ch);
-    }
-    ch.member = true;
-    ch.info = { ...(ch.info || {}), ...channel };
-    ch.absorb(channel, this.me.id);
-    if (fresh && this.realtime) this.realtime.subscribe([ch.log.loaded ? { id: ch.id, after: ch.log.newestId } : { id: ch.id }]);
-    this.renderSidebar();
-    if (ch.id === this.activeId) this.renderHeader(ch);
-    return ch;
-  }
-
-  // Opens the conversation with people named by id or name ({user_ids} or {user_names}).
-  async openConversation(people) {
-    const { channel } = await api.openConversation(people);
-    this.adopt(channel);
-    this.focusComposerOnOpen = true;
-    this.navigate(channel.id);
-  }
-
-  async removeMember(member) {
-    const ch = this.channels.get(this.activeId);
-    if (!ch || !(await confirmDialog(`Remove ${member.user_name} from ${channelLabel(ch)}?`, 'Remove'))) return;
-    try {
-      await api.removeMember(ch.id, member.user_id);
-      this.members.remove(member.user_id);
-    } catch (err) {
-      this.view.showComposerError(`Could not remove ${member.user_name}: ${describe(err)}`);
-    }
-  }
-
-  // Adds people to the open private channel, by name; reports who could not be added.
-  async addPeople(names) {
-    const id = this.activeId;
-    const failed = [];
-    for (const name of names) {
-      try {
-        await api.addMember(id, name);
-      } catch (err) {
-        failed.push(`${name}: ${describe(err)}`);
-      }
-    }
-    const ch = this.channels.get(id);
-    if (ch) this.refreshInfo(ch).catch(() => {});
-    if (failed.length) throw new Error(`Not added: ${failed.join('; ')}`);
-  }
-
   // --- live events ---
-
-  onConnection({ state, failures }) {
-    const indicator = $('connection');
-    indicator.dataset.state = state;
-    // Retrying reads as one steady "Reconnecting…" (it is a live region: no chatter).
-    const label = state === 'connecting' && this.everOpen ? CONNECTION_LABELS.waiting : CONNECTION_LABELS[state] || state;
-    if (indicator.textContent !== label) indicator.textContent = label;
-    if (state === 'open') {
-      if (this.everOpen) this.resync();
-      this.everOpen = true;
-      this.outbox.redeliver(this.channels.values());
-    } else if (state === 'waiting' && failures >= 2) {
-      // A socket that keeps failing to open may mean the session expired.
-      this.checkSession();
-    }
-  }
-
-  checkSession() {
-    api.me().catch((err) => {
-      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
-    });
-  }
-
-  restartLog(ch) {
-    const pending = ch.log.pending;
-    ch.log = new MessageLog();
-    ch.log.pending = pending;
-    if (ch.id === this.activeId) {
-      this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
-      this.loadNewest(ch);
-    }
-  }
-
-  // After a reconnect the replay restores messages; badges, names and counts
-  // are refreshed once the replay has had a moment to arrive.
-  resync() {
-    clearTimeout(this.resyncTimer);
-    this.resyncTimer = setTimeout(() => {
-      this.loadMyChannels().catch(() => {});
-      const ch = this.channels.get(this.activeId);
-      if (ch) {
-        this.refreshInfo(ch).catch(() => {});
-        if (this.members.isOpen) this.members.reset(ch.id);
-        // The replay brings new messages; edits and deletions of older ones
-        // made while away come with a fresh newest page.
-        if (ch.log.loaded) this.refreshNewest(ch).catch(() => {});
-        this.thread.refresh();
-      }
-    }, 1000);
-  }
-
-  onEvent(event) {
-    const ch = this.channels.get(eventChannelId(event));
-    if (event.type === 'error') {
-      if (event.code === 'unauthenticated') this.checkSession();
-      else console.warn('townhall:', event.code, event.message);
-      return;
-    }
-    if (event.type === 'channel.added') {
-      // Someone made a conversation with this user, or added them to a private channel.
-      if (event.info) this.adopt(event.info);
-      return;
-    }
-    if (event.type === 'subscribed') {
-      // More was missed than the server replays: start the channel afresh.
-      if (ch && event.complete === false) this.restartLog(ch);
-      return;
-    }
-    if (!ch || (!ch.member && ch.id !== this.activeId)) return;
-    switch (event.type) {
-      case 'message.created':
-      case 'message.edited':
-      case 'message.deleted':
-        if (event.message) this.ingest(ch, event.message, event.type);
-        break;
-      case 'message.reactions':
-        if (event.message) this.ingestReactions(ch, event.message);
-        break;
-      case 'member.joined':
-      case 'member.left':
-        this.onMember(ch, event);
-        break;
-      case 'channel.updated':
-        if (event.info) this.onChannelUpdated(ch, event.info);
-        break;
-      default:
-        break;
-    }
-  }
-
-  // Every copy of a message (event, ack, REST reply) comes through here.
-  ingest(ch, incoming, kind) {
-    if (ch.id === this.activeId) this.thread.put(kind === 'message.deleted' ? { ...incoming, deleted: true, text: '' } : incoming);
-    if (incoming.thread_root) {
-      this.countReply(ch, incoming, kind);
-      if (!incoming.also_in_channel) return; // lives in its thread only
-    }
-    const known = ch.log.get(incoming.id);
-    let message = known && kind !== 'message.created' ? { ...known, ...incoming } : incoming;
-    if (kind === 'message.deleted') message = { ...message, deleted: true, text: '' };
-    const active = ch.id === this.activeId;
-    const mine = message.user_id === this.me.id;
-    let fresh;
-    let newlyDeleted;
-    if (ch.log.loaded || ch.loading) {
-      const result = ch.log.put(message);
-      if (active) this.view.apply([result], { live: kind === 'message.created' });
-      fresh = result.change === 'added' && !message.deleted;
-      newlyDeleted = message.deleted && (result.change === 'updated' || (result.index < 0 && kind === 'message.deleted'));
-    } else {
-      fresh = kind === 'message.created' && !ch.counted.has(message.id);
-      if (fresh) {
-        if (ch.counted.size > COUNTED_IDS_KEPT) ch.counted.clear();
-        ch.counted.add(message.id);
-      }
-      newlyDeleted = kind === 'message.deleted';
-    }
-    if (fresh && message.created_at_ms > ch.lastActivity) {
-      ch.lastActivity = message.created_at_ms;
-      if (ch.isConversation) this.renderSidebar(); // conversations are ordered by it
-    }
-    if (ch.info && (fresh || newlyDeleted)) {
-      ch.info.message_count = Math.max(0, (ch.info.message_count || 0) + (fresh ? 1 : -1));
-      if (active) this.renderHeader(ch);
-    }
-    if (fresh && !mine && kind === 'message.created') {
-      if (active) this.scheduleRead();
-      else {
-        ch.unread++;
-        this.renderSidebar();
-      }
-    }
-  }
-
-  // Keeps a root's reply count and latest reply right as replies come and go.
-  // A reply is counted when it is newer than the root's last_reply_id (so a
-  // replayed one the root already counted is not counted twice).
-  countReply(ch, reply, kind) {
-    const root = ch.log.get(reply.thread_root);
-    if (!root) return;
-    let fields = null;
-    if (kind === 'message.created' && reply.id > (root.last_reply_id || '')) {
-      fields = { reply_count: (root.reply_count || 0) + 1, last_reply_at_ms: reply.created_at_ms, last_reply_id: reply.id };
-    } else if (kind === 'message.deleted' && !ch.deletedReplies.has(reply.id)) {
-      ch.deletedReplies.add(reply.id);
-      fields = { reply_count: Math.max(0, (root.reply_count || 0) - 1) };
-    }
-    if (!fields) return;
-    const result = ch.log.putThread(root.id, fields);
-    if (ch.id === this.activeId) this.view.apply([result]);
-  }
 
   openThread(rootId) {
     const ch = this.channels.get(this.activeId);
     if (!ch) return;
     this.thread.open(ch.id, rootId);
     show($('thread-composer'), ch.member);
-  }
-
-  ingestReactions(ch, message) {
-    const result = ch.log.putReactions(message);
-    if (ch.id === this.activeId && result.change === 'updated') this.view.apply([result], { live: false });
-  }
-
-  onMember(ch, event) {
-    const member = event.member || {};
-    const joined = event.type === 'member.joined';
-    if (member.user_id === this.me.id) {
-      // This user joined or left in another tab.
-      this.loadMyChannels().catch(() => {});
-      return;
-    }
-    if (ch.info) {
-      ch.info.user_count = Math.max(0, (ch.info.user_count || 0) + (joined ? 1 : -1));
-      if (typeof event.user_count === 'number') ch.info.user_count = event.user_count;
-    }
-    if (ch.id === this.activeId) {
-      this.renderHeader(ch);
-      if (joined) this.members.add(member);
-      else this.members.remove(member.user_id);
-    }
-  }
-
-  onChannelUpdated(ch, channel) {
-    ch.info = { ...(ch.info || {}), ...channel };
-    ch.absorb(channel, this.me.id);
-    if (ch.id === this.activeId) {
-      this.renderHeader(ch);
-      this.view.setChannelName(channelLabel(ch));
-    }
-    this.renderSidebar();
   }
 
   // --- sending, editing, deleting ---
@@ -728,5 +432,8 @@ class App {
     });
   }
 }
+
+// The live side and the memberships are App's methods too, kept in their own files.
+Object.assign(App.prototype, liveMethods, membershipMethods);
 
 new App().boot();

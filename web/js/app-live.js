@@ -1,0 +1,206 @@
+// App's live side (see main.js): the connection's state, and every server
+// event (messages, thread replies, reactions, members, channels) applied to
+// what the page knows and shows. These are App's own methods, in their own
+// file; `this` is the App.
+
+import { ApiError, api } from './api.js';
+import { MessageLog } from './message-log.js';
+import { eventChannelId, channelLabel } from './channel-state.js';
+import { $ } from './dom.js';
+
+const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
+
+const CONNECTION_LABELS = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  waiting: 'Reconnecting…',
+  offline: 'Offline',
+  stopped: 'Disconnected',
+};
+
+export const liveMethods = {
+  onConnection({ state, failures }) {
+    const indicator = $('connection');
+    indicator.dataset.state = state;
+    // Retrying reads as one steady "Reconnecting…" (it is a live region: no chatter).
+    const label = state === 'connecting' && this.everOpen ? CONNECTION_LABELS.waiting : CONNECTION_LABELS[state] || state;
+    if (indicator.textContent !== label) indicator.textContent = label;
+    if (state === 'open') {
+      if (this.everOpen) this.resync();
+      this.everOpen = true;
+      this.outbox.redeliver(this.channels.values());
+    } else if (state === 'waiting' && failures >= 2) {
+      // A socket that keeps failing to open may mean the session expired.
+      this.checkSession();
+    }
+  },
+
+  checkSession() {
+    api.me().catch((err) => {
+      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
+    });
+  },
+
+  restartLog(ch) {
+    const pending = ch.log.pending;
+    ch.log = new MessageLog();
+    ch.log.pending = pending;
+    if (ch.id === this.activeId) {
+      this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
+      this.loadNewest(ch);
+    }
+  },
+
+  // After a reconnect the replay restores messages; badges, names and counts
+  // are refreshed once the replay has had a moment to arrive.
+  resync() {
+    clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => {
+      this.loadMyChannels().catch(() => {});
+      const ch = this.channels.get(this.activeId);
+      if (ch) {
+        this.refreshInfo(ch).catch(() => {});
+        if (this.members.isOpen) this.members.reset(ch.id);
+        // The replay brings new messages; edits and deletions of older ones
+        // made while away come with a fresh newest page.
+        if (ch.log.loaded) this.refreshNewest(ch).catch(() => {});
+        this.thread.refresh();
+      }
+    }, 1000);
+  },
+
+  onEvent(event) {
+    const ch = this.channels.get(eventChannelId(event));
+    if (event.type === 'error') {
+      if (event.code === 'unauthenticated') this.checkSession();
+      else console.warn('townhall:', event.code, event.message);
+      return;
+    }
+    if (event.type === 'channel.added') {
+      // Someone made a conversation with this user, or added them to a private channel.
+      if (event.info) this.adopt(event.info);
+      return;
+    }
+    if (event.type === 'subscribed') {
+      // More was missed than the server replays: start the channel afresh.
+      if (ch && event.complete === false) this.restartLog(ch);
+      return;
+    }
+    if (!ch || (!ch.member && ch.id !== this.activeId)) return;
+    switch (event.type) {
+      case 'message.created':
+      case 'message.edited':
+      case 'message.deleted':
+        if (event.message) this.ingest(ch, event.message, event.type);
+        break;
+      case 'message.reactions':
+        if (event.message) this.ingestReactions(ch, event.message);
+        break;
+      case 'member.joined':
+      case 'member.left':
+        this.onMember(ch, event);
+        break;
+      case 'channel.updated':
+        if (event.info) this.onChannelUpdated(ch, event.info);
+        break;
+      default:
+        break;
+    }
+  },
+
+  // Every copy of a message (event, ack, REST reply) comes through here.
+  ingest(ch, incoming, kind) {
+    if (ch.id === this.activeId) this.thread.put(kind === 'message.deleted' ? { ...incoming, deleted: true, text: '' } : incoming);
+    if (incoming.thread_root) {
+      this.countReply(ch, incoming, kind);
+      if (!incoming.also_in_channel) return; // lives in its thread only
+    }
+    const known = ch.log.get(incoming.id);
+    let message = known && kind !== 'message.created' ? { ...known, ...incoming } : incoming;
+    if (kind === 'message.deleted') message = { ...message, deleted: true, text: '' };
+    const active = ch.id === this.activeId;
+    const mine = message.user_id === this.me.id;
+    let fresh;
+    let newlyDeleted;
+    if (ch.log.loaded || ch.loading) {
+      const result = ch.log.put(message);
+      if (active) this.view.apply([result], { live: kind === 'message.created' });
+      fresh = result.change === 'added' && !message.deleted;
+      newlyDeleted = message.deleted && (result.change === 'updated' || (result.index < 0 && kind === 'message.deleted'));
+    } else {
+      fresh = kind === 'message.created' && !ch.counted.has(message.id);
+      if (fresh) {
+        if (ch.counted.size > COUNTED_IDS_KEPT) ch.counted.clear();
+        ch.counted.add(message.id);
+      }
+      newlyDeleted = kind === 'message.deleted';
+    }
+    if (fresh && message.created_at_ms > ch.lastActivity) {
+      ch.lastActivity = message.created_at_ms;
+      if (ch.isConversation) this.renderSidebar(); // conversations are ordered by it
+    }
+    if (ch.info && (fresh || newlyDeleted)) {
+      ch.info.message_count = Math.max(0, (ch.info.message_count || 0) + (fresh ? 1 : -1));
+      if (active) this.renderHeader(ch);
+    }
+    if (fresh && !mine && kind === 'message.created') {
+      if (active) this.scheduleRead();
+      else {
+        ch.unread++;
+        this.renderSidebar();
+      }
+    }
+  },
+
+  // Keeps a root's reply count and latest reply right as replies come and go.
+  // A reply is counted when it is newer than the root's last_reply_id (so a
+  // replayed one the root already counted is not counted twice).
+  countReply(ch, reply, kind) {
+    const root = ch.log.get(reply.thread_root);
+    if (!root) return;
+    let fields = null;
+    if (kind === 'message.created' && reply.id > (root.last_reply_id || '')) {
+      fields = { reply_count: (root.reply_count || 0) + 1, last_reply_at_ms: reply.created_at_ms, last_reply_id: reply.id };
+    } else if (kind === 'message.deleted' && !ch.deletedReplies.has(reply.id)) {
+      ch.deletedReplies.add(reply.id);
+      fields = { reply_count: Math.max(0, (root.reply_count || 0) - 1) };
+    }
+    if (!fields) return;
+    const result = ch.log.putThread(root.id, fields);
+    if (ch.id === this.activeId) this.view.apply([result]);
+  },
+
+  ingestReactions(ch, message) {
+    const result = ch.log.putReactions(message);
+    if (ch.id === this.activeId && result.change === 'updated') this.view.apply([result], { live: false });
+  },
+
+  onMember(ch, event) {
+    const member = event.member || {};
+    const joined = event.type === 'member.joined';
+    if (member.user_id === this.me.id) {
+      // This user joined or left in another tab.
+      this.loadMyChannels().catch(() => {});
+      return;
+    }
+    if (ch.info) {
+      ch.info.user_count = Math.max(0, (ch.info.user_count || 0) + (joined ? 1 : -1));
+      if (typeof event.user_count === 'number') ch.info.user_count = event.user_count;
+    }
+    if (ch.id === this.activeId) {
+      this.renderHeader(ch);
+      if (joined) this.members.add(member);
+      else this.members.remove(member.user_id);
+    }
+  },
+
+  onChannelUpdated(ch, channel) {
+    ch.info = { ...(ch.info || {}), ...channel };
+    ch.absorb(channel, this.me.id);
+    if (ch.id === this.activeId) {
+      this.renderHeader(ch);
+      this.view.setChannelName(channelLabel(ch));
+    }
+    this.renderSidebar();
+  },
+};
