@@ -9,10 +9,9 @@
 import { $, el, clear, show } from './dom.js';
 import { fullTime, messageTimeMs, shortTime } from './format.js';
 import { threadLink } from './thread-panel.js';
+import { openReactionMenu, renderReactions } from './reactions-view.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
-// The quick picker's choices; any emoji arrives through the API too.
-const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅'];
 const BOTTOM_SLACK_PX = 48;
 const ANNOUNCEMENTS_KEPT = 3;
 
@@ -164,7 +163,7 @@ export class MessageView {
         li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
       }
       li.append(el('p', { class: 'msg__text', text: message.text }));
-      const reactions = this.renderReactions(message);
+      const reactions = renderReactions(message, this.me);
       if (reactions) li.append(reactions);
       const thread = threadLink(message);
       if (thread) li.append(thread);
@@ -192,49 +191,6 @@ export class MessageView {
     const emoji = focused.dataset.emoji;
     const same = [...li.querySelectorAll(`button[data-action="${focused.dataset.action}"]`)].find((b) => b.dataset.emoji === emoji);
     if (same) same.focus();
-  }
-
-  // One toggle per reaction: "👍 2", pressed when this user is among them.
-  renderReactions(message) {
-    if (!message.reactions || !message.reactions.length) return null;
-    const bar = el('div', { class: 'msg__reactions', role: 'group', 'aria-label': 'Reactions' });
-    for (const reaction of message.reactions) {
-      const mine = this.me && reaction.user_ids.includes(this.me.id);
-      bar.append(
-        el('button', {
-          type: 'button',
-          class: `reaction${mine ? ' reaction--mine' : ''}`,
-          dataset: { action: 'react', emoji: reaction.emoji },
-          'aria-pressed': mine ? 'true' : 'false',
-          'aria-label': `${reaction.emoji} ${reaction.count}${mine ? ', including you' : ''}`,
-          text: `${reaction.emoji} ${reaction.count}`,
-        }),
-      );
-    }
-    return bar;
-  }
-
-  // The quick picker under a message: a few common emoji.
-  openReactionMenu(id, button) {
-    const li = this.elements.get(id);
-    if (!li) return;
-    const open = li.querySelector('.reaction-menu');
-    if (open) {
-      open.remove();
-      return;
-    }
-    const menu = el('div', { class: 'reaction-menu', role: 'menu', 'aria-label': 'Pick a reaction' });
-    for (const emoji of QUICK_REACTIONS) {
-      menu.append(el('button', { type: 'button', class: 'reaction', role: 'menuitem', dataset: { action: 'react-pick', emoji }, text: emoji }));
-    }
-    menu.addEventListener('keydown', (e) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      menu.remove();
-      button.focus();
-    });
-    button.closest('.msg__actions').after(menu);
-    menu.querySelector('button').focus();
   }
 
   async toggleReaction(id, emoji, on) {
@@ -408,7 +364,7 @@ export class MessageView {
     const action = button.dataset.action;
     if (action === 'edit') this.startEdit(id);
     else if (action === 'delete') this.confirmDelete(id, button);
-    else if (action === 'react-menu') this.openReactionMenu(id, button);
+    else if (action === 'react-menu') openReactionMenu(this.elements.get(id), button);
     else if (action === 'thread') this.cb.onOpenThread(button.dataset.root || id);
     else if (action === 'react') this.toggleReaction(id, button.dataset.emoji, button.getAttribute('aria-pressed') !== 'true');
     else if (action === 'react-pick') {
