@@ -50,7 +50,17 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   }
   std::string root_id;
   if (!options.thread_root.empty()) {
-    TH_ASSIGN_OR_RETURN(root_id, thread_root_for(actor, channel_id, options.thread_root));
+    auto root = thread_root_for(actor, channel_id, options.thread_root);
+    if (!root.ok()) {
+      // A retry of a reply that went through before its root was deleted
+      // is answered with that reply, as any retry is.
+      if (root.error().code == Code::kFailedPrecondition && !client_message_id.empty()) {
+        auto earlier = resend(actor, channel_id, client_message_id);
+        if (earlier.ok()) return earlier;
+      }
+      return root.error();
+    }
+    root_id = std::move(root).value();
   }
 
   auto minted = ids_.next();

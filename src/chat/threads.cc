@@ -13,7 +13,9 @@ using items::S;
 Result<std::string> MessageService::thread_root_for(const User& actor, const std::string& channel_id,
                                                     std::string_view message_id) {
   TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
-  TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));                // NotFound when private
+  // Replying is posting: members only (NotFound when private, as for send).
+  TH_ASSIGN_OR_RETURN(auto member, channels_.authorize_read(actor, channel_id));
+  if (!member) return Error::PermissionDenied("join channel " + channel_id + " to post in it");
   TH_ASSIGN_OR_RETURN(Message target, read_message(channel_id, stored_id));
   if (!target.thread_root.empty()) {
     TH_ASSIGN_OR_RETURN(target, read_message(channel_id, target.thread_root));

@@ -172,6 +172,10 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     co_return;
   }
   const std::string root = thread_root->value_or("");
+  if (*also_in_channel && root.empty()) {
+    send_error("invalid_argument", "also_in_channel needs a thread_root", cmid);
+    co_return;
+  }
   if (auto decision = context_.api.take_user_token(user_->id); !decision.allowed) {
     send_error("rate_limited", "too many messages, slow down", cmid, *channel);
     co_return;

@@ -132,7 +132,7 @@ class ChannelTest(unittest.TestCase):
         self.assertEqual(sorted(m["user_id"] for m in members), sorted([alice.user["id"], bob.user["id"]]))
         mine = bob.call("GET", "/api/me/channels").json()["channels"]
         self.assertIn(channel["id"], [c["channel_id"] for c in mine])
-        self.assertEqual(bob.call("POST", "/api/channels/%s/leave" % channel["id"]).json(), {"left": True})
+        self.assertEqual(bob.call("POST", "/api/channels/%s/leave" % channel["id"]).json(), {"left": True, "archived": False})
         self.assertEqual(alice.call("GET", "/api/channels/" + channel["id"]).json()["channel"]["user_count"], 1)
 
     def test_directory_and_rename(self):

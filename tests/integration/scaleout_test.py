@@ -325,7 +325,7 @@ class ScaleoutScenario:
         for socket in (bob, bob_elsewhere):
             await socket.wait_for_ids([before], timeout=15)
         r = bob.rest(n1, "POST", "/api/channels/%s/leave" % channel)
-        self.assertEqual(r.json(), {"left": True}, r.text)
+        self.assertEqual(r.json(), {"left": True, "archived": False}, r.text)
         for socket in (bob, bob_elsewhere):
             await socket.wait_for(lambda s=socket: any(f["type"] == "unsubscribed" and f["channels"] == [channel]
                                                        for f in s.frames), "unsubscribed after leaving")

@@ -115,7 +115,7 @@ class LeaveAndLogoutTest(unittest.TestCase):
                 await ws.wait_for(lambda f: f["type"] == "subscribed")
                 rest(alice, "POST", "/api/channels/%s/messages" % channel, json={"text": "before"})
                 await ws.wait_for(lambda f: f["type"] == "message.created" and f["message"]["text"] == "before")
-                self.assertEqual(rest(bob, "POST", "/api/channels/%s/leave" % channel).json(), {"left": True})
+                self.assertEqual(rest(bob, "POST", "/api/channels/%s/leave" % channel).json(), {"left": True, "archived": False})
                 await ws.wait_for(lambda f: f["type"] == "unsubscribed" and f["channels"] == [channel])
                 rest(alice, "POST", "/api/channels/%s/messages" % channel, json={"text": "after"})
                 await asyncio.sleep(0.5)
