@@ -553,6 +553,15 @@ class ScaleoutScenario:
         hello = await alice.send_ws(group, "hello group, from node 1")
         await carol.wait_for_ids([hello], timeout=15)
 
+        # A 1:1 from node 1 reaches its other person live on node 3.
+        r = alice.rest(n1, "POST", "/api/conversations", json={"user_ids": [ids["Carol"]]})
+        self.assertEqual(r.status_code, 201, r.text)
+        with_carol = r.json()["channel"]["id"]
+        await carol.wait_for(lambda: added(carol, with_carol), "channel.added for Alice's DM", timeout=15)
+        await carol.subscribe(with_carol)
+        note = await alice.send_ws(with_carol, "a DM from node 1")
+        await carol.wait_for_ids([note], timeout=15)
+
         # The DM's messages reach Alice on node 1 from Bob on node 2, where Eve is.
         await alice.subscribe(dm)
         psst = bob.send_rest(n2, dm, "just between us, from node 2")
@@ -574,6 +583,7 @@ class ScaleoutScenario:
 
         await asyncio.sleep(0.5)  # anything doubled or misdelivered would have arrived by now
         self.assertEqual(carol.message_ids().count(hello), 1, carol.frames)
+        self.assertEqual(carol.message_ids().count(note), 1, carol.frames)
         self.assertEqual(alice.message_ids().count(psst), 1, alice.frames)
         for client in (alice, bob):
             self.assertEqual(len(added(client, dm)), 1, "%s: %s" % (client.name, added(client, dm)))
