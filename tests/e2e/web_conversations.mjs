@@ -203,6 +203,23 @@ async function run(base) {
     assert.deepEqual(await messageTextsOf(b), ['release tonight?', 'shipping it'], 'only the reply sent to the channel is in it');
     await screenshot(b, 'thread');
 
+    // A reply is a message: Bob edits his, Alice reacts to it, Bob deletes it; both sides follow.
+    const bobsReply = (user) => user.page.locator('#thread-replies li.msg', { hasText: 'after the tests' });
+    await bobsReply(b).hover();
+    await bobsReply(b).getByRole('button', { name: 'Edit reply' }).click();
+    await b.page.locator('#thread-replies textarea').fill('yes, after the tests pass (all of them)');
+    await b.page.locator('#thread-replies textarea').press('Enter');
+    await until('Alice sees the edit', async () => (await replyTexts(a)).includes('yes, after the tests pass (all of them)'));
+    await bobsReply(a).hover();
+    await bobsReply(a).getByRole('button', { name: 'Add a reaction' }).click();
+    await a.page.locator('#thread-replies .reaction-menu button').first().click();
+    await until('Bob sees the reaction on his reply', async () => (await bobsReply(b).locator('.msg__reactions .reaction').count()) === 1);
+    await bobsReply(b).hover();
+    await bobsReply(b).getByRole('button', { name: 'Delete reply' }).click();
+    await b.page.locator('#confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+    await until('the tombstone in Alice\'s thread', async () => (await a.page.locator('#thread-replies .msg__tombstone').count()) === 1);
+    await until('"3 replies" for Alice', async () => /^3 replies/.test(await rootOf(a).locator('.thread-link').textContent()));
+
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
   } catch (err) {
     for (const user of users) {

@@ -171,6 +171,7 @@ export const liveMethods = {
   },
 
   ingestReactions(ch, message) {
+    if (ch.id === this.activeId) this.thread.put(message);
     const result = ch.log.putReactions(message);
     if (ch.id === this.activeId && result.change === 'updated') this.view.apply([result], { live: false });
   },

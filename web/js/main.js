@@ -81,6 +81,11 @@ class App {
     this.thread = new ThreadPanel({
       load: (id, rootId, cursor) => api.thread(id, rootId, cursor),
       reply: (id, rootId, text, alsoInChannel, cmid) => api.reply(id, rootId, text, alsoInChannel, cmid),
+      onEdit: (id, text) => this.edit(id, text),
+      onDelete: (id) => this.remove(id),
+      onReact: (id, emoji, on) => this.react(id, emoji, on),
+      confirm: confirmDialog,
+      me: () => this.me,
       onToggle: (open) => {
         if (open && this.members.isOpen) this.members.setOpen(false);
       },
@@ -373,8 +378,8 @@ class App {
   openThread(rootId) {
     const ch = this.channels.get(this.activeId);
     if (!ch) return;
+    this.thread.setCanAct(ch.member);
     this.thread.open(ch.id, rootId);
-    show($('thread-composer'), ch.member);
   }
 
   // --- sending, editing, deleting ---

@@ -8,6 +8,7 @@
 import { $, el, clear, show, plural } from './dom.js';
 import { fullTime, messageTimeMs, shortTime } from './format.js';
 import { newClientMessageId } from './outbox.js';
+import { openReactionMenu, renderReactions } from './reactions-view.js';
 
 const PAGE_SIZE = 100;
 
@@ -23,12 +24,25 @@ export function threadLink(message) {
   });
 }
 
-// A message as the panel shows it (no actions but the reply's own text).
-function renderMessage(message) {
+const tiny = (action, label, text) => el('button', { type: 'button', class: 'button button--tiny', dataset: { action }, 'aria-label': label, text });
+
+// A message as the panel shows it: text, reactions, and the actions one may take on it.
+function renderMessage(message, me, canAct) {
   const ms = messageTimeMs(message);
+  const mine = me && message.user_id === me.id;
+  const actions =
+    canAct && !message.deleted
+      ? el(
+          'div',
+          { class: 'msg__actions' },
+          tiny('react-menu', 'Add a reaction', '☺+'),
+          mine ? tiny('edit', 'Edit reply', 'Edit') : null,
+          mine ? tiny('delete', 'Delete reply', 'Delete') : null,
+        )
+      : null;
   return el(
     'li',
-    { class: `msg${message.deleted ? ' msg--deleted' : ''}`, dataset: { id: message.id } },
+    { class: `msg${mine ? ' msg--mine' : ''}${message.deleted ? ' msg--deleted' : ''}`, dataset: { id: message.id } },
     el(
       'div',
       { class: 'msg__meta' },
@@ -40,17 +54,24 @@ function renderMessage(message) {
     message.deleted
       ? el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' })
       : el('p', { class: 'msg__text', text: message.text }),
+    message.deleted ? null : renderReactions(message, me),
+    actions,
   );
 }
 
 export class ThreadPanel {
   // load(channelId, rootId, cursor) -> Promise<{root, replies, next_cursor}>;
   // reply(channelId, rootId, text, alsoInChannel, clientMessageId) -> Promise<{message}>;
-  // onToggle(open)
-  constructor({ load, reply, onToggle }) {
+  // onEdit(id, text), onDelete(id), onReact(id, emoji, on): Promises, as the channel's;
+  // confirm(text) -> Promise<boolean>; me() -> the signed-in user; onToggle(open)
+  constructor({ load, reply, onEdit, onDelete, onReact, confirm, me, onToggle }) {
     this.load = load;
     this.reply = reply;
+    this.cb = { onEdit, onDelete, onReact, confirm };
+    this.me = me;
     this.onToggle = onToggle;
+    this.canAct = true; // a member: may reply, react, edit and delete their own
+    this.editingId = '';
     this.panel = $('thread-panel');
     this.input = $('thread-input');
     this.error = $('thread-error');
@@ -76,6 +97,72 @@ export class ThreadPanel {
         this.send();
       }
     });
+    this.panel.addEventListener('click', (e) => this.clicked(e));
+  }
+
+  // Whether the reader may reply and act (a member), or only read.
+  setCanAct(canAct) {
+    this.canAct = canAct;
+    show($('thread-composer'), canAct);
+    this.render();
+  }
+
+  message(id) {
+    return this.root && this.root.id === id ? this.root : this.replies.get(id);
+  }
+
+  async clicked(e) {
+    const button = e.target.closest('button[data-action]');
+    const li = button && button.closest('#thread-panel li.msg');
+    if (!li) return;
+    const id = li.dataset.id;
+    const action = button.dataset.action;
+    try {
+      if (action === 'react-menu') openReactionMenu(li, button);
+      else if (action === 'edit') this.startEdit(li, id);
+      else if (action === 'delete') {
+        if (await this.cb.confirm('Delete this reply? It cannot be undone.')) await this.cb.onDelete(id);
+      } else if (action === 'react' || action === 'react-pick') {
+        const reaction = (this.message(id)?.reactions || []).find((r) => r.emoji === button.dataset.emoji);
+        const mine = Boolean(reaction && reaction.user_ids.includes(this.me().id));
+        if (action === 'react-pick') button.closest('.reaction-menu').remove();
+        await this.cb.onReact(id, button.dataset.emoji, !mine);
+      }
+    } catch (err) {
+      this.error.textContent = err.message;
+    }
+  }
+
+  // An editor in place of the reply's text: Enter saves, Escape cancels.
+  startEdit(li, id) {
+    const message = this.message(id);
+    if (!message || message.deleted) return;
+    this.editingId = id;
+    const textarea = el('textarea', { class: 'msg__editor', maxlength: '4096', 'aria-label': 'Edit reply' });
+    textarea.value = message.text;
+    const save = async () => {
+      const text = textarea.value.trim();
+      if (!text) return;
+      try {
+        await this.cb.onEdit(id, text);
+        this.editingId = '';
+        this.render();
+      } catch (err) {
+        this.error.textContent = `Not saved: ${err.message}`;
+      }
+    };
+    textarea.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        save();
+      } else if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.editingId = '';
+        this.render();
+      }
+    });
+    li.querySelector('.msg__text').replaceWith(textarea);
+    textarea.focus();
   }
 
   get isOpen() {
@@ -93,6 +180,7 @@ export class ThreadPanel {
     this.replies.clear();
     this.cursor = '';
     this.draft = null;
+    this.editingId = '';
     this.input.value = '';
     $('thread-also').checked = false;
     this.error.textContent = '';
@@ -150,14 +238,16 @@ export class ThreadPanel {
   }
 
   render() {
+    if (this.editingId) return; // not under the editor's feet; rendered when it closes
     const root = $('thread-root');
     clear(root);
-    if (this.root) root.append(el('ol', { class: 'message-list' }, renderMessage(this.root)));
+    const me = this.me();
+    if (this.root) root.append(el('ol', { class: 'message-list' }, renderMessage(this.root, me, this.canAct)));
     const list = $('thread-replies');
     const atBottom = list.parentElement.scrollHeight - list.parentElement.scrollTop - list.parentElement.clientHeight < 48;
     clear(list);
     const ids = [...this.replies.keys()].sort();
-    for (const id of ids) list.append(renderMessage(this.replies.get(id)));
+    for (const id of ids) list.append(renderMessage(this.replies.get(id), me, this.canAct));
     const live = ids.filter((id) => !this.replies.get(id).deleted).length;
     $('thread-count').textContent = live ? plural(live, 'reply', 'replies') : 'No replies yet.';
     show($('thread-more'), Boolean(this.cursor));
