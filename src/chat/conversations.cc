@@ -77,6 +77,7 @@ Result<ChannelService::Opened> ChannelService::open_conversation(const User& act
                                   " people; make a private channel for more");
   }
   std::vector<std::string> ids;
+  ids.reserve(participants.size());
   for (const auto& participant : participants) ids.push_back(participant.user_id);
 
   Channel channel;

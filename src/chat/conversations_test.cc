@@ -128,6 +128,7 @@ TEST_F(ConversationTest, PeopleAreFixed) {
 
 TEST_F(ConversationTest, GroupsSelfAndLimits) {
   std::vector<User> people;
+  people.reserve(9);
   for (int i = 0; i < 9; ++i) people.push_back(user("Person" + std::to_string(i)));
   auto group = ok(chat->channels().open_conversation(people[0], {people[1], people[2]})).channel;
   EXPECT_EQ(group.kind, ChannelKind::kGroup);
