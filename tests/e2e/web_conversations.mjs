@@ -52,10 +52,16 @@ async function run(base) {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
   try {
     const people = {};
+    const unauthorized = [];
     for (const name of ['Alice', 'Bob', 'Carol', 'Eve']) {
       people[name] = await openUser(browser, base, name);
+      people[name].page.on('response', (r) => {
+        if (r.status() === 401) unauthorized.push(`${name}: ${r.url()}`);
+      });
       await signUp(people[name], base);
     }
+    // A signed-out page does not ask the server who it is (no 401 in the console).
+    assert.deepEqual(unauthorized, []);
     const { Alice: a, Bob: b, Carol: c, Eve: e } = people;
 
     // --- a direct message from the member list; Bob sees it appear at once ---
@@ -139,6 +145,18 @@ async function run(base) {
     await seesOnce(a, 'count me in');
     assert.ok(!(await channelNames(e)).includes('plans'));
     assert.equal(await a.page.getByRole('button', { name: 'Add people' }).isVisible(), true);
+
+    // A private channel keeps its lock after a reload, also while another one is open (the
+    // my-channels answer carries the flag).
+    await dmLink(c, 'Alice, Bob').click();
+    await until('Carol in the group', async () => (await heading(c)) === 'Alice, Bob');
+    await c.page.reload();
+    await until('Carol back in the group', async () => (await heading(c)) === 'Alice, Bob');
+    const plansIcon = c.page.locator('#channel-list a', { hasText: 'plans' }).locator('.channel-link__hash');
+    await until('plans listed for Carol', async () => (await plansIcon.count()) === 1);
+    assert.equal(await plansIcon.textContent(), '🔒');
+    // After a reload (as after signing in) the composer has the focus.
+    await until('the composer focused', async () => c.page.evaluate(() => document.activeElement?.id === 'composer-input'));
 
     // --- the creator removes Carol; the last member leaving archives it, after a warning ---
     await a.page.getByRole('button', { name: 'Remove Carol' }).click();

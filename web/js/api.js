@@ -11,6 +11,13 @@ export class ApiError extends Error {
   }
 }
 
+// Whether this browser holds a session: the CSRF cookie (readable by the
+// page) is set and cleared together with the HttpOnly session cookie. Lets
+// a signed-out page skip asking /api/me for a 401.
+export function hasSessionCookie() {
+  return readCookie('th_csrf') !== '';
+}
+
 function readCookie(name) {
   for (const part of document.cookie.split(';')) {
     const eq = part.indexOf('=');

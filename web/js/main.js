@@ -11,7 +11,7 @@
 // history, sending, read markers), app-live.js (the connection and live
 // events) and app-membership.js (joining, leaving, conversations, people).
 
-import { api, ApiError } from './api.js';
+import { api, ApiError, hasSessionCookie } from './api.js';
 import { Realtime } from './realtime.js';
 import { ChannelState, membershipOf, channelLabel } from './channel-state.js';
 import { Outbox, describeError as describe } from './outbox.js';
@@ -125,6 +125,11 @@ class App {
   // --- session ---
 
   async boot() {
+    if (!hasSessionCookie()) {
+      show($('boot'), false);
+      this.auth.show();
+      return;
+    }
     try {
       const { user } = await api.me();
       await this.enter(user);
@@ -150,6 +155,7 @@ class App {
     this.auth.hide();
     show($('chat-view'), true);
     $('me-name').textContent = user.name;
+    this.focusComposerOnOpen = true; // signed in (or back): ready to write
     await this.loadMyChannels();
     this.realtime = new Realtime({
       subscriptions: () => this.subscriptions(),

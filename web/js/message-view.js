@@ -216,26 +216,31 @@ export class MessageView {
     for (const entry of this.log.pending.values()) this.pendingList.append(this.renderPendingEntry(entry));
   }
 
+  // Sending…; queued until the connection is back (it goes by itself); or
+  // failed for a reason a retry will not fix by itself (Retry, Discard).
   renderPendingEntry(entry) {
     const failed = entry.status === 'failed';
+    const queued = entry.status === 'queued';
+    let status = 'Sending…';
+    if (failed) status = `Not sent${entry.error ? `: ${entry.error}` : ''}`;
+    if (queued) status = 'Waiting for the connection: it will be sent then';
+    const button = (action, text) => el('button', { type: 'button', class: 'button button--tiny', dataset: { action }, text });
     return el(
       'li',
-      { class: `msg msg--mine msg--pending${failed ? ' msg--failed' : ''}`, dataset: { cmid: entry.clientMessageId } },
+      {
+        class: `msg msg--mine msg--pending${failed ? ' msg--failed' : ''}${queued ? ' msg--queued' : ''}`,
+        dataset: { cmid: entry.clientMessageId },
+      },
       el(
         'div',
         { class: 'msg__meta' },
         el('span', { class: 'msg__author', text: this.me ? this.me.name : '' }),
         ' ',
-        el('span', { class: 'msg__status', text: failed ? `Not sent${entry.error ? `: ${entry.error}` : ''}` : 'Sending…' }),
+        el('span', { class: 'msg__status', text: status }),
       ),
       el('p', { class: 'msg__text', text: entry.text }),
-      failed
-        ? el(
-            'div',
-            { class: 'msg__actions msg__actions--always' },
-            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'retry' }, text: 'Retry' }),
-            el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'discard' }, text: 'Discard' }),
-          )
+      failed || queued
+        ? el('div', { class: 'msg__actions msg__actions--always' }, failed ? button('retry', 'Retry') : null, button('discard', 'Discard'))
         : null,
     );
   }

@@ -2,8 +2,9 @@
 // client message id, shows at once as pending, and goes over the socket when
 // it is open, else (or if the socket drops mid-send) over REST. The server
 // keeps one message per client message id, so sending again is always safe.
-// A send that fails is marked failed with the reason; failures for want of a
-// connection are retried when the connection is back, the rest on request.
+// A send that fails for want of a connection is queued and goes again when
+// the connection is back; one that fails for another reason is marked
+// failed with the reason and retried on request.
 
 import { ApiError } from './api.js';
 
@@ -63,9 +64,10 @@ export class Outbox {
       }
     } catch (err) {
       if (!ch.log.pending.has(entry.clientMessageId)) return; // confirmed by an event meanwhile, or discarded
-      entry.status = 'failed';
       entry.error = describeError(err);
       entry.transient = isTransient(err);
+      // Without a connection it is not a failure: it goes when the connection is back.
+      entry.status = entry.transient ? 'queued' : 'failed';
       this.onChanged(ch, entry);
       if (err instanceof ApiError && err.status === 401) this.onUnauthorized();
       return;
@@ -77,7 +79,7 @@ export class Outbox {
   redeliver(channels) {
     for (const ch of channels) {
       for (const entry of ch.log.pending.values()) {
-        if (entry.status === 'failed' && entry.transient) this.deliver(ch, entry);
+        if (entry.status === 'queued') this.deliver(ch, entry);
       }
     }
   }
