@@ -43,11 +43,30 @@ Result<Channel> ChannelService::create(const User& actor, std::string_view name,
     actions.push_back(store_.put_action({{"PK", S(std::string(keys::kDirectoryPartition))},
                                          {"SK", S(keys::directory(channel.name, channel.id))},
                                          {"ChanId", S(channel.id)}}));
+    actions.push_back(name_guard_put(channel));
   }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
-  if (!outcome.committed) return Error::Internal("channel id collision, try again");
+  if (!outcome.committed) {
+    if (!is_private && outcome.failed(3)) return name_taken(channel.name);
+    return Error::Internal("channel id collision, try again");
+  }
   remember(channel);
   return channel;
+}
+
+// Public channels' names are unique (as people compare names: case and
+// width folded, chat/names.h), so the directory never shows two #general.
+// Private channels' names are not checked: a clash would tell a stranger
+// that a private channel of that name exists.
+ddb::TransactWriteItem ChannelService::name_guard_put(const Channel& channel) const {
+  std::string key = keys::channel_name(name_key(channel.name));
+  return store_.put_action({{"PK", S(key)}, {"SK", S(key)}, {"ChanId", S(channel.id)}},
+                           "attribute_not_exists(PK)");
+}
+
+Error ChannelService::name_taken(std::string_view name) {
+  return Error::AlreadyExists("there is already a public channel named " + std::string(name) +
+                              ": join it, or choose another name");
 }
 
 void ChannelService::remember(const Channel& channel) {
@@ -155,15 +174,35 @@ Result<Channel> ChannelService::update(const User& actor, std::string_view refer
                                          {{":name", S(after.name)}, {":desc", S(after.description)}},
                                          "attribute_exists(PK)"));
   actions.back().update->expression_attribute_names = ddb::NameMap{{"#name", "Name"}, {"#desc", "Desc"}};
-  if (!after.is_private && after.name != before.name) {
+  const bool renamed_public = !after.is_private && after.name != before.name;
+  const bool new_key = renamed_public && name_key(after.name) != name_key(before.name);
+  // A change of case only keeps the directory's (lower-cased) entry: one
+  // transaction may not delete and put the same item.
+  if (renamed_public && keys::directory(before.name, before.id) != keys::directory(after.name, after.id)) {
     std::string directory(keys::kDirectoryPartition);
     actions.push_back(
         store_.delete_action(ChatStore::key(directory, keys::directory(before.name, before.id))));
     actions.push_back(store_.put_action(
         {{"PK", S(directory)}, {"SK", S(keys::directory(after.name, after.id))}, {"ChanId", S(after.id)}}));
   }
+  size_t guard_action = 0;
+  if (new_key) {
+    // The old name's guard goes if it is this channel's (channels made
+    // before names were guarded have none); the new one must be free.
+    std::string old_key = keys::channel_name(name_key(before.name));
+    TH_ASSIGN_OR_RETURN(auto old_guard, store_.get(old_key, old_key));
+    if (old_guard && items::string_of(*old_guard, "ChanId") == before.id) {
+      actions.push_back(
+          store_.delete_action(ChatStore::key(old_key, old_key), "ChanId = :id", {{":id", S(before.id)}}));
+    }
+    guard_action = actions.size();
+    actions.push_back(name_guard_put(after));
+  }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
-  if (!outcome.committed) return Error::NotFound("no channel " + before.id);
+  if (!outcome.committed) {
+    if (guard_action && outcome.failed(guard_action)) return name_taken(after.name);
+    return Error::NotFound("no channel " + before.id);
+  }
   if (after.name != before.name) TH_RETURN_IF_ERROR(rename_memberships(after));
   TH_ASSIGN_OR_RETURN(Channel current, find(after.id));
   publish({ChannelEvent::Kind::kChannelUpdated, current.id, std::nullopt, std::nullopt, current});

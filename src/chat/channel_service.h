@@ -106,6 +106,8 @@ class ChannelService {
   Result<bool> is_private(const std::string& channel_id);
   // What never changes about a channel, cached: privacy and kind.
   void remember(const Channel& channel);
+  ddb::TransactWriteItem name_guard_put(const Channel& channel) const;
+  static Error name_taken(std::string_view name);
   struct Fixed {
     bool is_private = false;
     bool is_conversation = false;

@@ -225,6 +225,27 @@ TEST_F(ConversationTest, TheLastMemberLeavingAPrivateChannelArchivesIt) {
   EXPECT_TRUE(ok(chat->channels().join(bob, open.id)));
 }
 
+TEST_F(ConversationTest, PublicChannelNamesAreUnique) {
+  User alice = user("Alice"), bob = user("Bob");
+  Channel general = channel(alice, "general");
+  EXPECT_EQ(code_of(chat->channels().create(bob, "General", "", false)), Code::kAlreadyExists);
+  EXPECT_EQ(code_of(chat->channels().create(bob, "ＧＥＮＥＲＡＬ", "", false)), Code::kAlreadyExists);  // width folded too
+  // Private names are not checked (a clash would reveal a private channel).
+  ok(chat->channels().create(bob, "general", "", true));
+  ok(chat->channels().create(alice, "general", "", true));
+  // A rename frees the old name and takes the new one; a taken name refuses the rename.
+  Channel random = channel(bob, "random");
+  EXPECT_EQ(code_of(chat->channels().update(bob, random.id, std::string_view("GENERAL"), std::nullopt)),
+            Code::kAlreadyExists);
+  EXPECT_EQ(ok(chat->channels().find(random.id)).name, "random");
+  ok(chat->channels().update(alice, general.id, std::string_view("town-square"), std::nullopt));
+  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("General"), std::nullopt)).name, "General");
+  EXPECT_EQ(code_of(chat->channels().create(alice, "town-square", "", false)), Code::kAlreadyExists);
+  // Only a change of case keeps the guard.
+  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("general"), std::nullopt)).name, "general");
+  EXPECT_EQ(code_of(chat->channels().create(alice, "General", "", false)), Code::kAlreadyExists);
+}
+
 TEST_F(ConversationTest, UsersAreFoundByName) {
   User alice = user("Alice");
   EXPECT_EQ(ok(chat->accounts().find_user_by_name("alice")).id, alice.id);

@@ -10,6 +10,7 @@
 //   session     PK SESSION#<sha256 of token>  SK the same
 //   send guard  PK CHAN#<id>        SK CMID#<user id>#<client message id>
 //   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
+//   channel name PK CHANNAME#<name key> SK the same  (uniqueness guard of public channels' names)
 //   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
 #pragma once
 
@@ -32,6 +33,7 @@ inline constexpr std::string_view kSendGuard = "CMID#";
 inline constexpr std::string_view kDirectoryPartition = "CHANDIR";
 inline constexpr std::string_view kDirectory = "CHANDIR#";
 inline constexpr std::string_view kThread = "THREAD#";
+inline constexpr std::string_view kChannelName = "CHANNAME#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }
@@ -39,6 +41,9 @@ inline std::string membership(std::string_view user_id) { return std::string(kMe
 inline std::string message(std::string_view message_id) { return std::string(kMessage).append(message_id); }
 inline std::string mail(std::string_view email) { return std::string(kMail).append(email); }
 inline std::string user_name(std::string_view name_key) { return std::string(kUserName).append(name_key); }
+inline std::string channel_name(std::string_view name_key) {
+  return std::string(kChannelName).append(name_key);
+}
 inline std::string session(std::string_view token_hash) { return std::string(kSession).append(token_hash); }
 std::string send_guard(std::string_view user_id, std::string_view client_message_id);
 std::string directory(std::string_view channel_name, std::string_view channel_id);

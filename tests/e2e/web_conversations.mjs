@@ -90,6 +90,15 @@ async function run(base) {
     await until('Alice back in the same conversation', async () => (await activeChannelId(a)) === dmId);
     assert.deepEqual(await dmLinks(a), ['Bob']);
 
+    // --- two public channels cannot share a name: the dialog says so ---
+    await b.page.getByRole('button', { name: 'New channel' }).click();
+    const again = b.page.getByRole('dialog', { name: 'New channel' });
+    await again.getByLabel('Name', { exact: true }).fill('General');
+    await again.getByRole('button', { name: 'Create', exact: true }).click();
+    await until('the name clash explained', async () =>
+      (await b.page.locator('#create-error').textContent()).includes('already a public channel named General'));
+    await again.getByRole('button', { name: 'Cancel' }).click();
+
     // --- a group, started by names; ordered by latest activity ---
     await a.page.getByRole('button', { name: 'New direct message' }).click();
     const dialog = a.page.getByRole('dialog', { name: 'New direct message' });

@@ -230,7 +230,7 @@ class MessageTest(unittest.TestCase):
 class ErrorTest(unittest.TestCase):
     def setUp(self):
         self.alice = Client("Alice")
-        self.channel = self.alice.call("POST", "/api/channels", json={"name": "errors"}).json()["channel"]
+        self.channel = self.alice.call("POST", "/api/channels", json={"name": "errors-" + self._testMethodName}).json()["channel"]
 
     def expect(self, r, status, code):
         self.assertEqual(r.status_code, status, r.text)
