@@ -1,6 +1,7 @@
 // Handlers for channels, memberships and read markers.
 #include "api/handlers.h"
 #include "chat/conversations.h"
+#include "chat/keys.h"
 
 namespace townhall::api {
 namespace {
@@ -125,7 +126,8 @@ HandlerResult handle_my_channels(Call& call) {
                       call.chat.channels().channels_of(call.actor(), query_param(call, "cursor"), limit));
   std::vector<std::string> ids;
   for (const auto& membership : page.items) ids.push_back(membership.channel_id);
-  TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids));
+  std::vector<std::string> last_read;
+  TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids, 100, &last_read));
   // The channel items in one BatchGetItem: kind and latest activity (AP29).
   TH_ASSIGN_OR_RETURN(auto channels, call.chat.channels().find_many(ids));
   size_t i = 0;
@@ -138,6 +140,8 @@ HandlerResult handle_my_channels(Call& call) {
     w.string(membership.channel_name);
     w.key("joined_at");
     w.string(membership.joined_at);
+    w.key("last_read");
+    w.string(chat::keys::public_message_id(last_read[i]));
     w.key("unread");
     w.integer(unread[i++]);
     w.key("kind");

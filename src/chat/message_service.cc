@@ -322,7 +322,7 @@ Result<int64_t> MessageService::unread_count(const User& actor, std::string_view
 
 Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
                                                            const std::vector<std::string>& channel_ids,
-                                                           int64_t cap) {
+                                                           int64_t cap, std::vector<std::string>* markers) {
   std::vector<ddb::AttributeMap> keys;
   keys.reserve(channel_ids.size());
   for (const auto& id : channel_ids)
@@ -334,8 +334,10 @@ Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
   }
   std::vector<int64_t> counts;
   counts.reserve(channel_ids.size());
+  if (markers) markers->clear();
   for (const auto& id : channel_ids) {
     auto marker = last_read.find(keys::channel(id));
+    if (markers) markers->push_back(marker == last_read.end() ? std::string() : marker->second);
     if (marker == last_read.end()) {
       counts.push_back(0);  // left (or removed) since the list was read
       continue;

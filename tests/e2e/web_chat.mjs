@@ -156,7 +156,7 @@ async function run(base, server) {
     await editor.fill('Missed two (corrected)');
     await editor.press('Enter');
     await sees(bob, 'Missed two (corrected)');
-    await until('"(edited)" mark for Bob', async () => (await bob.page.locator('#message-list .msg__edited').count()) === 1);
+    await until('"(edited)" mark for Bob', async () => (await bob.page.locator('#message-list li.msg:has(.msg__edited)').count()) === 1);
     await box.press('ArrowUp');
     await editor.waitFor();
     await editor.press('Escape');

@@ -87,6 +87,7 @@ export const api = {
   createChannel: (name, description, isPrivate) =>
     request('POST', '/api/channels', { name, description, private: isPrivate }),
   channel: (id) => request('GET', `/api/channels/${part(id)}`),
+  updateChannel: (id, name, description) => request('PATCH', `/api/channels/${part(id)}`, { name, description }),
   join: (id) => request('POST', `/api/channels/${part(id)}/join`),
   leave: (id) => request('POST', `/api/channels/${part(id)}/leave`),
   members: (id, cursor, limit = 50) =>

@@ -14,6 +14,7 @@ export class ChannelState {
     this.log = new MessageLog();
     this.loading = null; // the newest page, while it is being fetched
     this.readId = ''; // the newest id we told the server we read
+    this.lastRead = ''; // the server's read marker as last listed (where "New messages" starts)
     this.counted = new Set(); // ids counted as unread while the log is not loaded
     this.kind = 'channel'; // 'channel', or a conversation: 'dm' or 'group'
     this.participants = []; // conversations: [{user_id, user_name}]
@@ -55,6 +56,7 @@ export function membershipOf(raw) {
     participants: raw.participants,
     last_message_at_ms: raw.last_message_at_ms,
     unread: typeof raw.unread === 'number' ? raw.unread : undefined,
+    last_read: raw.last_read,
   };
 }
 

@@ -142,6 +142,44 @@ export class CreateDialog {
   }
 }
 
+// Changing a channel's name and description (its topic) after creation.
+export class EditChannelDialog {
+  // save(name, description) -> Promise (rejects with the reason shown)
+  constructor({ save }) {
+    this.dialog = $('edit-dialog');
+    this.form = $('edit-form');
+    this.error = $('edit-error');
+    $('edit-cancel').addEventListener('click', () => this.dialog.close());
+    this.form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const name = $('edit-name').value.trim();
+      if (!name) {
+        this.error.textContent = 'A channel needs a name.';
+        $('edit-name').focus();
+        return;
+      }
+      const submit = this.form.querySelector('[type="submit"]');
+      submit.disabled = true;
+      try {
+        await save(name, $('edit-description').value.trim());
+        this.dialog.close();
+      } catch (err) {
+        this.error.textContent = err.message;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+  }
+
+  open(channel) {
+    $('edit-name').value = channel.name || '';
+    $('edit-description').value = channel.description || '';
+    this.error.textContent = '';
+    this.dialog.showModal();
+    $('edit-description').focus();
+  }
+}
+
 // confirm(text) -> Promise<boolean>, without the browser's blocking window.confirm.
 export function confirmDialog(text, okLabel = 'Delete') {
   const dialog = $('confirm-dialog');

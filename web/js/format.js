@@ -20,6 +20,24 @@ export function shortTime(ms, now = new Date()) {
   return `${day}, ${time}`;
 }
 
+// A day separator's words: "Today", "Yesterday", "Monday, December 7", or with the year.
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+const weekdayYearFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+
+export function dayLabel(ms, now = new Date()) {
+  const date = new Date(ms);
+  if (date.toDateString() === now.toDateString()) return 'Today';
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return (date.getFullYear() === now.getFullYear() ? weekdayFormat : weekdayYearFormat).format(date);
+}
+
+// Whether two times fall on different local days.
+export function differentDays(a, b) {
+  return new Date(a).toDateString() !== new Date(b).toDateString();
+}
+
 export function fullTime(ms) {
   return fullFormat.format(new Date(ms));
 }

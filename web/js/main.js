@@ -18,7 +18,7 @@ import { Outbox, describeError as describe } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
-import { BrowseDialog, CreateDialog, confirmDialog } from './dialogs.js';
+import { BrowseDialog, CreateDialog, EditChannelDialog, confirmDialog } from './dialogs.js';
 import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
 import { AuthView } from './auth-view.js';
@@ -107,6 +107,17 @@ class App {
       onCreated: (channel) => this.created(channel),
     });
 
+    this.editChannel = new EditChannelDialog({
+      save: async (name, description) => {
+        const ch = this.channels.get(this.activeId);
+        const { channel } = await api.updateChannel(ch.id, name, description);
+        this.onChannelUpdated(ch, channel);
+      },
+    });
+    $('channel-edit').addEventListener('click', () => {
+      const ch = this.channels.get(this.activeId);
+      if (ch && ch.info) this.editChannel.open(ch.info);
+    });
     $('browse-open').addEventListener('click', () => this.browse.open());
     $('create-open').addEventListener('click', () => this.create.open());
     $('dm-open').addEventListener('click', () => this.people.open('conversation'));
@@ -200,6 +211,7 @@ class App {
         ch.member = true;
         ch.absorb(entry, this.me.id);
         if (entry.unread !== undefined && entry.id !== this.activeId) ch.unread = entry.unread;
+        if (entry.last_read !== undefined && entry.last_read > ch.lastRead) ch.lastRead = entry.last_read;
       }
       cursor = page.next_cursor || '';
     } while (cursor);
@@ -273,6 +285,7 @@ class App {
     if (switching) this.forgetPreview();
     this.activeId = id;
     this.sidebar.setOpen(false);
+    const unreadAtOpen = switching && ch.member ? ch.unread : 0;
     ch.unread = 0;
     show($('no-channel'), false);
     show($('channel-pane'), true);
@@ -289,6 +302,7 @@ class App {
     const info = this.refreshInfo(ch);
     if (!ch.log.loaded && !ch.loading) await this.loadNewest(ch);
     else this.scheduleRead();
+    if (unreadAtOpen > 0 && ch.id === this.activeId) this.markFirstUnread(ch);
     await info;
   }
 
@@ -319,6 +333,8 @@ class App {
     show($('channel-stats'), Boolean(info));
     this.members.setCount(info ? info.user_count || 0 : undefined);
     show($('join-channel'), !ch.member);
+    // Its creator may rename it and change its topic (conversations have neither).
+    show($('channel-edit'), Boolean(ch.member && !ch.isConversation && info && info.created_by === this.me.id));
     // A conversation's people are fixed: nobody leaves it or is added to it.
     show($('leave-channel'), ch.member && !ch.isConversation);
     show($('members-add'), ch.member && ch.private && !ch.isConversation);
@@ -432,12 +448,24 @@ class App {
     this.readTimer = setTimeout(() => this.markRead(), READ_DELAY_MS);
   }
 
+  // Draws "New messages" above the first message after the read marker that is not one's own.
+  markFirstUnread(ch) {
+    for (const id of ch.log.ids) {
+      const message = ch.log.get(id);
+      if (id > ch.lastRead && message.user_id !== this.me.id && !message.deleted) {
+        this.view.setFirstUnread(id);
+        return;
+      }
+    }
+  }
+
   markRead() {
     const ch = this.channels.get(this.activeId);
     if (!ch || !ch.member || document.visibilityState !== 'visible' || !this.view.isAtBottom()) return;
     const newest = ch.log.newestId;
     if (!newest || newest <= ch.readId) return;
     ch.readId = newest;
+    if (newest > ch.lastRead) ch.lastRead = newest;
     api.markRead(ch.id, newest).catch(() => {
       if (ch.readId === newest) ch.readId = '';
     });

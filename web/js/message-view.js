@@ -7,7 +7,7 @@
 // the top loads older history and keeps the reader's place.
 
 import { $, el, clear, show } from './dom.js';
-import { fullTime, messageTimeMs, shortTime } from './format.js';
+import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './format.js';
 import { threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 
@@ -68,6 +68,7 @@ export class MessageView {
     this.log = log;
     this.me = me;
     this.editingId = '';
+    this.firstUnreadId = '';
     this.elements.clear();
     clear(this.list);
     for (let i = 0; i < log.size; i++) this.list.append(this.render(log.at(i), i));
@@ -140,6 +141,9 @@ export class MessageView {
       dataset: { id: message.id },
     });
     if (this.continues(previous, message)) li.classList.add('msg--continued');
+    if (message.id === this.firstUnreadId) li.classList.add('msg--first-unread');
+    const day = this.dayBreak(previous, message);
+    if (day) li.append(day);
     const meta = el(
       'div',
       { class: 'msg__meta' },
@@ -162,7 +166,13 @@ export class MessageView {
       if (message.thread_root) {
         li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
       }
-      li.append(el('p', { class: 'msg__text', text: message.text }));
+      const text = el('p', { class: 'msg__text', text: message.text });
+      // Beside the text of a grouped message (whose meta line is hidden): "(edited)" stays in sight.
+      li.append(
+        message.edited_at_ms
+          ? el('div', { class: 'msg__body' }, text, el('span', { class: 'msg__edited msg__edited--inline', title: fullTime(message.edited_at_ms), text: '(edited)' }))
+          : text,
+      );
       const reactions = renderReactions(message, this.me);
       if (reactions) li.append(reactions);
       const thread = threadLink(message);
@@ -203,12 +213,37 @@ export class MessageView {
 
   continues(previous, message) {
     if (!previous || previous.deleted || message.deleted) return false;
+    if (differentDays(messageTimeMs(previous), messageTimeMs(message))) return false;
     return previous.user_id === message.user_id && messageTimeMs(message) - messageTimeMs(previous) < GROUP_WINDOW_MS;
   }
 
+  // The date separator above a message that starts a day (or the loaded history), or null.
+  dayBreak(previous, message) {
+    const ms = messageTimeMs(message);
+    if (!ms || (previous && !differentDays(messageTimeMs(previous), ms))) return null;
+    return el('div', { class: 'msg__day', role: 'separator', text: dayLabel(ms) });
+  }
+
+  // A message's neighbour above changed (inserted or loaded): its grouping and separator follow.
   regroup(index) {
     const li = this.elements.get(this.log.ids[index]);
-    if (li) li.classList.toggle('msg--continued', this.continues(this.log.at(index - 1), this.log.at(index)));
+    if (!li) return;
+    const previous = this.log.at(index - 1);
+    const message = this.log.at(index);
+    li.classList.toggle('msg--continued', this.continues(previous, message));
+    const old = li.querySelector(':scope > .msg__day');
+    if (old) old.remove();
+    const day = this.dayBreak(previous, message);
+    if (day) li.prepend(day);
+  }
+
+  // Marks where the unread messages start ("New messages"), or nothing ('').
+  setFirstUnread(id) {
+    const old = this.elements.get(this.firstUnreadId);
+    if (old) old.classList.remove('msg--first-unread');
+    this.firstUnreadId = id;
+    const li = this.elements.get(id);
+    if (li) li.classList.add('msg--first-unread');
   }
 
   renderPending() {

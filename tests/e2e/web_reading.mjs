@@ -1,0 +1,149 @@
+// End-to-end test of catching up in the web page, in Chromium against a
+// private `townhall serve`: date separators, the time and "(edited)" of
+// grouped messages within reach (hover and keyboard focus), the "New
+// messages" line where reading stopped (live and after a reload), and a
+// channel's topic edited after creation, live on the other side.
+//
+//   TOWNHALL_BIN=build/townhall node tests/e2e/web_reading.mjs
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  useArtifacts,
+  chromium,
+  chromiumPath,
+  CHROMIUM_ARGS,
+  until,
+  users,
+  screenshot,
+  openUser,
+  signUp,
+  createChannel,
+  send,
+  sees,
+  activeChannelId,
+  restAs,
+} from '../support/browser.mjs';
+import { startTownhall } from '../support/townhall.mjs';
+
+const artifacts = useArtifacts('web-reading');
+
+const heading = (user) => user.page.locator('#channel-name').textContent();
+const messageItem = (user, text) => user.page.locator('#message-list li.msg', { has: user.page.locator('.msg__text', { hasText: text }) });
+const firstUnreadText = (user) => user.page.locator('#message-list li.msg--first-unread .msg__text').allTextContents();
+
+async function openByLink(user, name) {
+  await user.page.locator('#channel-list a', { hasText: name }).click();
+  await until(`${user.name} in #${name}`, async () => (await heading(user)) === `#${name}`);
+}
+
+async function run(base) {
+  await mkdir(artifacts, { recursive: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const alice = await openUser(browser, base, 'Alice');
+    const bob = await openUser(browser, base, 'Bob');
+    await signUp(alice, base);
+    await signUp(bob, base);
+    await createChannel(alice, 'reading');
+    const readingId = await activeChannelId(alice);
+    await createChannel(bob, 'elsewhere');
+    await restAs(bob, base, 'POST', `/api/channels/${readingId}/join`);
+    await until('reading in Bob\'s sidebar (his join reached his page)', async () =>
+      (await bob.page.locator('#channel-list .channel-link__name').allTextContents()).includes('reading'));
+    await openByLink(bob, 'reading');
+
+    // --- one day, one separator; grouped messages keep their time and "(edited)" within reach ---
+    await send(alice, 'first of three');
+    await send(alice, 'second of three');
+    await send(alice, 'third of three');
+    await sees(bob, 'third of three');
+    assert.deepEqual(await bob.page.locator('#message-list .msg__day').allTextContents(), ['Today']);
+    const second = messageItem(bob, 'second of three');
+    assert.match(await second.getAttribute('class'), /msg--continued/);
+    const time = second.locator('.msg__meta'); // author, time and "(edited)": clipped to 1px while hidden
+    const hidden = await time.boundingBox();
+    assert.ok(!hidden || hidden.width <= 1, 'a grouped message hides its time until asked');
+    await second.hover();
+    await until('the time shown on hover', async () => ((await time.boundingBox())?.width || 0) > 10);
+    await bob.page.mouse.move(0, 0);
+    await second.getByRole('button', { name: 'Add a reaction' }).focus();
+    await until('the time shown on keyboard focus', async () => ((await time.boundingBox())?.width || 0) > 10);
+    await bob.page.locator('#composer-input').focus();
+    const aliceSecond = messageItem(alice, 'second of three');
+    await aliceSecond.hover();
+    await aliceSecond.getByRole('button', { name: 'Edit message' }).click();
+    await alice.page.locator('#message-list textarea').fill('second of three, better');
+    await alice.page.locator('#message-list textarea').press('Enter');
+    const edited = messageItem(bob, 'second of three, better').locator('.msg__edited--inline');
+    await until('"(edited)" in sight on Bob\'s grouped message', async () => (await edited.isVisible()));
+
+    // --- the "New messages" line: where Bob stopped reading, live and after a reload ---
+    // Bob has read all of it (a page in the background may have its timers held back: bring it up).
+    await bob.page.bringToFront();
+    const bobsMarker = async () =>
+      (await restAs(bob, base, 'GET', '/api/me/channels')).channels.find((c) => c.channel_id === readingId).last_read;
+    await until('Bob\'s read marker saved', async () => (await bobsMarker()) !== '');
+    await openByLink(bob, 'elsewhere');
+    await send(alice, 'while Bob was elsewhere 1');
+    await send(alice, 'while Bob was elsewhere 2');
+    await until('Bob\'s badge', async () =>
+      (await bob.page.locator('#channel-list a', { hasText: 'reading' }).locator('.badge').count()) === 1);
+    await openByLink(bob, 'reading');
+    await until('the line above the first unread', async () =>
+      (await firstUnreadText(bob)).join() === 'while Bob was elsewhere 1');
+    await screenshot(bob, 'new-messages-line');
+    await bob.page.bringToFront();
+    const newestShown = () => bob.page.locator('#message-list li.msg').last().getAttribute('data-id');
+    await until('Bob\'s marker at the newest', async () => (await bobsMarker()) === (await newestShown()));
+    await openByLink(bob, 'elsewhere');
+    await send(alice, 'after the reload');
+    await until('Bob\'s badge again', async () =>
+      (await bob.page.locator('#channel-list a', { hasText: 'reading' }).locator('.badge').count()) === 1);
+    await bob.page.reload();
+    await until('Bob back elsewhere', async () => (await heading(bob)) === '#elsewhere');
+    await openByLink(bob, 'reading');
+    await until('the line where the server\'s read marker says', async () =>
+      (await firstUnreadText(bob)).join() === 'after the reload');
+
+    // --- the topic, edited after creation, live for everyone in the channel ---
+    assert.equal(await bob.page.getByRole('button', { name: 'Edit', exact: true }).isVisible(), false, 'only the creator edits');
+    await alice.page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = alice.page.getByRole('dialog', { name: 'Edit channel' });
+    await dialog.getByLabel('Topic and description').fill('Where we read together');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await until('the topic for Alice', async () =>
+      (await alice.page.locator('#channel-description').textContent()) === 'Where we read together');
+    await until('the topic for Bob, live', async () =>
+      (await bob.page.locator('#channel-description').textContent()) === 'Where we read together');
+    await screenshot(alice, 'topic');
+
+    for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
+  } catch (err) {
+    for (const user of users) {
+      await user.page.screenshot({ path: path.join(artifacts, `failure-${user.name}.png`) }).catch(() => {});
+      if (user.problems.length) console.error(`${user.name}:`, user.problems.join('\n  '));
+    }
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
+const external = process.env.TOWNHALL_URL;
+const server = external ? null : await startTownhall();
+try {
+  await run(external || server.url);
+  console.log(`web reading e2e: ok (screenshots in ${artifacts})`);
+} catch (err) {
+  if (server) console.error(server.output().slice(-4000));
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  if (server) {
+    await server.stop();
+    await writeFile(path.join(artifacts, 'townhall.log'), server.output());
+  }
+}
