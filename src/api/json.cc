@@ -1,5 +1,7 @@
 #include "api/json.h"
 
+#include "api/markdown.h"
+
 #include "chat/keys.h"
 
 #include <simdjson.h>
@@ -185,6 +187,10 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
   w.string(message.user_name);
   w.key("text");
   w.string(message.text);
+  if (!message.deleted) {
+    w.key("html");  // the text's Markdown, rendered safely (api/markdown.h): a view of it
+    w.string(render_markdown(message.text));
+  }
   w.key("created_at_ms");
   w.integer(message.created_at_ms);
   w.key("edited_at_ms");

@@ -120,6 +120,32 @@ async function run(base) {
       (await bob.page.locator('#channel-description').textContent()) === 'Where we read together');
     await screenshot(alice, 'topic');
 
+    // --- Markdown as people write it, and nothing that runs ---
+    const formatted = '**bold** _it_ ~~gone~~ `a<b` see https://example.com/x :tada:\n' +
+      '[bad](javascript:window.__xss=1) <img src=x onerror="window.__xss=2"> [ok](https://example.org)';
+    await send(alice, formatted);
+    await send(alice, '```\nconst x = "<b>";\n```');
+    const last = bob.page.locator('#message-list li.msg', { hasText: 'see https://example.com/x' });
+    await until('the formatted message for Bob', async () => (await last.count()) === 1);
+    assert.equal(await last.locator('strong').textContent(), 'bold');
+    assert.equal(await last.locator('em').textContent(), 'it');
+    assert.equal(await last.locator('del').textContent(), 'gone');
+    assert.equal(await last.locator('code').textContent(), 'a<b');
+    assert.match(await last.locator('.msg__text').textContent(), /🎉/);
+    const links = await last.locator('.msg__text a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.target, a.rel, a.textContent]));
+    assert.deepEqual(links, [
+      ['https://example.com/x', '_blank', 'noopener noreferrer nofollow', 'https://example.com/x'],
+      ['https://example.org', '_blank', 'noopener noreferrer nofollow', 'ok'],
+    ]);
+    assert.equal(await bob.page.locator('#message-list img, #message-list script').count(), 0);
+    assert.match(await last.locator('.msg__text').textContent(), /\[?bad\]?.*<img src=x onerror="window.__xss=2">/s);
+    await until('the code block', async () => (await bob.page.locator('#message-list pre code').count()) === 1);
+    assert.equal(await bob.page.locator('#message-list pre code').textContent(), 'const x = "<b>";\n');
+    await bob.page.locator('#message-list .msg__text a', { hasText: 'bad' }).count(); // (not a link: nothing to click)
+    assert.equal(await bob.page.locator('#message-list .msg__text a', { hasText: 'bad' }).count(), 0);
+    assert.equal(await bob.page.evaluate(() => window.__xss), undefined);
+    await screenshot(bob, 'formatting');
+
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
   } catch (err) {
     for (const user of users) {

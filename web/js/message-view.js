@@ -10,6 +10,7 @@ import { $, el, clear, show } from './dom.js';
 import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './format.js';
 import { threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
+import { messageText } from './message-text.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 48;
@@ -166,7 +167,7 @@ export class MessageView {
       if (message.thread_root) {
         li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
       }
-      const text = el('p', { class: 'msg__text', text: message.text });
+      const text = messageText(message);
       // Beside the text of a grouped message (whose meta line is hidden): "(edited)" stays in sight.
       li.append(
         message.edited_at_ms

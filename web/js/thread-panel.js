@@ -9,6 +9,7 @@ import { $, el, clear, show, plural } from './dom.js';
 import { fullTime, messageTimeMs, shortTime } from './format.js';
 import { newClientMessageId } from './outbox.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
+import { messageText } from './message-text.js';
 
 const PAGE_SIZE = 100;
 
@@ -53,7 +54,7 @@ function renderMessage(message, me, canAct) {
     ),
     message.deleted
       ? el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' })
-      : el('p', { class: 'msg__text', text: message.text }),
+      : messageText(message),
     message.deleted ? null : renderReactions(message, me),
     actions,
   );
