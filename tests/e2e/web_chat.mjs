@@ -134,7 +134,13 @@ async function run(base, server) {
     // --- the server restarts: both pages reconnect on their own and resume ---
     const restartMessages = server ? 2 : 0;
     if (server) {
-      await server.restart();
+      // While it is down the page counts down to its next try and offers not to wait.
+      await server.restart(async () => {
+        await until('Alice\'s reconnect countdown', async () =>
+          (await alice.page.locator('#reconnect').isVisible()) &&
+          /^in \d+ s$/.test(await alice.page.locator('#reconnect-countdown').textContent()));
+      });
+      await alice.page.getByRole('button', { name: 'Retry now' }).click();
       await restAs(bob, base, 'POST', `/api/channels/${encodeURIComponent(await activeChannelId(bob))}/messages`,
         { text: 'Sent while you were reconnecting', client_message_id: 'restart-1' });
       for (const user of [alice, bob]) {

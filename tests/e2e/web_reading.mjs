@@ -146,6 +146,35 @@ async function run(base) {
     assert.equal(await bob.page.evaluate(() => window.__xss), undefined);
     await screenshot(bob, 'formatting');
 
+    // --- on a phone: the members panel has a backdrop and Escape closes it from anywhere;
+    // a message's actions show for the one tapped, not as a row under every message ---
+    const carol = await openUser(browser, base, 'Carol', { viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+    await signUp(carol, base);
+    assert.equal(await carol.page.evaluate(() => matchMedia('(hover: none)').matches), true, 'a touch screen');
+    await restAs(carol, base, 'POST', `/api/channels/${readingId}/join`);
+    await carol.page.evaluate((id) => { location.hash = `#/c/${encodeURIComponent(id)}`; }, readingId);
+    await until('Carol in #reading', async () => (await heading(carol)) === '#reading');
+    await send(carol, 'from my phone');
+    await sees(carol, 'from my phone');
+    const visibleActions = () => carol.page.locator('#message-list .msg__actions').evaluateAll(
+      (all) => all.filter((a) => getComputedStyle(a).display !== 'none').length);
+    assert.equal(await visibleActions(), 0, 'no action rows before a tap');
+    await messageItem(carol, 'from my phone').locator('.msg__text').tap();
+    await until('the tapped message\'s actions', async () => (await visibleActions()) === 1);
+    assert.equal(await messageItem(carol, 'from my phone').getByRole('button', { name: 'Edit message' }).isVisible(), true);
+    await carol.page.getByRole('button', { name: 'Members' }).tap();
+    await until('the panel and its backdrop', async () =>
+      (await carol.page.locator('#members-panel').isVisible()) && (await carol.page.locator('#panel-scrim').isVisible()));
+    await carol.page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await carol.page.keyboard.press('Escape');
+    await until('Escape closed it', async () => !(await carol.page.locator('#members-panel').isVisible()));
+    assert.equal(await carol.page.locator('#panel-scrim').isVisible(), false);
+    await carol.page.getByRole('button', { name: 'Members' }).tap();
+    await carol.page.locator('#members-panel').waitFor();
+    await carol.page.mouse.click(20, 400); // beside the panel, on the backdrop
+    await until('a tap beside it closed it', async () => !(await carol.page.locator('#members-panel').isVisible()));
+    await screenshot(carol, 'phone');
+
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
   } catch (err) {
     for (const user of users) {

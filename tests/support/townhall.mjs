@@ -144,9 +144,11 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
     exited: () => proc.exited, // {code, signal} once it has exited, else null
     // Stops townhall (SIGTERM: a graceful shutdown) and starts it again on the
     // same port over the same store, like a deploy.
-    async restart() {
+    // whileDown: an async function run between the stop and the start.
+    async restart(whileDown = null) {
       const exited = await proc.stop();
       earlierOutput += `${proc.output}--- restart (exited ${JSON.stringify(exited)}) ---\n`;
+      if (whileDown) await whileDown();
       await launchServe();
       return exited;
     },

@@ -6,7 +6,7 @@
 import { ApiError, api } from './api.js';
 import { MessageLog } from './message-log.js';
 import { eventChannelId, channelLabel } from './channel-state.js';
-import { $ } from './dom.js';
+import { $, show } from './dom.js';
 
 const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
 
@@ -19,7 +19,8 @@ const CONNECTION_LABELS = {
 };
 
 export const liveMethods = {
-  onConnection({ state, failures }) {
+  onConnection({ state, failures, retryInMs }) {
+    this.showRetry(state === 'waiting' ? Date.now() + retryInMs : 0);
     const indicator = $('connection');
     indicator.dataset.state = state;
     // Retrying reads as one steady "Reconnecting…" (it is a live region: no chatter).
@@ -33,6 +34,19 @@ export const liveMethods = {
       // A socket that keeps failing to open may mean the session expired.
       this.checkSession();
     }
+  },
+
+  // While waiting to reconnect: "in 5 s" counting down, and a way not to wait.
+  showRetry(at) {
+    clearInterval(this.retryCountdown);
+    show($('reconnect'), Boolean(at));
+    if (!at) return;
+    const tick = () => {
+      const seconds = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+      $('reconnect-countdown').textContent = seconds ? `in ${seconds} s` : 'now';
+    };
+    tick();
+    this.retryCountdown = setInterval(tick, 1000);
   },
 
   checkSession() {

@@ -29,6 +29,8 @@ import { $, show, plural } from './dom.js';
 const PAGE_SIZE = 50;
 const READ_DELAY_MS = 300;
 const BOOT_RETRY_MS = 3000;
+// Where the side panels lie over the conversation (chat.css: max-width 1000px).
+const PANEL_OVER_CONTENT = window.matchMedia('(max-width: 1000px)');
 
 class App {
   constructor() {
@@ -73,6 +75,7 @@ class App {
       loadPage: (id, cursor) => api.members(id, cursor),
       onToggle: (open) => {
         if (open) this.thread.close(); // one side panel at a time
+        this.syncPanelScrim();
       },
       onMessage: (member) => this.openConversation({ user_ids: [member.user_id] }),
       isMe: (userId) => userId === this.me?.id,
@@ -88,6 +91,7 @@ class App {
       me: () => this.me,
       onToggle: (open) => {
         if (open && this.members.isOpen) this.members.setOpen(false);
+        this.syncPanelScrim();
       },
     });
     this.people = new PeopleDialog({
@@ -123,6 +127,14 @@ class App {
     $('dm-open').addEventListener('click', () => this.people.open('conversation'));
     $('members-add').addEventListener('click', () => this.people.open('add'));
     $('logout').addEventListener('click', () => this.logout());
+    $('reconnect-now').addEventListener('click', () => this.realtime && this.realtime.reconnectNow());
+    // A side panel closes with Escape wherever the focus is, and by a tap beside it on narrow screens.
+    $('panel-scrim').addEventListener('click', () => this.closePanels());
+    document.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      if (this.members.isOpen || this.thread.isOpen) this.closePanels();
+    });
+    PANEL_OVER_CONTENT.addEventListener('change', () => this.syncPanelScrim());
     $('join-channel').addEventListener('click', () => this.joinActive());
     $('leave-channel').addEventListener('click', () => this.leaveActive());
     window.addEventListener('hashchange', () => this.route());
@@ -131,6 +143,17 @@ class App {
     window.addEventListener('unhandledrejection', (e) => {
       if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded();
     });
+  }
+
+  closePanels() {
+    const focusBack = this.members.isOpen ? $('members-toggle') : $('composer-input');
+    if (this.members.isOpen) this.members.setOpen(false);
+    this.thread.close();
+    focusBack.focus();
+  }
+
+  syncPanelScrim() {
+    show($('panel-scrim'), PANEL_OVER_CONTENT.matches && (this.members.isOpen || this.thread.isOpen));
   }
 
   // --- session ---

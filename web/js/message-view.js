@@ -400,7 +400,15 @@ export class MessageView {
 
   listClick(e) {
     const button = e.target.closest('button[data-action]');
-    if (!button) return;
+    if (!button) {
+      // A tap on a message selects it: on touch screens its actions show (chat.css).
+      const li = e.target.closest('li.msg');
+      if (!li || e.target.closest('a')) return;
+      const selected = this.list.querySelector('.msg--selected');
+      if (selected && selected !== li) selected.classList.remove('msg--selected');
+      li.classList.toggle('msg--selected');
+      return;
+    }
     const id = button.closest('li.msg').dataset.id;
     const action = button.dataset.action;
     if (action === 'edit') this.startEdit(id);

@@ -75,6 +75,7 @@ export class Realtime {
     if (this.stopped) return;
     this.attempt = 0;
     if (this.ws) return; // already connecting or open
+    clearTimeout(this.retryTimer);
     this.connect();
   }
 
