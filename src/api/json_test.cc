@@ -62,11 +62,12 @@ TEST(EventJson, MessageCreated) {
   message.created_at_ms = 1700000000123;
   chat::ChannelEvent event{chat::ChannelEvent::Kind::kMessageCreated, "7", message, std::nullopt,
                            std::nullopt};
-  EXPECT_EQ(event_json(event),
-            R"({"type":"message.created","channel":"7","message":{"id":"1700000000_1","channel_id":"7",)"
-            R"("user_id":"12","user_name":"Alice","text":"Hello \"Bob\"\n","html":"<p>Hello &quot;Bob&quot;</p>",)"
-            R"("created_at_ms":1700000000123,)"
-            R"("edited_at_ms":0,"deleted":false}})");
+  EXPECT_EQ(
+      event_json(event),
+      R"({"type":"message.created","channel":"7","message":{"id":"1700000000_1","channel_id":"7",)"
+      R"("user_id":"12","user_name":"Alice","text":"Hello \"Bob\"\n","html":"<p>Hello &quot;Bob&quot;</p>",)"
+      R"("created_at_ms":1700000000123,)"
+      R"("edited_at_ms":0,"deleted":false}})");
   EXPECT_EQ(replayed_message_json(message), event_json(event));
 }
 

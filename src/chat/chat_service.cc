@@ -102,6 +102,8 @@ const char* kind_name(ChannelEvent::Kind kind) {
       return "message.reactions";
     case ChannelEvent::Kind::kChannelAdded:
       return "channel.added";
+    case ChannelEvent::Kind::kTyping:
+      return "typing";
   }
   return "unknown";
 }

@@ -21,6 +21,7 @@ struct ChannelEvent {
     kChannelUpdated,
     kMessageReactions,  // a reaction added or removed; the message carries them all
     kChannelAdded,      // to one user: they were added to a private channel or conversation
+    kTyping,            // ephemeral: member is typing (never stored, never replayed)
   };
   Kind kind = Kind::kMessageCreated;
   std::string channel_id;

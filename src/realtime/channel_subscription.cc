@@ -28,6 +28,9 @@ RecentIds RecentIds::newest(size_t capacity) const {
 }
 
 ChannelSubscription::Action ChannelSubscription::on_live(const SharedEvent& event) {
+  if (catching_up_ && event->kind == chat::ChannelEvent::Kind::kTyping) {
+    return Action::kDropped;  // ephemeral: stale by the time the catch-up ends, never held
+  }
   if (catching_up_) {
     if (held_.size() >= max_held_) return Action::kOverflow;
     held_.push_back(event);

@@ -12,6 +12,8 @@
 // Not thread-safe: each session uses its own from its network thread.
 #pragma once
 
+#include <chrono>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -70,10 +72,11 @@ class ChannelSubscription {
   bool is_private() const { return is_private_; }
   void set_private(bool value) { is_private_ = value; }
 
-  enum class Action { kSend, kHeld, kOverflow, kDuplicate };
+  enum class Action { kSend, kHeld, kOverflow, kDuplicate, kDropped };
   // A live event from the hub. While catching up it is held (kOverflow when
-  // too many are held: the client is too far behind); when live, kSend, or
-  // kDuplicate for a message the replay already sent.
+  // too many are held: the client is too far behind), or kDropped when it is
+  // ephemeral (typing); when live, kSend, or kDuplicate for a message the
+  // replay already sent.
   Action on_live(const SharedEvent& event);
   // A message read from the table during catch-up: false if already sent.
   bool on_replay(const std::string& message_id);
@@ -110,7 +113,18 @@ class ChannelSubscription {
   uint64_t generation() const { return generation_; }
   void set_generation(uint64_t generation) { generation_ = generation; }
 
+  // Whether a typing event from this socket may go out now: at most one per
+  // kTypingInterval per channel (the excess is dropped, not queued).
+  static constexpr std::chrono::milliseconds kTypingInterval{3000};
+  bool take_typing(std::chrono::steady_clock::time_point now) {
+    if (last_typing_ != std::chrono::steady_clock::time_point{} && now - last_typing_ < kTypingInterval)
+      return false;
+    last_typing_ = now;
+    return true;
+  }
+
  private:
+  std::chrono::steady_clock::time_point last_typing_{};
   bool catching_up_ = true;
   bool is_private_ = false;
   bool resync_requested_ = false;

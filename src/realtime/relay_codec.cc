@@ -6,12 +6,13 @@ namespace townhall::realtime {
 namespace {
 
 bool is_member_event(chat::ChannelEvent::Kind kind) {
-  return kind == chat::ChannelEvent::Kind::kMemberJoined || kind == chat::ChannelEvent::Kind::kMemberLeft;
+  return kind == chat::ChannelEvent::Kind::kMemberJoined || kind == chat::ChannelEvent::Kind::kMemberLeft ||
+         kind == chat::ChannelEvent::Kind::kTyping;
 }
 
 bool valid_kind(int kind) {
   return kind >= static_cast<int>(chat::ChannelEvent::Kind::kMessageCreated) &&
-         kind <= static_cast<int>(chat::ChannelEvent::Kind::kChannelAdded);
+         kind <= static_cast<int>(chat::ChannelEvent::Kind::kTyping);
 }
 
 }  // namespace

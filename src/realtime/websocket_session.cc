@@ -129,6 +129,8 @@ asio::awaitable<void> WebSocketSession::handle_frame(const std::string& text) {
     unsubscribe(*frame);
   } else if (*type == "send") {
     co_await send_message(*frame);
+  } else if (*type == "typing") {
+    co_await typing(*frame);
   } else {
     send_error("invalid_argument", "unknown type '" + *type + "'");
   }
@@ -229,6 +231,7 @@ void WebSocketSession::on_event(const SharedEvent& event) {
       context_.metrics.messages_delivered.fetch_add(1, std::memory_order_relaxed);
       break;
     case ChannelSubscription::Action::kHeld:
+    case ChannelSubscription::Action::kDropped:
     case ChannelSubscription::Action::kDuplicate:  // the replay sent it
       break;
     case ChannelSubscription::Action::kOverflow:

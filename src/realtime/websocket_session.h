@@ -114,6 +114,9 @@ class WebSocketSession : public Subscriber,
   boost::asio::awaitable<void> wait_for_room();
   void unsubscribe_all();
 
+  // websocket_typing.cc
+  boost::asio::awaitable<void> typing(const JsonObject& frame);
+
   // websocket_access.cc
   boost::asio::awaitable<void> authenticate(const JsonObject& frame);
   // Signs the socket in: registers it under its user (false, and closed,

@@ -120,6 +120,19 @@ async function run(base) {
       (await bob.page.locator('#channel-description').textContent()) === 'Where we read together');
     await screenshot(alice, 'topic');
 
+    // --- typing: shown to the other, gone when the message arrives ---
+    await alice.page.locator('#composer-input').pressSequentially('on my way', { delay: 20 });
+    // The page sends at most one typing event per 3 s (an earlier one may be that recent): keep typing.
+    await until('"Alice is typing…" for Bob', async () => {
+      await alice.page.locator('#composer-input').press('Space');
+      await alice.page.locator('#composer-input').press('Backspace');
+      return (await bob.page.locator('#typing').textContent()) === 'Alice is typing…';
+    });
+    assert.equal(await alice.page.locator('#typing').textContent(), '', 'not one\'s own');
+    await alice.page.locator('#composer-input').press('Enter');
+    await sees(bob, 'on my way');
+    await until('the typing line cleared', async () => (await bob.page.locator('#typing').textContent()) === '');
+
     // --- Markdown as people write it, and nothing that runs ---
     const formatted = '**bold** _it_ ~~gone~~ `a<b` see https://example.com/x :tada:\n' +
       '[bad](javascript:window.__xss=1) <img src=x onerror="window.__xss=2"> [ok](https://example.org)';

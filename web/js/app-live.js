@@ -117,6 +117,9 @@ export const liveMethods = {
       case 'channel.updated':
         if (event.info) this.onChannelUpdated(ch, event.info);
         break;
+      case 'typing':
+        if (event.member) this.typing.heard(ch.id, event.member);
+        break;
       default:
         break;
     }
@@ -124,6 +127,7 @@ export const liveMethods = {
 
   // Every copy of a message (event, ack, REST reply) comes through here.
   ingest(ch, incoming, kind) {
+    if (kind === 'message.created') this.typing.stopped(ch.id, incoming.user_id); // their message is here
     if (ch.id === this.activeId) this.thread.put(kind === 'message.deleted' ? { ...incoming, deleted: true, text: '' } : incoming);
     if (incoming.thread_root) {
       this.countReply(ch, incoming, kind);

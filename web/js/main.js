@@ -21,6 +21,7 @@ import { MembersPanel } from './members-panel.js';
 import { BrowseDialog, CreateDialog, EditChannelDialog, confirmDialog } from './dialogs.js';
 import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
+import { Typing } from './typing.js';
 import { AuthView } from './auth-view.js';
 import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
@@ -51,6 +52,7 @@ class App {
       onDelete: (id) => this.remove(id),
       onReact: (id, emoji, on) => this.react(id, emoji, on),
       onOpenThread: (rootId) => this.openThread(rootId),
+      onTyping: () => this.typing.typed(this.activeId),
       onRetry: (cmid) => this.retry(cmid),
       onDiscard: (cmid) => this.discard(cmid),
       onLoadOlder: () => this.loadOlder(),
@@ -93,6 +95,11 @@ class App {
         if (open && this.members.isOpen) this.members.setOpen(false);
         this.syncPanelScrim();
       },
+    });
+    this.typing = new Typing({
+      send: (channelId) => this.realtime && this.realtime.sendFrame({ type: 'typing', channel: channelId }),
+      activeId: () => this.activeId,
+      meId: () => this.me && this.me.id,
     });
     this.people = new PeopleDialog({
       run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
@@ -316,6 +323,7 @@ class App {
     this.renderSidebar();
     if (switching) {
       this.thread.close();
+      this.typing.render();
       this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
       this.members.reset(id);
     }

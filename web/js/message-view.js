@@ -18,7 +18,7 @@ const ANNOUNCEMENTS_KEPT = 3;
 
 export class MessageView {
   // callbacks: onSend(text), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
-  // onReact(id, emoji, on) -> Promise, onOpenThread(rootId),
+  // onReact(id, emoji, on) -> Promise, onOpenThread(rootId), onTyping() (text is being written),
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
   // onReadBottom(), confirm(text) -> Promise<boolean>
   constructor(callbacks) {
@@ -42,7 +42,10 @@ export class MessageView {
       this.submitComposer();
     });
     this.input.addEventListener('keydown', (e) => this.composerKey(e));
-    this.input.addEventListener('input', () => this.autosize(this.input));
+    this.input.addEventListener('input', () => {
+      this.autosize(this.input);
+      if (this.input.value.trim()) this.cb.onTyping();
+    });
     this.list.addEventListener('click', (e) => this.listClick(e));
     this.pendingList.addEventListener('click', (e) => this.pendingClick(e));
     this.scroller.addEventListener('scroll', () => this.scrolled(), { passive: true });
