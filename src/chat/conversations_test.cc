@@ -229,7 +229,8 @@ TEST_F(ConversationTest, PublicChannelNamesAreUnique) {
   User alice = user("Alice"), bob = user("Bob");
   Channel general = channel(alice, "general");
   EXPECT_EQ(code_of(chat->channels().create(bob, "General", "", false)), Code::kAlreadyExists);
-  EXPECT_EQ(code_of(chat->channels().create(bob, "ＧＥＮＥＲＡＬ", "", false)), Code::kAlreadyExists);  // width folded too
+  EXPECT_EQ(code_of(chat->channels().create(bob, "ＧＥＮＥＲＡＬ", "", false)),
+            Code::kAlreadyExists);  // width folded too
   // Private names are not checked (a clash would reveal a private channel).
   ok(chat->channels().create(bob, "general", "", true));
   ok(chat->channels().create(alice, "general", "", true));
@@ -239,10 +240,12 @@ TEST_F(ConversationTest, PublicChannelNamesAreUnique) {
             Code::kAlreadyExists);
   EXPECT_EQ(ok(chat->channels().find(random.id)).name, "random");
   ok(chat->channels().update(alice, general.id, std::string_view("town-square"), std::nullopt));
-  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("General"), std::nullopt)).name, "General");
+  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("General"), std::nullopt)).name,
+            "General");
   EXPECT_EQ(code_of(chat->channels().create(alice, "town-square", "", false)), Code::kAlreadyExists);
   // Only a change of case keeps the guard.
-  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("general"), std::nullopt)).name, "general");
+  EXPECT_EQ(ok(chat->channels().update(bob, random.id, std::string_view("general"), std::nullopt)).name,
+            "general");
   EXPECT_EQ(code_of(chat->channels().create(alice, "General", "", false)), Code::kAlreadyExists);
 }
 

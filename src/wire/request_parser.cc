@@ -51,7 +51,8 @@ void RequestParser::on_header_impl(error_code&) { request_.keep_alive = keep_ali
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
   // The body limit is checked before this call, so the size is bounded.
   // With room for simdjson's padding, so the body can be parsed in place.
-  if (content_length) request_.body.reserve(static_cast<size_t>(*content_length) + simdjson::SIMDJSON_PADDING);
+  if (content_length)
+    request_.body.reserve(static_cast<size_t>(*content_length) + simdjson::SIMDJSON_PADDING);
 }
 
 size_t RequestParser::on_body_impl(string_view body, error_code&) {
