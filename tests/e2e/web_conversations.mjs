@@ -55,6 +55,27 @@ async function run(base) {
     const unauthorized = [];
     for (const name of ['Alice', 'Bob', 'Carol', 'Eve']) {
       people[name] = await openUser(browser, base, name);
+      // The browser's notifications and the page's visibility, stubbed: what triggers them is real.
+      await people[name].context.addInitScript(() => {
+        window.__notes = [];
+        window.__hidden = false;
+        Object.defineProperty(Document.prototype, 'visibilityState', { get: () => (window.__hidden ? 'hidden' : 'visible') });
+        class StubNotification {
+          static permission = 'default';
+          static async requestPermission() {
+            StubNotification.permission = 'granted';
+            return 'granted';
+          }
+          constructor(title, options) {
+            this.title = title;
+            this.body = options.body;
+            this.tag = options.tag;
+            window.__notes.push(this);
+          }
+          close() {}
+        }
+        window.Notification = StubNotification;
+      });
       people[name].page.on('response', (r) => {
         if (r.status() === 401) unauthorized.push(`${name}: ${r.url()}`);
       });
@@ -76,10 +97,22 @@ async function run(base) {
     const dmId = await activeChannelId(a);
     assert.match(dmId, /^dm-/);
     await until('the conversation in Bob\'s sidebar, live', async () => (await dmLinks(b)).includes('Alice'));
+    // Bob turns notifications on and looks away: Alice's messages notify him once per few seconds.
+    await b.page.getByRole('button', { name: 'Turn on notifications' }).click();
+    await until('the button gone once they are on', async () =>
+      !(await b.page.getByRole('button', { name: 'Turn on notifications' }).isVisible()));
+    await b.page.evaluate(() => { window.__hidden = true; });
     await send(a, 'psst, Bob');
     await until('Bob\'s unread badge on the conversation', async () => (await dmBadge(b, 'Alice')) === '1');
+    await send(a, 'are you there?');
+    await until('the second message counted', async () => (await dmBadge(b, 'Alice')) === '2');
+    const notes = await b.page.evaluate(() => window.__notes.map((n) => [n.title, n.body, n.tag]));
+    assert.deepEqual(notes, [['Alice', 'psst, Bob', dmId]], 'one notification for the burst');
+    await b.page.evaluate(() => { window.__hidden = false; });
     await screenshot(b, 'dm-unread');
-    await dmLink(b, 'Alice').click();
+    // A click on the notification opens the conversation.
+    await b.page.evaluate(() => window.__notes[0].onclick());
+    await until('Bob in the conversation', async () => (await activeChannelId(b)) === dmId);
     await seesOnce(b, 'psst, Bob');
     await send(b, 'hi Alice');
     await seesOnce(a, 'hi Alice');

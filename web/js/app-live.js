@@ -162,6 +162,7 @@ export const liveMethods = {
       if (active) this.renderHeader(ch);
     }
     if (fresh && !mine && kind === 'message.created') {
+      this.notifier.consider(ch, message);
       if (active) this.scheduleRead();
       else {
         ch.unread++;

@@ -22,6 +22,7 @@ import { BrowseDialog, CreateDialog, EditChannelDialog, confirmDialog } from './
 import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
 import { Typing } from './typing.js';
+import { Notifier } from './notifier.js';
 import { AuthView } from './auth-view.js';
 import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
@@ -101,6 +102,7 @@ class App {
       activeId: () => this.activeId,
       meId: () => this.me && this.me.id,
     });
+    this.notifier = new Notifier({ open: (id) => this.navigate(id) });
     this.people = new PeopleDialog({
       run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
     });

@@ -1,0 +1,54 @@
+// Notifier: browser notifications (opt-in) for direct and group messages
+// that arrive while the page is hidden: at most one per conversation every
+// few seconds, and a click brings the page up on that conversation.
+
+import { $, show } from './dom.js';
+
+const QUIET_MS = 5000; // per conversation, between two notifications
+const BODY_CHARS = 140;
+
+export class Notifier {
+  // open(channelId): show that conversation
+  constructor({ open }) {
+    this.open = open;
+    this.last = new Map(); // channel id -> ms of its last notification
+    this.button = $('notify-toggle');
+    this.button.addEventListener('click', () => this.enable());
+    this.render();
+  }
+
+  get supported() {
+    return typeof Notification !== 'undefined';
+  }
+
+  get enabled() {
+    return this.supported && Notification.permission === 'granted';
+  }
+
+  async enable() {
+    if (!this.supported || this.enabled) return;
+    await Notification.requestPermission();
+    this.render();
+  }
+
+  // The button shows only while notifications could be turned on.
+  render() {
+    show(this.button, this.supported && Notification.permission === 'default');
+  }
+
+  // A new message in ch (the app's ChannelState), from someone else.
+  consider(ch, message) {
+    if (!this.enabled || document.visibilityState === 'visible' || !ch.isConversation) return;
+    const now = Date.now();
+    if (now - (this.last.get(ch.id) || 0) < QUIET_MS) return;
+    this.last.set(ch.id, now);
+    const text = message.text.length > BODY_CHARS ? `${message.text.slice(0, BODY_CHARS)}…` : message.text;
+    const title = ch.kind === 'group' ? `${message.user_name} in ${ch.name}` : message.user_name;
+    const notification = new Notification(title, { body: text, tag: ch.id });
+    notification.onclick = () => {
+      window.focus();
+      this.open(ch.id);
+      notification.close();
+    };
+  }
+}
