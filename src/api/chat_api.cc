@@ -104,6 +104,7 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("PUT", "/api/channels/{id}/messages/{message_id}/reactions/{emoji}", {handle_add_reaction});
   r.add("DELETE", "/api/channels/{id}/messages/{message_id}/reactions/{emoji}", {handle_remove_reaction});
   r.add("POST", "/api/channels/{id}/read", {handle_mark_read});
+  r.add("PUT", "/api/channels/{id}/mute", {handle_mute});
   r.add("GET", "/api/channels/{id}/unread", {handle_unread});
 }
 

@@ -29,6 +29,7 @@ HandlerResult handle_remove_member(Call& call);
 HandlerResult handle_my_channels(Call& call);
 HandlerResult handle_mark_read(Call& call);
 HandlerResult handle_unread(Call& call);
+HandlerResult handle_mute(Call& call);
 HandlerResult handle_open_conversation(Call& call);
 
 // handlers_message.cc

@@ -126,8 +126,7 @@ HandlerResult handle_my_channels(Call& call) {
                       call.chat.channels().channels_of(call.actor(), query_param(call, "cursor"), limit));
   std::vector<std::string> ids;
   for (const auto& membership : page.items) ids.push_back(membership.channel_id);
-  std::vector<std::string> last_read;
-  TH_ASSIGN_OR_RETURN(auto unread, call.chat.messages().unread_counts(call.actor(), ids, 100, &last_read));
+  TH_ASSIGN_OR_RETURN(auto states, call.chat.messages().read_states(call.actor(), ids));
   // The channel items in one BatchGetItem: kind and latest activity (AP29).
   TH_ASSIGN_OR_RETURN(auto channels, call.chat.channels().find_many(ids));
   size_t i = 0;
@@ -141,9 +140,11 @@ HandlerResult handle_my_channels(Call& call) {
     w.key("joined_at");
     w.string(membership.joined_at);
     w.key("last_read");
-    w.string(chat::keys::public_message_id(last_read[i]));
+    w.string(chat::keys::public_message_id(states[i].last_read));
+    w.key("muted");
+    w.boolean(states[i].muted);
     w.key("unread");
-    w.integer(unread[i++]);
+    w.integer(states[i++].unread);
     w.key("kind");
     w.string(chat::kind_name(channel ? channel->kind : chat::ChannelKind::kChannel));
     w.key("private");
@@ -203,6 +204,15 @@ HandlerResult handle_mark_read(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
   TH_ASSIGN_OR_RETURN(std::string message_id, body.required_string("message_id"));
   TH_RETURN_IF_ERROR(call.chat.channels().mark_read(call.actor(), call.param("id"), message_id));
+  return no_content();
+}
+
+// PUT {"muted": bool}: no notifications from it; the page dims it.
+HandlerResult handle_mute(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  if (!body.has("muted")) return chat::Error::InvalidArgument("give muted: true or false");
+  TH_ASSIGN_OR_RETURN(bool muted, body.optional_bool("muted", false));
+  TH_RETURN_IF_ERROR(call.chat.channels().set_muted(call.actor(), call.param("id"), muted));
   return no_content();
 }
 

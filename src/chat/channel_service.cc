@@ -433,6 +433,21 @@ Result<Page<Channel>> ChannelService::list_public(std::string_view prefix, std::
   return page;
 }
 
+Status ChannelService::set_muted(const User& actor, std::string_view reference, bool muted) {
+  TH_ASSIGN_OR_RETURN(std::string id, keys::channel_id_from(reference));
+  ddb::UpdateItemRequest update;
+  update.table_name = store_.table();
+  update.key = ChatStore::key(keys::channel(id), keys::membership(actor.id));
+  update.update_expression = muted ? "SET Muted = :yes" : "REMOVE Muted";
+  update.condition_expression = "attribute_exists(SK)";
+  if (muted) update.expression_attribute_values = ddb::AttributeMap{{":yes", items::BOOL(true)}};
+  auto result = store_.db().update_item(update);
+  if (result.ok()) return Status::Ok();
+  if (!result.error().is(ddb::ErrorCode::kConditionalCheckFailed)) return Error::FromStore(result.error());
+  TH_RETURN_IF_ERROR(authorize_read(actor, id));  // NotFound for a private channel one is not in
+  return Error::PermissionDenied("join channel " + id + " to mute it");
+}
+
 Status ChannelService::mark_read(const User& actor, std::string_view reference, std::string_view message_id) {
   TH_ASSIGN_OR_RETURN(std::string id, keys::channel_id_from(reference));
   TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form

@@ -85,6 +85,9 @@ class ChannelService {
 
   // actor's membership of the channel, or nullopt.
   Result<std::optional<Member>> membership(std::string_view channel_id, const User& actor);
+  // Mutes (or unmutes) the channel for actor: a flag on actor's membership
+  // item (Muted), returned with the read state; clients stay quiet about it.
+  Status set_muted(const User& actor, std::string_view reference, bool muted);
   // Moves actor's read marker forward to message_id (never backward).
   Status mark_read(const User& actor, std::string_view reference, std::string_view message_id);
 

@@ -249,6 +249,24 @@ TEST_F(ConversationTest, PublicChannelNamesAreUnique) {
   EXPECT_EQ(code_of(chat->channels().create(alice, "General", "", false)), Code::kAlreadyExists);
 }
 
+TEST_F(ConversationTest, MembersMuteAndUnmute) {
+  User alice = user("Alice"), bob = user("Bob"), eve = user("Eve");
+  auto dm = ok(chat->channels().open_conversation(alice, {bob})).channel;
+  Channel open = channel(alice, "open");
+  ok(chat->messages().send(bob, dm.id, "one"));
+  EXPECT_TRUE(chat->channels().set_muted(alice, dm.id, true).ok());
+  auto states = ok(chat->messages().read_states(alice, {dm.id, open.id, "gone"}));
+  ASSERT_EQ(states.size(), 3u);
+  EXPECT_TRUE(states[0].muted);
+  EXPECT_EQ(states[0].unread, 1);  // muted still counts; clients only stay quiet
+  EXPECT_FALSE(states[1].muted);
+  EXPECT_EQ(states[2].unread, 0);
+  EXPECT_TRUE(chat->channels().set_muted(alice, dm.id, false).ok());
+  EXPECT_FALSE(ok(chat->messages().read_states(alice, {dm.id}))[0].muted);
+  EXPECT_EQ(chat->channels().set_muted(eve, dm.id, true).error().code, Code::kNotFound);
+  EXPECT_EQ(chat->channels().set_muted(eve, open.id, true).error().code, Code::kPermissionDenied);
+}
+
 TEST_F(ConversationTest, UsersAreFoundByName) {
   User alice = user("Alice");
   EXPECT_EQ(ok(chat->accounts().find_user_by_name("alice")).id, alice.id);

@@ -322,30 +322,33 @@ Result<int64_t> MessageService::unread_count(const User& actor, std::string_view
 
 Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
                                                            const std::vector<std::string>& channel_ids,
-                                                           int64_t cap, std::vector<std::string>* markers) {
+                                                           int64_t cap) {
+  TH_ASSIGN_OR_RETURN(auto states, read_states(actor, channel_ids, cap));
+  std::vector<int64_t> counts;
+  counts.reserve(states.size());
+  for (const auto& state : states) counts.push_back(state.unread);
+  return counts;
+}
+
+Result<std::vector<MessageService::ReadState>> MessageService::read_states(
+    const User& actor, const std::vector<std::string>& channel_ids, int64_t cap) {
   std::vector<ddb::AttributeMap> keys;
   keys.reserve(channel_ids.size());
   for (const auto& id : channel_ids)
     keys.push_back(ChatStore::key(keys::channel(id), keys::membership(actor.id)));
   TH_ASSIGN_OR_RETURN(auto memberships, store_.batch_get(std::move(keys)));
-  std::map<std::string, std::string, std::less<>> last_read;  // channel key -> marker
-  for (const auto& item : memberships) {
-    last_read[std::string(items::string_of(item, "PK"))] = std::string(items::string_of(item, "LastRead"));
+  std::map<std::string, const ddb::AttributeMap*, std::less<>> by_channel;  // channel key -> membership
+  for (const auto& item : memberships) by_channel[std::string(items::string_of(item, "PK"))] = &item;
+  std::vector<ReadState> states(channel_ids.size());
+  for (size_t i = 0; i < channel_ids.size(); ++i) {
+    auto found = by_channel.find(keys::channel(channel_ids[i]));
+    if (found == by_channel.end()) continue;  // left (or removed) since the list was read: 0
+    const ddb::AttributeMap& membership = *found->second;
+    states[i].last_read = std::string(items::string_of(membership, "LastRead"));
+    states[i].muted = items::bool_of(membership, "Muted");
+    TH_ASSIGN_OR_RETURN(states[i].unread, count_after(actor, channel_ids[i], states[i].last_read, cap));
   }
-  std::vector<int64_t> counts;
-  counts.reserve(channel_ids.size());
-  if (markers) markers->clear();
-  for (const auto& id : channel_ids) {
-    auto marker = last_read.find(keys::channel(id));
-    if (markers) markers->push_back(marker == last_read.end() ? std::string() : marker->second);
-    if (marker == last_read.end()) {
-      counts.push_back(0);  // left (or removed) since the list was read
-      continue;
-    }
-    TH_ASSIGN_OR_RETURN(int64_t count, count_after(actor, id, marker->second, cap));
-    counts.push_back(count);
-  }
-  return counts;
+  return states;
 }
 
 Result<int64_t> MessageService::count_after(const User& actor, const std::string& channel_id,

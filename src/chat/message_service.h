@@ -76,11 +76,17 @@ class MessageService {
   // one batch read of actor's read markers, then one bounded count per
   // channel. A channel actor no longer belongs to counts 0; store errors
   // are errors, never a silent 0.
-  // With last_read, also each channel's read marker (the message id, empty
-  // when none), where a client draws its "New messages" line.
   Result<std::vector<int64_t>> unread_counts(const User& actor, const std::vector<std::string>& channel_ids,
-                                             int64_t cap = 100,
-                                             std::vector<std::string>* last_read = nullptr);
+                                             int64_t cap = 100);
+  // The same with what else actor's membership items say: the read marker
+  // (where a client draws its "New messages" line) and whether it is muted.
+  struct ReadState {
+    int64_t unread = 0;
+    std::string last_read;  // a message id; empty when none
+    bool muted = false;
+  };
+  Result<std::vector<ReadState>> read_states(const User& actor, const std::vector<std::string>& channel_ids,
+                                             int64_t cap = 100);
 
  private:
   Result<Sent> resend(const User& actor, const std::string& channel_id, std::string_view client_message_id);

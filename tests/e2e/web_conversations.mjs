@@ -116,6 +116,20 @@ async function run(base) {
     await seesOnce(b, 'psst, Bob');
     await send(b, 'hi Alice');
     await seesOnce(a, 'hi Alice');
+    // Bob mutes the conversation: no notification, kept after a reload; then unmutes it.
+    await b.page.getByRole('button', { name: 'Mute' }).click();
+    await until('muted', async () => (await b.page.locator('#channel-mute').getAttribute('aria-pressed')) === 'true');
+    await b.page.evaluate(() => { window.__hidden = true; });
+    await new Promise((resolve) => setTimeout(resolve, 5500)); // past the quiet time of the first notification
+    await send(a, 'muted, so no notification');
+    await sees(b, 'muted, so no notification');
+    assert.equal(await b.page.evaluate(() => window.__notes.length), 1, 'a muted conversation does not notify');
+    await b.page.reload();
+    await until('still muted after a reload', async () =>
+      (await b.page.locator('#channel-mute').getAttribute('aria-pressed')) === 'true' &&
+      (await dmLink(b, 'Alice').getAttribute('class')).includes('channel-link--muted'));
+    await b.page.getByRole('button', { name: 'Unmute' }).click();
+    await until('unmuted', async () => (await b.page.locator('#channel-mute').getAttribute('aria-pressed')) === 'false');
     // Opening it again (from the dialog, by name in another case) lands in the same one.
     await a.page.getByRole('button', { name: 'New direct message' }).click();
     await a.page.getByRole('dialog', { name: 'New direct message' }).getByLabel(/^To/).fill('BOB');

@@ -116,6 +116,7 @@ export const api = {
   edit: (id, messageId, text) =>
     request('PATCH', `/api/channels/${part(id)}/messages/${part(messageId)}`, { text }),
   remove: (id, messageId) => request('DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}`),
+  mute: (id, muted) => request('PUT', `/api/channels/${part(id)}/mute`, { muted }),
   markRead: (id, messageId) => request('POST', `/api/channels/${part(id)}/read`, { message_id: messageId }),
   react: (id, messageId, emoji, on) =>
     request(on ? 'PUT' : 'DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}/reactions/${part(emoji)}`),

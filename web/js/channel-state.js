@@ -20,6 +20,7 @@ export class ChannelState {
     this.participants = []; // conversations: [{user_id, user_name}]
     this.lastActivity = 0; // ms of the newest message known (orders conversations)
     this.deletedReplies = new Set(); // thread replies seen deleted (each uncounted once)
+    this.muted = false; // no notifications from it (PUT /api/channels/{id}/mute)
   }
 
   get isConversation() {
@@ -57,6 +58,7 @@ export function membershipOf(raw) {
     last_message_at_ms: raw.last_message_at_ms,
     unread: typeof raw.unread === 'number' ? raw.unread : undefined,
     last_read: raw.last_read,
+    muted: raw.muted,
   };
 }
 

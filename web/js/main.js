@@ -127,6 +127,7 @@ class App {
         this.onChannelUpdated(ch, channel);
       },
     });
+    $('channel-mute').addEventListener('click', () => this.toggleMute());
     $('channel-edit').addEventListener('click', () => {
       const ch = this.channels.get(this.activeId);
       if (ch && ch.info) this.editChannel.open(ch.info);
@@ -152,6 +153,19 @@ class App {
     window.addEventListener('unhandledrejection', (e) => {
       if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded();
     });
+  }
+
+  async toggleMute() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return;
+    try {
+      await api.mute(ch.id, !ch.muted);
+      ch.muted = !ch.muted;
+    } catch (err) {
+      this.view.showComposerError(`Could not change it: ${describe(err)}`);
+    }
+    this.renderHeader(ch);
+    this.renderSidebar();
   }
 
   closePanels() {
@@ -244,6 +258,7 @@ class App {
         ch.absorb(entry, this.me.id);
         if (entry.unread !== undefined && entry.id !== this.activeId) ch.unread = entry.unread;
         if (entry.last_read !== undefined && entry.last_read > ch.lastRead) ch.lastRead = entry.last_read;
+        if (entry.muted !== undefined) ch.muted = Boolean(entry.muted);
       }
       cursor = page.next_cursor || '';
     } while (cursor);
@@ -260,7 +275,7 @@ class App {
       .filter((ch) => ch.isConversation)
       .sort((a, b) => b.lastActivity - a.lastActivity || byName(a, b));
     this.sidebar.render(channels, conversations, this.activeId);
-    const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId ? 0 : ch.unread), 0);
+    const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId || ch.muted ? 0 : ch.unread), 0);
     const active = this.channels.get(this.activeId);
     document.title = `${unread ? `(${unread}) ` : ''}${active ? `${channelLabel(active)} · ` : ''}Townhall`;
   }
@@ -366,6 +381,9 @@ class App {
     show($('channel-stats'), Boolean(info));
     this.members.setCount(info ? info.user_count || 0 : undefined);
     show($('join-channel'), !ch.member);
+    show($('channel-mute'), ch.member);
+    $('channel-mute').textContent = ch.muted ? 'Unmute' : 'Mute';
+    $('channel-mute').setAttribute('aria-pressed', String(ch.muted));
     // Its creator may rename it and change its topic (conversations have neither).
     show($('channel-edit'), Boolean(ch.member && !ch.isConversation && info && info.created_by === this.me.id));
     // A conversation's people are fixed: nobody leaves it or is added to it.

@@ -38,7 +38,7 @@ export class Notifier {
 
   // A new message in ch (the app's ChannelState), from someone else.
   consider(ch, message) {
-    if (!this.enabled || document.visibilityState === 'visible' || !ch.isConversation) return;
+    if (!this.enabled || document.visibilityState === 'visible' || !ch.isConversation || ch.muted) return;
     const now = Date.now();
     if (now - (this.last.get(ch.id) || 0) < QUIET_MS) return;
     this.last.set(ch.id, now);

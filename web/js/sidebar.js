@@ -72,7 +72,7 @@ function link(channel, activeId) {
   return el(
     'a',
     {
-      class: `channel-link${unread ? ' channel-link--unread' : ''}`,
+      class: `channel-link${unread ? ' channel-link--unread' : ''}${channel.muted ? ' channel-link--muted' : ''}`,
       href: channelHref(channel.id),
       'aria-current': channel.id === activeId ? 'page' : undefined,
       dataset: { channelId: channel.id },
@@ -80,6 +80,7 @@ function link(channel, activeId) {
     el('span', { class: 'channel-link__hash', 'aria-hidden': 'true', text: icon }),
     el('span', { class: 'channel-link__name', text: channel.name }),
     label ? el('span', { class: 'visually-hidden', text: label }) : null,
+    channel.muted ? el('span', { class: 'visually-hidden', text: ' (muted)' }) : null,
     unread
       ? el(
           'span',
