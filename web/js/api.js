@@ -96,7 +96,7 @@ export const api = {
   addMember: (id, userName) => request('POST', `/api/channels/${part(id)}/members`, { user_name: userName }),
   // people: {user_ids: [...]} and/or {user_names: [...]}
   openConversation: (people) => request('POST', '/api/conversations', people),
-  myChannels: (cursor) => request('GET', `/api/me/channels${query({ cursor })}`),
+  myChannels: (cursor) => request('GET', `/api/me/channels${query({ cursor, limit: 100 })}`), // one page for most people
 
   history: (id, cursor, limit = 50) =>
     request('GET', `/api/channels/${part(id)}/messages${query({ cursor, limit })}`),
