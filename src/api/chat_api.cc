@@ -86,6 +86,7 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("POST", "/api/logout", {handle_logout});
   r.add("GET", "/api/me", {handle_me});
   r.add("GET", "/api/me/channels", {handle_my_channels});
+  r.add("GET", "/api/me/mentions", {handle_my_mentions});
   r.add("POST", "/api/conversations", {handle_open_conversation});
   r.add("GET", "/api/channels", {handle_list_channels});
   r.add("POST", "/api/channels", {handle_create_channel});

@@ -38,6 +38,7 @@ HandlerResult handle_send_message(Call& call);
 HandlerResult handle_edit_message(Call& call);
 HandlerResult handle_delete_message(Call& call);
 HandlerResult handle_thread(Call& call);
+HandlerResult handle_my_mentions(Call& call);
 HandlerResult handle_add_reaction(Call& call);
 HandlerResult handle_remove_reaction(Call& call);
 

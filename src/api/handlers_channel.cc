@@ -143,6 +143,8 @@ HandlerResult handle_my_channels(Call& call) {
     w.string(chat::keys::public_message_id(states[i].last_read));
     w.key("muted");
     w.boolean(states[i].muted);
+    w.key("mentions");
+    w.integer(states[i].mentions);
     w.key("unread");
     w.integer(states[i++].unread);
     w.key("kind");

@@ -6,6 +6,10 @@
 namespace townhall::api {
 namespace {
 
+// More ids than a message may mention (chat::kMaxMentions) are refused by
+// chat with a clear error; this only bounds what is parsed.
+constexpr size_t kMaxMentionIds = 64;
+
 ApiResponse message_response(int status, const chat::Message& message) {
   std::string body;
   ddb::JsonWriter w(body);
@@ -41,8 +45,9 @@ HandlerResult handle_send_message(Call& call) {
   TH_ASSIGN_OR_RETURN(bool also_in_channel, body.optional_bool("also_in_channel", false));
   if (also_in_channel && !thread_root)
     return chat::Error::InvalidArgument("also_in_channel needs a thread_root");
+  TH_ASSIGN_OR_RETURN(auto mentions, body.string_array("mentions", kMaxMentionIds));
   const std::string cmid = client_message_id.value_or(""), root = thread_root.value_or("");
-  chat::MessageService::SendOptions options{cmid, root, also_in_channel};  // views of the two above
+  chat::MessageService::SendOptions options{cmid, root, also_in_channel, &mentions};  // views of the above
   TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text, options));
   if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;
@@ -69,11 +74,25 @@ HandlerResult handle_thread(Call& call) {
   return json_response(200, std::move(body));
 }
 
+// AP32: the messages that mention me, newest first.
+HandlerResult handle_my_mentions(Call& call) {
+  TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
+  TH_ASSIGN_OR_RETURN(auto page,
+                      call.chat.messages().mentions(call.actor(), query_param(call, "cursor"), limit));
+  std::string body;
+  ddb::JsonWriter w(body);
+  write_page(w, "messages", page, write_message);
+  return json_response(200, std::move(body));
+}
+
 HandlerResult handle_edit_message(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
   TH_ASSIGN_OR_RETURN(std::string text, body.required_string("text"));
-  TH_ASSIGN_OR_RETURN(chat::Message message, call.chat.messages().edit(call.actor(), call.param("id"),
-                                                                       call.param("message_id"), text));
+  // "mentions" absent: the server keeps those whose "@name" is still in the text.
+  TH_ASSIGN_OR_RETURN(auto mentions, body.string_array("mentions", kMaxMentionIds));
+  TH_ASSIGN_OR_RETURN(chat::Message message,
+                      call.chat.messages().edit(call.actor(), call.param("id"), call.param("message_id"),
+                                                text, body.has("mentions") ? &mentions : nullptr));
   return message_response(200, message);
 }
 

@@ -218,6 +218,19 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     }
     w.end_array();
   }
+  if (!message.mentions.empty()) {
+    w.key("mentions");
+    w.begin_array();
+    for (const auto& mentioned : message.mentions) {
+      w.begin_object();
+      w.key("user_id");
+      w.string(mentioned.user_id);
+      w.key("user_name");
+      w.string(mentioned.user_name);
+      w.end_object();
+    }
+    w.end_array();
+  }
   if (!message.thread_root.empty()) {
     w.key("thread_root");
     w.string(chat::keys::public_message_id(message.thread_root));

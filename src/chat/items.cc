@@ -104,6 +104,14 @@ Message message_from(const AttributeMap& item) {
     if (users.empty()) continue;
     message.reactions.push_back({name.substr(kReactionAttributePrefix.size()), users});
   }
+  // Mentions: M of user id -> name (as of writing), in id order.
+  auto mentions = item.find("Mentions");
+  if (mentions != item.end() && mentions->second.is(ddb::AttributeType::kM)) {
+    for (const auto& [user_id, name] : mentions->second.as_map()) {
+      message.mentions.push_back(
+          {user_id, name.is(ddb::AttributeType::kS) ? name.as_string() : std::string()});
+    }
+  }
   return message;
 }
 
@@ -156,6 +164,7 @@ AttributeMap message_item(const Message& message) {
                     {"UserName", S(message.user_name)},
                     {"UserId", S(keys::user(message.user_id))}};
   if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
+  if (!message.mentions.empty()) item["Mentions"] = mentions_value(message.mentions);
   if (!message.thread_root.empty()) {
     item["ThreadRoot"] = S(message.thread_root);
     item["GSI1PK"] = S(keys::thread(message.channel_id, message.thread_root));
@@ -163,6 +172,12 @@ AttributeMap message_item(const Message& message) {
     if (message.also_in_channel) item["InChannel"] = BOOL(true);
   }
   return item;
+}
+
+AttributeValue mentions_value(const std::vector<Participant>& mentions) {
+  AttributeMap names;
+  for (const auto& mentioned : mentions) names[mentioned.user_id] = S(mentioned.user_name);
+  return AttributeValue::M(std::move(names));
 }
 
 }  // namespace townhall::chat::items

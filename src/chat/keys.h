@@ -12,6 +12,8 @@
 //   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
 //   channel name PK CHANNAME#<name key> SK the same  (uniqueness guard of public channels' names)
 //   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
+//   mention     PK CHAN#<id>        SK MENTION#<user id>#<message id>  GSI1PK MENTIONS#<user id>  GSI1SK
+//   MSG#<message id>
 #pragma once
 
 #include <string>
@@ -34,6 +36,8 @@ inline constexpr std::string_view kDirectoryPartition = "CHANDIR";
 inline constexpr std::string_view kDirectory = "CHANDIR#";
 inline constexpr std::string_view kThread = "THREAD#";
 inline constexpr std::string_view kChannelName = "CHANNAME#";
+inline constexpr std::string_view kMention = "MENTION#";
+inline constexpr std::string_view kMentions = "MENTIONS#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }
@@ -47,6 +51,12 @@ inline std::string channel_name(std::string_view name_key) {
 inline std::string session(std::string_view token_hash) { return std::string(kSession).append(token_hash); }
 std::string send_guard(std::string_view user_id, std::string_view client_message_id);
 std::string directory(std::string_view channel_name, std::string_view channel_id);
+// A mention of user_id by a message of the channel (its item's SK), and the
+// GSI1 partition of all of a user's mentions.
+inline std::string mention(std::string_view user_id, std::string_view message_id) {
+  return std::string(kMention).append(user_id).append("#").append(message_id);
+}
+inline std::string mentions_of(std::string_view user_id) { return std::string(kMentions).append(user_id); }
 // The GSI1 partition of one thread's replies.
 inline std::string thread(std::string_view channel_id, std::string_view root_message_id) {
   return std::string(kThread).append(channel_id).append("#").append(root_message_id);

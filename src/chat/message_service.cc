@@ -5,6 +5,7 @@
 
 #include "chat/items.h"
 #include "chat/keys.h"
+#include "chat/mentions.h"
 #include "chat/reactions.h"
 #include "chat/validation.h"
 
@@ -62,6 +63,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
     }
     root_id = std::move(root).value();
   }
+  std::vector<Participant> mentioned;
+  if (options.mentions && !options.mentions->empty()) {
+    TH_ASSIGN_OR_RETURN(mentioned, resolve_mentions(channel_id, *options.mentions));
+  }
 
   auto minted = ids_.next();
   Message message;
@@ -75,6 +80,7 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   message.client_message_id = std::string(client_message_id);
   message.thread_root = root_id;
   message.also_in_channel = !root_id.empty() && options.also_in_channel;
+  message.mentions = mentioned;
 
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
@@ -106,6 +112,7 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
                                         "attribute_not_exists(PK) OR ExpiresAt < :now"));
     actions.back().put->expression_attribute_values = ddb::AttributeMap{{":now", N(message.created_at)}};
   }
+  mention_actions(actions, channel_id, message.id, actor.id, message.mentions, true);
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
@@ -199,7 +206,7 @@ Result<Page<Message>> MessageService::after(const User& actor, std::string_view 
 }
 
 Result<Message> MessageService::edit(const User& actor, std::string_view channel, std::string_view message_id,
-                                     std::string_view text) {
+                                     std::string_view text, const std::vector<std::string>* mentions) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   TH_ASSIGN_OR_RETURN(std::string stored_id, keys::message_id_from(message_id));  // either form
   message_id = stored_id;
@@ -207,22 +214,46 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
   // Only who may read the channel may change what is in it (its existence
   // stays hidden from the others).
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
-  ddb::UpdateItemRequest update;
-  update.table_name = store_.table();
-  update.key = ChatStore::key(keys::channel(channel_id), keys::message(message_id));
-  update.update_expression = "SET Msg = :text, EditedAt = :now";
-  update.condition_expression = "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)";
-  update.expression_attribute_values = ddb::AttributeMap{
-      {":text", S(std::string(text))}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}};
-  update.return_values = "ALL_NEW";
-  auto result = store_.db().update_item(update);
-  if (!result.ok()) {
-    if (result.error().is(ddb::ErrorCode::kConditionalCheckFailed)) {
-      return explain_failed_change(actor, channel_id, message_id);
-    }
-    return Error::FromStore(result.error());
+  TH_ASSIGN_OR_RETURN(Message before, read_message(channel_id, message_id));
+  std::vector<Participant> after;
+  if (mentions) {
+    TH_ASSIGN_OR_RETURN(after, resolve_mentions(channel_id, *mentions));
+  } else {
+    after = mentions_still_in(before.mentions, text);
   }
-  Message message = items::message_from(result->attributes.value_or(ddb::AttributeMap{}));
+  auto missing_from = [](const std::vector<Participant>& from, const std::vector<Participant>& in) {
+    std::vector<Participant> out;
+    for (const auto& m : from) {
+      if (std::none_of(in.begin(), in.end(), [&](const Participant& p) { return p.user_id == m.user_id; }))
+        out.push_back(m);
+    }
+    return out;
+  };
+
+  ddb::AttributeMap values{
+      {":text", S(std::string(text))}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}};
+  std::string update = "SET Msg = :text, EditedAt = :now";
+  if (after.empty()) {
+    update += " REMOVE Mentions";
+  } else {
+    update += ", Mentions = :mentions";
+    values[":mentions"] = items::mentions_value(after);
+  }
+  std::vector<ddb::TransactWriteItem> actions;
+  actions.push_back(store_.update_action(
+      ChatStore::key(keys::channel(channel_id), keys::message(message_id)), std::move(update),
+      std::move(values), "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
+  // A mention taken out of the text stops counting; a new one starts.
+  mention_actions(actions, channel_id, std::string(message_id), actor.id,
+                  missing_from(before.mentions, after), false);
+  mention_actions(actions, channel_id, std::string(message_id), actor.id,
+                  missing_from(after, before.mentions), true);
+  TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
+  if (!outcome.committed) {
+    if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
+    return Error::Internal("edit was cancelled");
+  }
+  TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, message_id));
   publish(ChannelEvent::Kind::kMessageEdited, message);
   return message;
 }
@@ -248,6 +279,7 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
                                            "ADD ReplyCount :minus", {{":minus", N(-1)}},
                                            "attribute_exists(SK)"));
   }
+  mention_actions(actions, channel_id, std::string(message_id), before.user_id, before.mentions, false);
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
@@ -346,6 +378,7 @@ Result<std::vector<MessageService::ReadState>> MessageService::read_states(
     const ddb::AttributeMap& membership = *found->second;
     states[i].last_read = std::string(items::string_of(membership, "LastRead"));
     states[i].muted = items::bool_of(membership, "Muted");
+    TH_ASSIGN_OR_RETURN(states[i].mentions, count_mentions(actor, channel_ids[i], states[i].last_read, cap));
     TH_ASSIGN_OR_RETURN(states[i].unread, count_after(actor, channel_ids[i], states[i].last_read, cap));
   }
   return states;

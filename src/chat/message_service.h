@@ -38,6 +38,9 @@ class MessageService {
     // reply joins its root's thread. The root must not be deleted.
     std::string_view thread_root;
     bool also_in_channel = false;  // a reply also shown in the channel's history
+    // Users mentioned (ids, up to kMaxMentions); only the channel's members
+    // count (chat/mentions.h). nullptr: none.
+    const std::vector<std::string>* mentions = nullptr;
   };
   Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
                     const SendOptions& options);
@@ -50,9 +53,15 @@ class MessageService {
   // client missed, thread replies included (they carry thread_root). An empty `after` starts at the channel's
   // first message. next_cursor is set when more follow (pass the last id as `after`).
   Result<Page<Message>> after(const User& actor, std::string_view channel, std::string_view after, int limit);
+  // mentions: the edited text's mentions (ids); nullptr keeps those whose
+  // "@name" is still in the text. A removed mention stops counting.
   Result<Message> edit(const User& actor, std::string_view channel, std::string_view message_id,
-                       std::string_view text);
+                       std::string_view text, const std::vector<std::string>* mentions = nullptr);
   Result<Message> remove(const User& actor, std::string_view channel, std::string_view message_id);
+
+  // AP32: the messages that mention actor, newest first, across the
+  // channels actor can still read. In chat/mentions.cc.
+  Result<Page<Message>> mentions(const User& actor, std::string_view cursor, int limit);
 
   struct Thread {
     Message root;
@@ -84,6 +93,7 @@ class MessageService {
     int64_t unread = 0;
     std::string last_read;  // a message id; empty when none
     bool muted = false;
+    int64_t mentions = 0;  // messages after the marker that mention actor, up to cap
   };
   Result<std::vector<ReadState>> read_states(const User& actor, const std::vector<std::string>& channel_ids,
                                              int64_t cap = 100);
@@ -98,6 +108,16 @@ class MessageService {
   Result<int64_t> count_after(const User& actor, const std::string& channel_id, const std::string& last_read,
                               int64_t cap);
   Result<Message> read_message(const std::string& channel_id, std::string_view message_id);
+  // chat/mentions.cc: the members among user_ids (deduplicated, at most
+  // kMaxMentions), with their names; the writes that add or drop the
+  // mention items of a message (never for its author); the count after a marker.
+  Result<std::vector<Participant>> resolve_mentions(const std::string& channel_id,
+                                                    const std::vector<std::string>& user_ids);
+  void mention_actions(std::vector<ddb::TransactWriteItem>& actions, const std::string& channel_id,
+                       const std::string& message_id, const std::string& author_id,
+                       const std::vector<Participant>& mentions, bool add) const;
+  Result<int64_t> count_mentions(const User& actor, const std::string& channel_id,
+                                 const std::string& last_read, int64_t cap);
   Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
                                         std::string_view message_id);
   void publish(ChannelEvent::Kind kind, const Message& message);

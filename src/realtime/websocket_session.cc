@@ -157,6 +157,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto client_message_id = frame.optional_string("client_message_id");
   auto thread_root = frame.optional_string("thread_root");
   auto also_in_channel = frame.optional_bool("also_in_channel", false);
+  auto mentions = frame.string_array("mentions", 64);
   std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
   for (const auto* field : {&channel, &text}) {
     if (!field->ok()) {
@@ -168,9 +169,11 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     send_error("invalid_argument", client_message_id.error().message);
     co_return;
   }
-  if (!thread_root.ok() || !also_in_channel.ok()) {
-    send_error("invalid_argument",
-               !thread_root.ok() ? thread_root.error().message : also_in_channel.error().message, cmid);
+  if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok()) {
+    const chat::Error& error = !thread_root.ok()       ? thread_root.error()
+                               : !also_in_channel.ok() ? also_in_channel.error()
+                                                       : mentions.error();
+    send_error("invalid_argument", error.message, cmid);
     co_return;
   }
   const std::string root = thread_root->value_or("");
@@ -186,7 +189,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto sent = co_await offload(context_.workers, [&] {
     return context_.api.chat().messages().send(
         user, *channel, *text,
-        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty()});
+        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions});
   });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);

@@ -1,0 +1,31 @@
+// Mentions: "@Alice" in a message, stored by id so a rename cannot break it.
+//
+// A message names the users it mentions (its Mentions attribute: user id ->
+// name as of writing); only members of the channel can be mentioned (others
+// are dropped, so a mention never reveals a private channel to an outsider).
+// For each mentioned member but the author, one mention item is written in
+// the same transaction as the message:
+//   PK CHAN#<channel id>  SK MENTION#<user id>#<message id>
+//   GSI1PK MENTIONS#<user id>  GSI1SK MSG#<message id>   ChanId
+// so a user's mention count in a channel is one bounded Query after their
+// read marker (AP20's sibling), and their Mentions view is one Query on GSI1,
+// newest first (AP32). An edit rewrites the set (a removed mention stops
+// counting), a delete drops them, both in the message's own transaction.
+//
+// @channel and @here are not mentions yet (they would need a rule for large
+// channels; issue 19).
+#pragma once
+
+#include <cstddef>
+
+#include "chat/message_service.h"
+
+namespace townhall::chat {
+
+inline constexpr size_t kMaxMentions = 20;
+
+// The users of `before` whose "@<name>" is still in text (an edit without its
+// own list keeps those).
+std::vector<Participant> mentions_still_in(const std::vector<Participant>& before, std::string_view text);
+
+}  // namespace townhall::chat
