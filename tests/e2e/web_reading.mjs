@@ -133,6 +133,37 @@ async function run(base) {
     await sees(bob, 'on my way');
     await until('the typing line cleared', async () => (await bob.page.locator('#typing').textContent()) === '');
 
+    // --- mentions: picked by name, highlighted, counted, listed, and gone when edited out ---
+    await openByLink(bob, 'elsewhere');
+    const box = alice.page.locator('#composer-input');
+    await box.pressSequentially('hey @Bo');
+    await until('the picker offers Bob', async () =>
+      (await alice.page.locator('#mention-picker li').allTextContents()).join() === 'Bob');
+    await box.press('Enter'); // takes the name, does not send
+    assert.equal(await box.inputValue(), 'hey @Bob ');
+    await box.pressSequentially('look at this');
+    await box.press('Enter');
+    const mentionBadge = bob.page.locator('#channel-list a', { hasText: 'reading' }).locator('.badge--mention');
+    await until('Bob\'s "@1" on #reading', async () => (await mentionBadge.count()) === 1 && (await mentionBadge.textContent()).startsWith('@1'));
+    await openByLink(bob, 'reading');
+    const mentioned = messageItem(bob, 'look at this');
+    await until('his name highlighted', async () => (await mentioned.locator('.mention--me').textContent()) === '@Bob');
+    assert.match(await mentioned.getAttribute('class'), /msg--mentions-me/);
+    await bob.page.getByRole('button', { name: 'Mentions' }).click();
+    await until('the Mentions view lists it', async () =>
+      (await bob.page.locator('#mentions-list .msg__text').allTextContents()).join() === 'hey @Bob look at this');
+    await bob.page.keyboard.press('Escape');
+    const alicesMention = messageItem(alice, 'look at this');
+    await alicesMention.hover();
+    await alicesMention.getByRole('button', { name: 'Edit message' }).click();
+    await alice.page.locator('#message-list textarea').fill('hey, look at this');
+    await alice.page.locator('#message-list textarea').press('Enter');
+    await until('the edit for Bob', async () => (await messageItem(bob, 'hey, look at this').count()) === 1);
+    await bob.page.getByRole('button', { name: 'Mentions' }).click();
+    await until('the Mentions view empty after the edit', async () =>
+      (await bob.page.locator('#mentions-status').textContent()) === 'Nobody has mentioned you yet.');
+    await bob.page.keyboard.press('Escape');
+
     // --- Markdown as people write it, and nothing that runs ---
     const formatted = '**bold** _it_ ~~gone~~ `a<b` see https://example.com/x :tada:\n' +
       '[bad](javascript:window.__xss=1) <img src=x onerror="window.__xss=2"> [ok](https://example.org)';

@@ -102,8 +102,9 @@ export const api = {
     request('GET', `/api/channels/${part(id)}/messages${query({ cursor, limit })}`),
   after: (id, after, limit = 100) =>
     request('GET', `/api/channels/${part(id)}/messages${query({ after, limit })}`),
-  send: (id, text, clientMessageId) =>
-    request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId }),
+  send: (id, text, clientMessageId, mentions = []) =>
+    request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId, mentions }),
+  mentions: (cursor, limit = 30) => request('GET', `/api/me/mentions${query({ cursor, limit })}`),
   reply: (id, rootId, text, alsoInChannel, clientMessageId) =>
     request('POST', `/api/channels/${part(id)}/messages`, {
       text,

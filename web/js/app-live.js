@@ -162,10 +162,12 @@ export const liveMethods = {
       if (active) this.renderHeader(ch);
     }
     if (fresh && !mine && kind === 'message.created') {
-      this.notifier.consider(ch, message);
+      const mentionsMe = (message.mentions || []).some((m) => m.user_id === this.me.id);
+      this.notifier.consider(ch, message, mentionsMe);
       if (active) this.scheduleRead();
       else {
         ch.unread++;
+        if (mentionsMe) ch.mentions++;
         this.renderSidebar();
       }
     }

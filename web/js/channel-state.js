@@ -21,6 +21,7 @@ export class ChannelState {
     this.lastActivity = 0; // ms of the newest message known (orders conversations)
     this.deletedReplies = new Set(); // thread replies seen deleted (each uncounted once)
     this.muted = false; // no notifications from it (PUT /api/channels/{id}/mute)
+    this.mentions = 0; // unread messages that mention this user
   }
 
   get isConversation() {
@@ -59,6 +60,7 @@ export function membershipOf(raw) {
     unread: typeof raw.unread === 'number' ? raw.unread : undefined,
     last_read: raw.last_read,
     muted: raw.muted,
+    mentions: raw.mentions,
   };
 }
 

@@ -23,6 +23,7 @@ import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
 import { Typing } from './typing.js';
 import { Notifier } from './notifier.js';
+import { MentionsDialog } from './mentions-dialog.js';
 import { AuthView } from './auth-view.js';
 import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
@@ -48,12 +49,13 @@ class App {
     this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields) });
     this.sidebar = new Sidebar();
     this.view = new MessageView({
-      onSend: (text) => this.send(text),
+      onSend: (text, mentions) => this.send(text, mentions),
       onEdit: (id, text) => this.edit(id, text),
       onDelete: (id) => this.remove(id),
       onReact: (id, emoji, on) => this.react(id, emoji, on),
       onOpenThread: (rootId) => this.openThread(rootId),
       onTyping: () => this.typing.typed(this.activeId),
+      people: () => this.mentionable(),
       onRetry: (cmid) => this.retry(cmid),
       onDiscard: (cmid) => this.discard(cmid),
       onLoadOlder: () => this.loadOlder(),
@@ -61,7 +63,7 @@ class App {
       confirm: confirmDialog,
     });
     this.outbox = new Outbox({
-      send: (id, text, cmid) => api.send(id, text, cmid),
+      send: (id, text, cmid, mentions) => api.send(id, text, cmid, mentions),
       realtime: () => this.realtime,
       onChanged: (ch, entry) => {
         if (ch.id === this.activeId) this.view.updatePending(entry);
@@ -103,6 +105,16 @@ class App {
       meId: () => this.me && this.me.id,
     });
     this.notifier = new Notifier({ open: (id) => this.navigate(id) });
+    this.mentionsView = new MentionsDialog({
+      load: (cursor) => api.mentions(cursor),
+      channelName: (id) => {
+        const ch = this.channels.get(id);
+        return ch ? channelLabel(ch) : '';
+      },
+      onOpen: (id) => this.navigate(id),
+      me: () => this.me,
+    });
+    $('mentions-open').addEventListener('click', () => this.mentionsView.open());
     this.people = new PeopleDialog({
       run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
     });
@@ -259,6 +271,7 @@ class App {
         if (entry.unread !== undefined && entry.id !== this.activeId) ch.unread = entry.unread;
         if (entry.last_read !== undefined && entry.last_read > ch.lastRead) ch.lastRead = entry.last_read;
         if (entry.muted !== undefined) ch.muted = Boolean(entry.muted);
+        if (entry.mentions !== undefined && entry.id !== this.activeId) ch.mentions = entry.mentions;
       }
       cursor = page.next_cursor || '';
     } while (cursor);
@@ -334,6 +347,7 @@ class App {
     this.sidebar.setOpen(false);
     const unreadAtOpen = switching && ch.member ? ch.unread : 0;
     ch.unread = 0;
+    ch.mentions = 0;
     show($('no-channel'), false);
     show($('channel-pane'), true);
     this.renderHeader(ch);
@@ -457,9 +471,20 @@ class App {
 
   // --- sending, editing, deleting ---
 
-  send(text) {
+  send(text, mentions) {
     const ch = this.channels.get(this.activeId);
-    if (ch && ch.member) this.outbox.send(ch, text);
+    if (ch && ch.member) this.outbox.send(ch, text, mentions);
+  }
+
+  // Who can be mentioned in the open channel: a conversation's people, or
+  // the channel's members (the first 100, read once per channel).
+  async mentionable() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return [];
+    const others = (people) => people.filter((p) => p.user_id !== this.me.id);
+    if (ch.isConversation) return others(ch.participants);
+    if (!ch.mentionable) ch.mentionable = api.members(ch.id, '', 100).then((page) => page.members || []).catch(() => []);
+    return others(await ch.mentionable);
   }
 
   retry(clientMessageId) {

@@ -33,12 +33,43 @@ function clean(node) {
   }
 }
 
-export function messageText(message, className = 'msg__text') {
+// Wraps each "@Name" of the message's mentions in a highlight (the names it
+// was sent with), outside code and links; one's own stands out more.
+function highlightMentions(root, mentions, meId) {
+  const names = [...mentions].sort((a, b) => b.user_name.length - a.user_name.length);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => (node.parentElement.closest('code, pre, a, .mention') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  const nodes = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+  for (const node of nodes) {
+    let rest = node;
+    for (;;) {
+      let found = null;
+      for (const person of names) {
+        const at = rest.data.indexOf(`@${person.user_name}`);
+        if (at >= 0 && (!found || at < found.at)) found = { at, person };
+      }
+      if (!found) break;
+      const mark = rest.splitText(found.at);
+      rest = mark.splitText(found.person.user_name.length + 1);
+      const span = el('span', {
+        class: `mention${found.person.user_id === meId ? ' mention--me' : ''}`,
+        dataset: { userId: found.person.user_id },
+      });
+      mark.replaceWith(span);
+      span.append(mark);
+    }
+  }
+}
+
+export function messageText(message, className = 'msg__text', meId = '') {
   if (typeof message.html !== 'string') return el('p', { class: className, text: message.text });
   // A parsed document has no browsing context: nothing in it loads or runs while it is checked.
   const parsed = new DOMParser().parseFromString(message.html, 'text/html').body;
   clean(parsed);
   const body = el('div', { class: `${className} msg__md` });
   body.append(...parsed.childNodes);
+  if (message.mentions && message.mentions.length) highlightMentions(body, message.mentions, meId);
   return body;
 }

@@ -11,13 +11,15 @@ import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './f
 import { threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText } from './message-text.js';
+import { MentionPicker } from './mention-picker.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 48;
 const ANNOUNCEMENTS_KEPT = 3;
 
 export class MessageView {
-  // callbacks: onSend(text), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
+  // callbacks: onSend(text, mentions), onEdit(id, text) -> Promise, onDelete(id) -> Promise,
+  // people() -> Promise<[{user_id, user_name}]> (who can be mentioned),
   // onReact(id, emoji, on) -> Promise, onOpenThread(rootId), onTyping() (text is being written),
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
   // onReadBottom(), confirm(text) -> Promise<boolean>
@@ -41,6 +43,7 @@ export class MessageView {
       e.preventDefault();
       this.submitComposer();
     });
+    this.mentions = new MentionPicker(this.input, { people: () => this.cb.people() });
     this.input.addEventListener('keydown', (e) => this.composerKey(e));
     this.input.addEventListener('input', () => {
       this.autosize(this.input);
@@ -170,7 +173,8 @@ export class MessageView {
       if (message.thread_root) {
         li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
       }
-      const text = messageText(message);
+      const text = messageText(message, 'msg__text', this.me?.id);
+      if (this.me && (message.mentions || []).some((m) => m.user_id === this.me.id)) li.classList.add('msg--mentions-me');
       // Beside the text of a grouped message (whose meta line is hidden): "(edited)" stays in sight.
       li.append(
         message.edited_at_ms
@@ -360,13 +364,14 @@ export class MessageView {
   submitComposer() {
     const text = this.input.value.trim();
     if (!text) return;
-    this.cb.onSend(text);
+    this.cb.onSend(text, this.mentions.take(text));
     this.input.value = '';
     this.autosize(this.input);
     this.composerError.textContent = '';
   }
 
   composerKey(e) {
+    if (this.mentions.handleKey(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.submitComposer();

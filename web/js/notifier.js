@@ -1,6 +1,7 @@
 // Notifier: browser notifications (opt-in) for direct and group messages
-// that arrive while the page is hidden: at most one per conversation every
-// few seconds, and a click brings the page up on that conversation.
+// and for mentions that arrive while the page is hidden: at most one per
+// conversation every few seconds, none from a muted one, and a click brings
+// the page up on that conversation.
 
 import { $, show } from './dom.js';
 
@@ -36,14 +37,18 @@ export class Notifier {
     show(this.button, this.supported && Notification.permission === 'default');
   }
 
-  // A new message in ch (the app's ChannelState), from someone else.
-  consider(ch, message) {
-    if (!this.enabled || document.visibilityState === 'visible' || !ch.isConversation || ch.muted) return;
+  // A new message in ch (the app's ChannelState), from someone else:
+  // notified when it is a conversation's or mentions this user.
+  consider(ch, message, mentionsMe = false) {
+    if (!this.enabled || document.visibilityState === 'visible' || ch.muted) return;
+    if (!ch.isConversation && !mentionsMe) return;
     const now = Date.now();
     if (now - (this.last.get(ch.id) || 0) < QUIET_MS) return;
     this.last.set(ch.id, now);
     const text = message.text.length > BODY_CHARS ? `${message.text.slice(0, BODY_CHARS)}…` : message.text;
-    const title = ch.kind === 'group' ? `${message.user_name} in ${ch.name}` : message.user_name;
+    let title = message.user_name;
+    if (ch.kind === 'group') title = `${message.user_name} in ${ch.name}`;
+    if (!ch.isConversation) title = `${message.user_name} in #${ch.name}`;
     const notification = new Notification(title, { body: text, tag: ch.id });
     notification.onclick = () => {
       window.focus();

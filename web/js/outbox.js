@@ -42,8 +42,9 @@ export class Outbox {
     this.onUnauthorized = onUnauthorized;
   }
 
-  send(ch, text) {
+  send(ch, text, mentions = []) {
     const entry = ch.log.addPending(newClientMessageId(), text);
+    entry.mentions = mentions;
     this.deliver(ch, entry);
   }
 
@@ -57,10 +58,10 @@ export class Outbox {
       const realtime = this.realtime();
       try {
         if (!realtime || !realtime.isOpen) throw Object.assign(new Error('Not connected.'), { code: 'disconnected' });
-        result = await realtime.send(ch.id, entry.text, entry.clientMessageId);
+        result = await realtime.send(ch.id, entry.text, entry.clientMessageId, entry.mentions || []);
       } catch (err) {
         if (err.code !== 'disconnected' && err.code !== 'timeout') throw err;
-        result = await this.restSend(ch.id, entry.text, entry.clientMessageId);
+        result = await this.restSend(ch.id, entry.text, entry.clientMessageId, entry.mentions || []);
       }
     } catch (err) {
       if (!ch.log.pending.has(entry.clientMessageId)) return; // confirmed by an event meanwhile, or discarded

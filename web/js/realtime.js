@@ -90,7 +90,7 @@ export class Realtime {
 
   // Resolves with the ack ({message, duplicate}); rejects with a RealtimeError
   // whose code is 'disconnected', 'timeout' or the server's error code.
-  send(channel, text, clientMessageId) {
+  send(channel, text, clientMessageId, mentions = []) {
     if (!this.isOpen) return Promise.reject(new RealtimeError('disconnected', 'Not connected.'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -98,7 +98,9 @@ export class Realtime {
         reject(new RealtimeError('timeout', 'The server did not confirm in time.'));
       }, ACK_TIMEOUT_MS);
       this.acks.set(clientMessageId, { resolve, reject, timer });
-      this.sendFrame({ type: 'send', channel, text, client_message_id: clientMessageId });
+      const frame = { type: 'send', channel, text, client_message_id: clientMessageId };
+      if (mentions.length) frame.mentions = mentions;
+      this.sendFrame(frame);
     });
   }
 

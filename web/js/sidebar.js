@@ -81,6 +81,14 @@ function link(channel, activeId) {
     el('span', { class: 'channel-link__name', text: channel.name }),
     label ? el('span', { class: 'visually-hidden', text: label }) : null,
     channel.muted ? el('span', { class: 'visually-hidden', text: ' (muted)' }) : null,
+    channel.mentions && channel.id !== activeId
+      ? el(
+          'span',
+          { class: 'badge badge--mention' },
+          `@${channel.mentions}`,
+          el('span', { class: 'visually-hidden', text: channel.mentions === 1 ? ' mention' : ' mentions' }),
+        )
+      : null,
     unread
       ? el(
           'span',
