@@ -1,6 +1,7 @@
 // App's memberships (see main.js): joining, leaving, making and opening
-// channels and conversations, adding and removing people. These are App's
-// own methods, in their own file; `this` is the App.
+// channels and conversations, adding and removing people, muting, and who
+// can be mentioned. These are App's own methods, in their own file; `this`
+// is the App.
 
 import { api } from './api.js';
 import { ChannelState, channelLabel } from './channel-state.js';
@@ -114,5 +115,29 @@ export const membershipMethods = {
     const ch = this.channels.get(id);
     if (ch) this.refreshInfo(ch).catch(() => {});
     if (failed.length) throw new Error(`Not added: ${failed.join('; ')}`);
+  },
+
+  async toggleMute() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return;
+    try {
+      await api.mute(ch.id, !ch.muted);
+      ch.muted = !ch.muted;
+    } catch (err) {
+      this.view.showComposerError(`Could not change it: ${describe(err)}`);
+    }
+    this.renderHeader(ch);
+    this.renderSidebar();
+  },
+
+  // Who can be mentioned in the open channel: a conversation's people, or
+  // the channel's members (the first 100, read once per channel).
+  async mentionable() {
+    const ch = this.channels.get(this.activeId);
+    if (!ch) return [];
+    const others = (people) => people.filter((p) => p.user_id !== this.me.id);
+    if (ch.isConversation) return others(ch.participants);
+    if (!ch.mentionable) ch.mentionable = api.members(ch.id, '', 100).then((page) => page.members || []).catch(() => []);
+    return others(await ch.mentionable);
   },
 };

@@ -7,9 +7,10 @@
 // extend it, older pages come on scroll. Every copy of a message goes through
 // ingest(), which dedupes by id and keeps the counts and badges right.
 //
-// App's methods live in three files: this one (session, channels shown,
-// history, sending, read markers), app-live.js (the connection and live
-// events) and app-membership.js (joining, leaving, conversations, people).
+// App's methods live in four files: this one (session, channels shown,
+// history, sending), app-live.js (the connection and live events),
+// app-membership.js (joining, leaving, conversations, people, muting) and
+// app-reading.js (read markers and the "New messages" line).
 
 import { api, ApiError, hasSessionCookie } from './api.js';
 import { Realtime } from './realtime.js';
@@ -27,10 +28,10 @@ import { MentionsDialog } from './mentions-dialog.js';
 import { AuthView } from './auth-view.js';
 import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
+import { readingMethods } from './app-reading.js';
 import { $, show, plural } from './dom.js';
 
 const PAGE_SIZE = 50;
-const READ_DELAY_MS = 300;
 const BOOT_RETRY_MS = 3000;
 // Where the side panels lie over the conversation (chat.css: max-width 1000px).
 const PANEL_OVER_CONTENT = window.matchMedia('(max-width: 1000px)');
@@ -165,19 +166,6 @@ class App {
     window.addEventListener('unhandledrejection', (e) => {
       if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded();
     });
-  }
-
-  async toggleMute() {
-    const ch = this.channels.get(this.activeId);
-    if (!ch) return;
-    try {
-      await api.mute(ch.id, !ch.muted);
-      ch.muted = !ch.muted;
-    } catch (err) {
-      this.view.showComposerError(`Could not change it: ${describe(err)}`);
-    }
-    this.renderHeader(ch);
-    this.renderSidebar();
   }
 
   closePanels() {
@@ -476,17 +464,6 @@ class App {
     if (ch && ch.member) this.outbox.send(ch, text, mentions);
   }
 
-  // Who can be mentioned in the open channel: a conversation's people, or
-  // the channel's members (the first 100, read once per channel).
-  async mentionable() {
-    const ch = this.channels.get(this.activeId);
-    if (!ch) return [];
-    const others = (people) => people.filter((p) => p.user_id !== this.me.id);
-    if (ch.isConversation) return others(ch.participants);
-    if (!ch.mentionable) ch.mentionable = api.members(ch.id, '', 100).then((page) => page.members || []).catch(() => []);
-    return others(await ch.mentionable);
-  }
-
   retry(clientMessageId) {
     const ch = this.channels.get(this.activeId);
     if (ch) this.outbox.retry(ch, clientMessageId);
@@ -517,38 +494,9 @@ class App {
     if (result && result.message) this.ingestReactions(ch, result.message);
   }
 
-  // --- read markers ---
-
-  scheduleRead() {
-    clearTimeout(this.readTimer);
-    this.readTimer = setTimeout(() => this.markRead(), READ_DELAY_MS);
-  }
-
-  // Draws "New messages" above the first message after the read marker that is not one's own.
-  markFirstUnread(ch) {
-    for (const id of ch.log.ids) {
-      const message = ch.log.get(id);
-      if (id > ch.lastRead && message.user_id !== this.me.id && !message.deleted) {
-        this.view.setFirstUnread(id);
-        return;
-      }
-    }
-  }
-
-  markRead() {
-    const ch = this.channels.get(this.activeId);
-    if (!ch || !ch.member || document.visibilityState !== 'visible' || !this.view.isAtBottom()) return;
-    const newest = ch.log.newestId;
-    if (!newest || newest <= ch.readId) return;
-    ch.readId = newest;
-    if (newest > ch.lastRead) ch.lastRead = newest;
-    api.markRead(ch.id, newest).catch(() => {
-      if (ch.readId === newest) ch.readId = '';
-    });
-  }
 }
 
-// The live side and the memberships are App's methods too, kept in their own files.
-Object.assign(App.prototype, liveMethods, membershipMethods);
+// The live side, the memberships and the reading are App's methods too, in their own files.
+Object.assign(App.prototype, liveMethods, membershipMethods, readingMethods);
 
 new App().boot();
