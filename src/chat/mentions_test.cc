@@ -20,7 +20,7 @@ T ok(Result<T> result) {
 class MentionTest : public ::testing::Test, public ChatFixture {
  protected:
   Message say(const User& who, const Channel& in, const std::string& text,
-              std::vector<std::string> mentioned) {
+              const std::vector<std::string>& mentioned) {
     MessageService::SendOptions options;
     options.mentions = &mentioned;
     return ok(chat->messages().send(who, in.id, text, options)).message;
@@ -106,6 +106,7 @@ TEST_F(MentionTest, RefusesTooManyOrBadIds) {
   User alice = user("Alice");
   Channel general = channel(alice, "general");
   std::vector<std::string> many;
+  many.reserve(21);
   for (int i = 0; i < 21; ++i) many.push_back("u" + std::to_string(i));
   MessageService::SendOptions options;
   options.mentions = &many;
