@@ -145,6 +145,9 @@ async function run(base) {
     await box.press('Enter');
     const mentionBadge = bob.page.locator('#channel-list a', { hasText: 'reading' }).locator('.badge--mention');
     await until('Bob\'s "@1" on #reading', async () => (await mentionBadge.count()) === 1 && (await mentionBadge.textContent()).startsWith('@1'));
+    const favicon = bob.page.locator('link[rel="icon"]');
+    assert.equal(await favicon.getAttribute('data-count'), '1', 'the tab\'s icon counts the mention');
+    assert.match(await favicon.getAttribute('href'), /^data:image\/svg\+xml,/);
     await openByLink(bob, 'reading');
     const mentioned = messageItem(bob, 'look at this');
     await until('his name highlighted', async () => (await mentioned.locator('.mention--me').textContent()) === '@Bob');

@@ -17,7 +17,7 @@ import { Realtime } from './realtime.js';
 import { ChannelState, membershipOf, channelLabel } from './channel-state.js';
 import { Outbox, describeError as describe } from './outbox.js';
 import { MessageView } from './message-view.js';
-import { Sidebar, channelHref } from './sidebar.js';
+import { Sidebar, channelHref, setFaviconBadge } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
 import { BrowseDialog, CreateDialog, EditChannelDialog, confirmDialog } from './dialogs.js';
 import { PeopleDialog } from './people-dialog.js';
@@ -277,6 +277,11 @@ class App {
       .sort((a, b) => b.lastActivity - a.lastActivity || byName(a, b));
     this.sidebar.render(channels, conversations, this.activeId);
     const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId || ch.muted ? 0 : ch.unread), 0);
+    // The tab's badge: mentions, and every unread message of a conversation (they are all for this user).
+    setFaviconBadge(mine.reduce((sum, ch) => {
+      if (ch.id === this.activeId || ch.muted) return sum;
+      return sum + (ch.isConversation ? ch.unread : ch.mentions);
+    }, 0));
     const active = this.channels.get(this.activeId);
     document.title = `${unread ? `(${unread}) ` : ''}${active ? `${channelLabel(active)} · ` : ''}Townhall`;
   }

@@ -6,6 +6,25 @@ import { $, el, clear, show } from './dom.js';
 
 const NARROW = window.matchMedia('(max-width: 760px)');
 
+const FAVICON = '<rect width="32" height="32" rx="7" fill="#4f46e5"/><path d="M8 10h16v9H15l-5 4v-4H8z" fill="#fff"/>';
+
+// The tab's icon with a red dot counting mentions (and direct messages),
+// so a glance at the tab bar tells whether someone is waiting.
+export function setFaviconBadge(count) {
+  const link = document.querySelector('link[rel="icon"]');
+  if (!link) return;
+  const label = count > 99 ? '99+' : String(count);
+  const badge = count
+    ? `<circle cx="23" cy="9" r="9" fill="#dc2626"/><text x="23" y="13" font-size="${label.length > 2 ? 8 : 11}" ` +
+      `font-family="sans-serif" font-weight="700" fill="#fff" text-anchor="middle">${label}</text>`
+    : '';
+  const href = count
+    ? `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">${FAVICON}${badge}</svg>`)}`
+    : 'favicon.svg';
+  if (link.getAttribute('href') !== href) link.setAttribute('href', href);
+  link.dataset.count = String(count);
+}
+
 export function channelHref(id) {
   return `#/c/${encodeURIComponent(id)}`;
 }
