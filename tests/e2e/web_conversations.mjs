@@ -253,13 +253,21 @@ async function run(base) {
     assert.ok(!(await messageTextsOf(a)).includes('yes, after the tests pass'), 'a thread reply stays out of the channel');
     await rootOf(a).locator('.thread-link').click();
     await until('Alice sees the reply in the thread', async () => (await replyTexts(a)).includes('yes, after the tests pass'));
+    await a.page.locator('#thread-input').pressSequentially('@Bo');
+    await until('the thread composer offers Bob', async () =>
+      (await a.page.locator('#thread-input-mentions li').allTextContents()).join() === 'Bob');
+    await a.page.locator('#thread-input').press('Tab');
+    assert.equal(await a.page.locator('#thread-input').inputValue(), '@Bob ');
+    await a.page.locator('#thread-input').press('Enter');
+    await until('Bob sees himself mentioned in the thread', async () =>
+      (await b.page.locator('#thread-replies .mention--me').count()) === 1);
     await a.page.locator('#thread-input').fill('shipping it');
     await a.page.locator('#thread-also').check();
     await a.page.locator('#thread-input').press('Enter');
     await until('the reply sent to the channel too shows there for Bob', async () =>
       (await messageTextsOf(b)).includes('shipping it'));
     await until('and in Bob\'s open thread', async () => (await replyTexts(b)).includes('shipping it'));
-    await until('"2 replies" for Bob', async () => /^2 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
+    await until('"3 replies" for Bob', async () => /^3 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
     // Bob drops off; Alice replies twice; Bob comes back to exactly those two, once each.
     await b.context.setOffline(true);
     await until('Bob offline', async () => (await b.page.locator('#connection').getAttribute('data-state')) !== 'open');
@@ -272,8 +280,8 @@ async function run(base) {
     await b.context.setOffline(false);
     await until('Bob caught up in the thread', async () => (await replyTexts(b)).includes('while you were away 2'));
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the refresh after reconnecting lands too
-    assert.deepEqual(await replyTexts(b), ['yes, after the tests pass', 'shipping it', 'while you were away 1', 'while you were away 2']);
-    await until('"4 replies" for Bob', async () => /^4 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
+    assert.deepEqual(await replyTexts(b), ['yes, after the tests pass', '@Bob', 'shipping it', 'while you were away 1', 'while you were away 2']);
+    await until('"5 replies" for Bob', async () => /^5 replies/.test(await rootOf(b).locator('.thread-link').textContent()));
     assert.deepEqual(await messageTextsOf(b), ['release tonight?', 'shipping it'], 'only the reply sent to the channel is in it');
     await screenshot(b, 'thread');
 
@@ -292,7 +300,7 @@ async function run(base) {
     await bobsReply(b).getByRole('button', { name: 'Delete reply' }).click();
     await b.page.locator('#confirm-dialog').getByRole('button', { name: 'Delete' }).click();
     await until('the tombstone in Alice\'s thread', async () => (await a.page.locator('#thread-replies .msg__tombstone').count()) === 1);
-    await until('"3 replies" for Alice', async () => /^3 replies/.test(await rootOf(a).locator('.thread-link').textContent()));
+    await until('"4 replies" for Alice', async () => /^4 replies/.test(await rootOf(a).locator('.thread-link').textContent()));
 
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
   } catch (err) {

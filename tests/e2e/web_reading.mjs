@@ -138,7 +138,7 @@ async function run(base) {
     const box = alice.page.locator('#composer-input');
     await box.pressSequentially('hey @Bo');
     await until('the picker offers Bob', async () =>
-      (await alice.page.locator('#mention-picker li').allTextContents()).join() === 'Bob');
+      (await alice.page.locator('#composer-input-mentions li').allTextContents()).join() === 'Bob');
     await box.press('Enter'); // takes the name, does not send
     assert.equal(await box.inputValue(), 'hey @Bob ');
     await box.pressSequentially('look at this');

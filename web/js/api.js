@@ -105,12 +105,13 @@ export const api = {
   send: (id, text, clientMessageId, mentions = []) =>
     request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId, mentions }),
   mentions: (cursor, limit = 30) => request('GET', `/api/me/mentions${query({ cursor, limit })}`),
-  reply: (id, rootId, text, alsoInChannel, clientMessageId) =>
+  reply: (id, rootId, text, alsoInChannel, clientMessageId, mentions = []) =>
     request('POST', `/api/channels/${part(id)}/messages`, {
       text,
       client_message_id: clientMessageId,
       thread_root: rootId,
       also_in_channel: alsoInChannel,
+      mentions,
     }),
   thread: (id, messageId, cursor, limit = 100) =>
     request('GET', `/api/channels/${part(id)}/messages/${part(messageId)}/thread${query({ cursor, limit })}`),

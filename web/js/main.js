@@ -89,7 +89,9 @@ class App {
     });
     this.thread = new ThreadPanel({
       load: (id, rootId, cursor) => api.thread(id, rootId, cursor),
-      reply: (id, rootId, text, alsoInChannel, cmid) => api.reply(id, rootId, text, alsoInChannel, cmid),
+      reply: (id, rootId, text, alsoInChannel, cmid, mentions) =>
+        api.reply(id, rootId, text, alsoInChannel, cmid, mentions),
+      people: () => this.mentionable(),
       onEdit: (id, text) => this.edit(id, text),
       onDelete: (id) => this.remove(id),
       onReact: (id, emoji, on) => this.react(id, emoji, on),

@@ -31,10 +31,11 @@ export class MentionPicker {
     this.matches = [];
     this.index = 0;
     this.at = null;
-    this.list = el('ul', { class: 'mention-picker', role: 'listbox', id: 'mention-picker', 'aria-label': 'People to mention' });
+    this.id = `${input.id}-mentions`; // one picker per composer
+    this.list = el('ul', { class: 'mention-picker', role: 'listbox', id: this.id, 'aria-label': 'People to mention' });
     show(this.list, false);
     input.before(this.list);
-    input.setAttribute('aria-controls', 'mention-picker');
+    input.setAttribute('aria-controls', this.id);
     input.addEventListener('input', () => this.update());
     input.addEventListener('blur', () => setTimeout(() => this.close(), 150));
     this.list.addEventListener('mousedown', (e) => {
@@ -68,7 +69,7 @@ export class MentionPicker {
     this.matches.forEach((person, i) => {
       this.list.append(el('li', {
         role: 'option',
-        id: `mention-option-${i}`,
+        id: `${this.id}-${i}`,
         class: `mention-picker__item${i === this.index ? ' mention-picker__item--active' : ''}`,
         'aria-selected': String(i === this.index),
         dataset: { index: String(i) },
@@ -77,7 +78,7 @@ export class MentionPicker {
     });
     show(this.list, this.matches.length > 0);
     this.input.setAttribute('aria-expanded', String(this.matches.length > 0));
-    if (this.matches.length) this.input.setAttribute('aria-activedescendant', `mention-option-${this.index}`);
+    if (this.matches.length) this.input.setAttribute('aria-activedescendant', `${this.id}-${this.index}`);
     else this.input.removeAttribute('aria-activedescendant');
   }
 

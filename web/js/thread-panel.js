@@ -10,6 +10,7 @@ import { fullTime, messageTimeMs, shortTime } from './format.js';
 import { newClientMessageId } from './outbox.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText } from './message-text.js';
+import { MentionPicker } from './mention-picker.js';
 
 const PAGE_SIZE = 100;
 
@@ -54,7 +55,7 @@ function renderMessage(message, me, canAct) {
     ),
     message.deleted
       ? el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' })
-      : messageText(message),
+      : messageText(message, 'msg__text', me?.id),
     message.deleted ? null : renderReactions(message, me),
     actions,
   );
@@ -64,8 +65,9 @@ export class ThreadPanel {
   // load(channelId, rootId, cursor) -> Promise<{root, replies, next_cursor}>;
   // reply(channelId, rootId, text, alsoInChannel, clientMessageId) -> Promise<{message}>;
   // onEdit(id, text), onDelete(id), onReact(id, emoji, on): Promises, as the channel's;
-  // confirm(text) -> Promise<boolean>; me() -> the signed-in user; onToggle(open)
-  constructor({ load, reply, onEdit, onDelete, onReact, confirm, me, onToggle }) {
+  // confirm(text) -> Promise<boolean>; me() -> the signed-in user; onToggle(open);
+  // people() -> Promise<[{user_id, user_name}]>: who a reply can mention
+  constructor({ load, reply, onEdit, onDelete, onReact, confirm, me, onToggle, people }) {
     this.load = load;
     this.reply = reply;
     this.cb = { onEdit, onDelete, onReact, confirm };
@@ -92,7 +94,9 @@ export class ThreadPanel {
       e.preventDefault();
       this.send();
     });
+    this.mentions = new MentionPicker(this.input, { people });
     this.input.addEventListener('keydown', (e) => {
+      if (this.mentions.handleKey(e)) return;
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.send();
@@ -258,11 +262,12 @@ export class ThreadPanel {
   async send() {
     const text = this.input.value.trim();
     if (!text || !this.rootId) return;
-    if (!this.draft || this.draft.text !== text) this.draft = { text, cmid: newClientMessageId() };
+    if (!this.draft || this.draft.text !== text) this.draft = { text, cmid: newClientMessageId(), mentions: this.mentions.take(text) };
     const button = $('thread-send');
     button.disabled = true;
     try {
-      const { message } = await this.reply(this.channelId, this.rootId, text, $('thread-also').checked, this.draft.cmid);
+      const { message } = await this.reply(this.channelId, this.rootId, text, $('thread-also').checked, this.draft.cmid,
+        this.draft.mentions);
       this.draft = null;
       this.input.value = '';
       $('thread-also').checked = false; // each reply chooses anew, as in other chats
