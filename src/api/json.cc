@@ -231,6 +231,10 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     }
     w.end_array();
   }
+  if (message.mentions_channel) {
+    w.key("mention_channel");
+    w.boolean(true);
+  }
   if (!message.thread_root.empty()) {
     w.key("thread_root");
     w.string(chat::keys::public_message_id(message.thread_root));

@@ -104,6 +104,7 @@ Message message_from(const AttributeMap& item) {
     if (users.empty()) continue;
     message.reactions.push_back({name.substr(kReactionAttributePrefix.size()), users});
   }
+  message.mentions_channel = bool_of(item, "MentionAll");
   // Mentions: M of user id -> name (as of writing), in id order.
   auto mentions = item.find("Mentions");
   if (mentions != item.end() && mentions->second.is(ddb::AttributeType::kM)) {
@@ -165,6 +166,7 @@ AttributeMap message_item(const Message& message) {
                     {"UserId", S(keys::user(message.user_id))}};
   if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
   if (!message.mentions.empty()) item["Mentions"] = mentions_value(message.mentions);
+  if (message.mentions_channel) item["MentionAll"] = BOOL(true);
   if (!message.thread_root.empty()) {
     item["ThreadRoot"] = S(message.thread_root);
     item["GSI1PK"] = S(keys::thread(message.channel_id, message.thread_root));

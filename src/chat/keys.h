@@ -12,8 +12,9 @@
 //   directory   PK CHANDIR          SK CHANDIR#<lowercased name>#<channel id>  (public channels)
 //   channel name PK CHANNAME#<name key> SK the same  (uniqueness guard of public channels' names)
 //   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
-//   mention     PK CHAN#<id>        SK MENTION#<user id>#<message id>  GSI1PK MENTIONS#<user id>  GSI1SK
-//   MSG#<message id>
+//   mention     PK CHAN#<id>        SK MENTION#<user id>#<message id>
+//               GSI1PK MENTIONS#<user id>  GSI1SK MSG#<message id>
+//   @channel    PK CHAN#<id>        SK MENTIONALL#<message id>  (a message that mentions every member)
 #pragma once
 
 #include <string>
@@ -38,6 +39,7 @@ inline constexpr std::string_view kThread = "THREAD#";
 inline constexpr std::string_view kChannelName = "CHANNAME#";
 inline constexpr std::string_view kMention = "MENTION#";
 inline constexpr std::string_view kMentions = "MENTIONS#";
+inline constexpr std::string_view kMentionAll = "MENTIONALL#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }

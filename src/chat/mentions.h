@@ -12,17 +12,24 @@
 // newest first (AP32). An edit rewrites the set (a removed mention stops
 // counting), a delete drops them, both in the message's own transaction.
 //
-// @channel and @here are not mentions yet (they would need a rule for large
-// channels; issue 19).
+// "@channel" mentions every member: the message gets MentionAll and one
+// item, PK CHAN#<id> SK MENTIONALL#<message id> (UserId: its author), which
+// every member's mention count reads after their marker (not their own).
+// The rule for large channels: in a channel of more than kMentionAllLimit
+// members only its creator may use it (a conversation is at most 8). It is
+// not in the Mentions view (that lists mentions by name). @here waits for
+// presence.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "chat/message_service.h"
 
 namespace townhall::chat {
 
 inline constexpr size_t kMaxMentions = 20;
+inline constexpr int64_t kMentionAllLimit = 50;
 
 // The users of `before` whose "@<name>" is still in text (an edit without its
 // own list keeps those).

@@ -102,6 +102,34 @@ TEST_F(MentionTest, ListsPageWithoutGapOrRepeat) {
   for (int i = 0; i < 25; ++i) EXPECT_EQ(seen[i], "@Bob " + std::to_string(24 - i));
 }
 
+TEST_F(MentionTest, AtChannelCountsForEveryMemberAndLargeChannelsLimitIt) {
+  User alice = user("Alice"), bob = user("Bob");
+  Channel general = channel(alice, "general");
+  ok(chat->channels().join(bob, general.id));
+  MessageService::SendOptions everyone;
+  everyone.mention_channel = true;
+  Message message = ok(chat->messages().send(bob, general.id, "@channel lunch?", everyone)).message;
+  EXPECT_TRUE(message.mentions_channel);
+  EXPECT_EQ(mentions_of(alice, general), 1);
+  EXPECT_EQ(mentions_of(bob, general), 0);  // not one's own
+  ok(chat->messages().edit(bob, general.id, message.id, "lunch?", nullptr));
+  EXPECT_EQ(mentions_of(alice, general), 0);  // taken out of the text: no longer counts
+  Message again = ok(chat->messages().send(bob, general.id, "@channel now", everyone)).message;
+  EXPECT_EQ(mentions_of(alice, general), 1);
+  ok(chat->messages().remove(bob, general.id, again.id));
+  EXPECT_EQ(mentions_of(alice, general), 0);
+
+  // Past 50 members only the creator may.
+  for (int i = 0; i < 50; ++i) {
+    User extra = ok(chat->accounts().create_user("Extra " + std::to_string(i), ""));
+    ok(chat->channels().join(extra, general.id));
+  }
+  EXPECT_EQ(chat->messages().send(bob, general.id, "@channel hi", everyone).error().code,
+            Code::kPermissionDenied);
+  EXPECT_TRUE(chat->messages().send(alice, general.id, "@channel hi", everyone).ok());
+  EXPECT_EQ(mentions_of(bob, general), 1);
+}
+
 TEST_F(MentionTest, RefusesTooManyOrBadIds) {
   User alice = user("Alice");
   Channel general = channel(alice, "general");

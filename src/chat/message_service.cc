@@ -81,6 +81,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   message.thread_root = root_id;
   message.also_in_channel = !root_id.empty() && options.also_in_channel;
   message.mentions = mentioned;
+  if (options.mention_channel) {
+    TH_RETURN_IF_ERROR(check_mention_channel(actor, channel_id));
+    message.mentions_channel = true;
+  }
 
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
@@ -113,6 +117,7 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
     actions.back().put->expression_attribute_values = ddb::AttributeMap{{":now", N(message.created_at)}};
   }
   mention_actions(actions, channel_id, message.id, actor.id, message.mentions, true);
+  if (message.mentions_channel) actions.push_back(mention_all_action(channel_id, message.id, actor.id, true));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
@@ -233,12 +238,17 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
   ddb::AttributeMap values{
       {":text", S(std::string(text))}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}};
   std::string update = "SET Msg = :text, EditedAt = :now";
+  std::vector<std::string> removed;
   if (after.empty()) {
-    update += " REMOVE Mentions";
+    removed.push_back("Mentions");
   } else {
     update += ", Mentions = :mentions";
     values[":mentions"] = items::mentions_value(after);
   }
+  // "@channel" taken out of the text stops counting (an edit cannot add it).
+  const bool drops_all = before.mentions_channel && text.find("@channel") == std::string_view::npos;
+  if (drops_all) removed.push_back("MentionAll");
+  for (size_t i = 0; i < removed.size(); ++i) update += (i ? ", " : " REMOVE ") + removed[i];
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.update_action(
       ChatStore::key(keys::channel(channel_id), keys::message(message_id)), std::move(update),
@@ -248,6 +258,7 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
                   missing_from(before.mentions, after), false);
   mention_actions(actions, channel_id, std::string(message_id), actor.id,
                   missing_from(after, before.mentions), true);
+  if (drops_all) actions.push_back(mention_all_action(channel_id, std::string(message_id), actor.id, false));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
@@ -280,6 +291,8 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
                                            "attribute_exists(SK)"));
   }
   mention_actions(actions, channel_id, std::string(message_id), before.user_id, before.mentions, false);
+  if (before.mentions_channel)
+    actions.push_back(mention_all_action(channel_id, std::string(message_id), before.user_id, false));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);

@@ -41,6 +41,8 @@ class MessageService {
     // Users mentioned (ids, up to kMaxMentions); only the channel's members
     // count (chat/mentions.h). nullptr: none.
     const std::vector<std::string>* mentions = nullptr;
+    // "@channel": every member (chat/mentions.h has who may, in large channels).
+    bool mention_channel = false;
   };
   Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
                     const SendOptions& options);
@@ -118,6 +120,11 @@ class MessageService {
                        const std::vector<Participant>& mentions, bool add) const;
   Result<int64_t> count_mentions(const User& actor, const std::string& channel_id,
                                  const std::string& last_read, int64_t cap);
+  // Whether actor may mention all of the channel (PermissionDenied otherwise).
+  Status check_mention_channel(const User& actor, const std::string& channel_id);
+  // The @channel item of a message: a put when add, else a delete.
+  ddb::TransactWriteItem mention_all_action(const std::string& channel_id, const std::string& message_id,
+                                            const std::string& author_id, bool add) const;
   Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
                                         std::string_view message_id);
   void publish(ChannelEvent::Kind kind, const Message& message);

@@ -158,6 +158,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto thread_root = frame.optional_string("thread_root");
   auto also_in_channel = frame.optional_bool("also_in_channel", false);
   auto mentions = frame.string_array("mentions", 64);
+  auto mention_channel = frame.optional_bool("mention_channel", false);
   std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
   for (const auto* field : {&channel, &text}) {
     if (!field->ok()) {
@@ -169,10 +170,11 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     send_error("invalid_argument", client_message_id.error().message);
     co_return;
   }
-  if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok()) {
+  if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok() || !mention_channel.ok()) {
     const chat::Error& error = !thread_root.ok()       ? thread_root.error()
                                : !also_in_channel.ok() ? also_in_channel.error()
-                                                       : mentions.error();
+                               : !mentions.ok()        ? mentions.error()
+                                                       : mention_channel.error();
     send_error("invalid_argument", error.message, cmid);
     co_return;
   }
@@ -189,7 +191,8 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto sent = co_await offload(context_.workers, [&] {
     return context_.api.chat().messages().send(
         user, *channel, *text,
-        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions});
+        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions,
+                                          *mention_channel});
   });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);

@@ -167,6 +167,19 @@ async function run(base) {
       (await bob.page.locator('#mentions-status').textContent()) === 'Nobody has mentioned you yet.');
     await bob.page.keyboard.press('Escape');
 
+    // --- @channel: offered after the people, counts for everyone else ---
+    await openByLink(bob, 'elsewhere');
+    await box.pressSequentially('@chan');
+    await until('the picker offers @channel', async () =>
+      (await alice.page.locator('#composer-input-mentions li').allTextContents()).join() === 'channel — notify everyone here');
+    await box.press('Enter');
+    await box.pressSequentially('standup in 5');
+    await box.press('Enter');
+    await until('Bob\'s "@1" for the @channel', async () => (await mentionBadge.count()) === 1);
+    await openByLink(bob, 'reading');
+    await until('@channel highlighted for Bob', async () =>
+      (await messageItem(bob, 'standup in 5').locator('.mention--me').textContent()) === '@channel');
+
     // --- Markdown as people write it, and nothing that runs ---
     const formatted = '**bold** _it_ ~~gone~~ `a<b` see https://example.com/x :tada:\n' +
       '[bad](javascript:window.__xss=1) <img src=x onerror="window.__xss=2"> [ok](https://example.org)';

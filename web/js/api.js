@@ -103,7 +103,12 @@ export const api = {
   after: (id, after, limit = 100) =>
     request('GET', `/api/channels/${part(id)}/messages${query({ after, limit })}`),
   send: (id, text, clientMessageId, mentions = []) =>
-    request('POST', `/api/channels/${part(id)}/messages`, { text, client_message_id: clientMessageId, mentions }),
+    request('POST', `/api/channels/${part(id)}/messages`, {
+      text,
+      client_message_id: clientMessageId,
+      mentions: mentions.filter((m) => m !== '@channel'),
+      mention_channel: mentions.includes('@channel'),
+    }),
   mentions: (cursor, limit = 30) => request('GET', `/api/me/mentions${query({ cursor, limit })}`),
   reply: (id, rootId, text, alsoInChannel, clientMessageId, mentions = []) =>
     request('POST', `/api/channels/${part(id)}/messages`, {

@@ -7,6 +7,7 @@ import { ApiError, api } from './api.js';
 import { MessageLog } from './message-log.js';
 import { eventChannelId, channelLabel } from './channel-state.js';
 import { $, show } from './dom.js';
+import { mentionsMe } from './message-text.js';
 
 const COUNTED_IDS_KEPT = 500; // ids remembered per channel for unread counting
 
@@ -162,12 +163,12 @@ export const liveMethods = {
       if (active) this.renderHeader(ch);
     }
     if (fresh && !mine && kind === 'message.created') {
-      const mentionsMe = (message.mentions || []).some((m) => m.user_id === this.me.id);
-      this.notifier.consider(ch, message, mentionsMe);
+      const forMe = mentionsMe(message, this.me.id);
+      this.notifier.consider(ch, message, forMe);
       if (active) this.scheduleRead();
       else {
         ch.unread++;
-        if (mentionsMe) ch.mentions++;
+        if (forMe) ch.mentions++;
         this.renderSidebar();
       }
     }

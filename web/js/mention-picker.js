@@ -14,6 +14,9 @@ export function mentionQuery(text, caret) {
   return match ? { query: match[2], start: caret - match[2].length - 1 } : null;
 }
 
+// "@channel": everyone in it (the server decides who may, in large channels).
+export const EVERYONE = { user_id: '@channel', user_name: 'channel', label: 'channel — notify everyone here' };
+
 // People whose name starts with the query first, then those containing it.
 export function rankPeople(people, query) {
   const q = query.toLowerCase();
@@ -60,6 +63,7 @@ export class MentionPicker {
     if (mentionQuery(this.input.value, this.input.selectionStart)?.start !== at.start) return; // typed on meanwhile
     this.at = at;
     this.matches = rankPeople(people, at.query);
+    if (people.length && EVERYONE.user_name.startsWith(at.query.toLowerCase())) this.matches.push(EVERYONE);
     this.index = 0;
     this.render();
   }
@@ -73,7 +77,7 @@ export class MentionPicker {
         class: `mention-picker__item${i === this.index ? ' mention-picker__item--active' : ''}`,
         'aria-selected': String(i === this.index),
         dataset: { index: String(i) },
-        text: person.user_name,
+        text: person.label || person.user_name,
       }));
     });
     show(this.list, this.matches.length > 0);
@@ -121,7 +125,8 @@ export class MentionPicker {
     this.close();
   }
 
-  // The ids of the people chosen whose "@Name" is still in text; the draft starts over.
+  // The ids of the people chosen whose "@Name" is still in text (EVERYONE's
+  // id when "@channel" was chosen); the draft starts over.
   take(text) {
     const ids = [...this.chosen].filter(([, name]) => text.includes(`@${name}`)).map(([id]) => id);
     this.chosen.clear();

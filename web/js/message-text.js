@@ -63,6 +63,12 @@ function highlightMentions(root, mentions, meId) {
   }
 }
 
+// Whether message mentions meId: by name, or "@channel" from someone else.
+export function mentionsMe(message, meId) {
+  if (message.mention_channel && message.user_id !== meId) return true;
+  return (message.mentions || []).some((m) => m.user_id === meId);
+}
+
 export function messageText(message, className = 'msg__text', meId = '') {
   if (typeof message.html !== 'string') return el('p', { class: className, text: message.text });
   // A parsed document has no browsing context: nothing in it loads or runs while it is checked.
@@ -70,6 +76,8 @@ export function messageText(message, className = 'msg__text', meId = '') {
   clean(parsed);
   const body = el('div', { class: `${className} msg__md` });
   body.append(...parsed.childNodes);
-  if (message.mentions && message.mentions.length) highlightMentions(body, message.mentions, meId);
+  const mentions = [...(message.mentions || [])];
+  if (message.mention_channel) mentions.push({ user_id: meId, user_name: 'channel' }); // everyone: oneself too
+  if (mentions.length) highlightMentions(body, mentions, meId);
   return body;
 }

@@ -10,7 +10,7 @@ import { $, el, clear, show } from './dom.js';
 import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './format.js';
 import { threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
-import { messageText } from './message-text.js';
+import { messageText, mentionsMe } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
@@ -174,7 +174,7 @@ export class MessageView {
         li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
       }
       const text = messageText(message, 'msg__text', this.me?.id);
-      if (this.me && (message.mentions || []).some((m) => m.user_id === this.me.id)) li.classList.add('msg--mentions-me');
+      if (this.me && mentionsMe(message, this.me.id)) li.classList.add('msg--mentions-me');
       // Beside the text of a grouped message (whose meta line is hidden): "(edited)" stays in sight.
       li.append(
         message.edited_at_ms

@@ -42,6 +42,7 @@ export class Outbox {
     this.onUnauthorized = onUnauthorized;
   }
 
+  // mentions: user ids, or EVERYONE's for "@channel" (mention-picker.js).
   send(ch, text, mentions = []) {
     const entry = ch.log.addPending(newClientMessageId(), text);
     entry.mentions = mentions;

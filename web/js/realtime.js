@@ -99,7 +99,9 @@ export class Realtime {
       }, ACK_TIMEOUT_MS);
       this.acks.set(clientMessageId, { resolve, reject, timer });
       const frame = { type: 'send', channel, text, client_message_id: clientMessageId };
-      if (mentions.length) frame.mentions = mentions;
+      const people = mentions.filter((id) => id !== '@channel');
+      if (people.length) frame.mentions = people;
+      if (people.length !== mentions.length) frame.mention_channel = true;
       this.sendFrame(frame);
     });
   }
