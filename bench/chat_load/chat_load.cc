@@ -48,6 +48,7 @@ struct Options {
   int threads = 1;
   int text_bytes = 64;
   int batch = 1;
+  int typists = 0;  // clients that send a typing event every 3 s meanwhile
 };
 
 bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
@@ -93,6 +94,7 @@ class Rest {
 
 struct Stats {
   std::atomic<uint64_t> connected{0}, subscribed{0}, delivered{0}, acks{0}, errors{0}, closed{0}, sent{0};
+  std::atomic<uint64_t> typing{0};  // typing events received
   std::atomic<bool> measuring{false};
   bool batch = true;  // ask the server for several events per frame (/ws?batch=1)
 };
@@ -102,6 +104,7 @@ class Client : public std::enable_shared_from_this<Client> {
   Client(asio::io_context& io, Stats& stats, std::string token, std::string channel)
       : ws_(asio::make_strand(io)),
         timer_(ws_.get_executor()),
+        typing_timer_(ws_.get_executor()),
         stats_(stats),
         token_(std::move(token)),
         channel_(std::move(channel)) {}
@@ -141,10 +144,18 @@ class Client : public std::enable_shared_from_this<Client> {
       self->send_one();
     });
   }
+  // Sends a typing event every interval, as someone writing a message does.
+  void type_every(std::chrono::nanoseconds interval) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), interval] {
+      self->typing_interval_ = interval;
+      self->type_tick();
+    });
+  }
   void stop() {
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
       self->stopped_ = true;
       self->timer_.cancel();
+      self->typing_timer_.cancel();
     });
   }
 
@@ -158,6 +169,15 @@ class Client : public std::enable_shared_from_this<Client> {
     stats_.sent++;
     write(R"({"type":"send","channel":")" + channel_ + R"(","text":"t=)" + std::to_string(now_ns()) + " " +
           padding_ + "\"}");
+  }
+
+  void type_tick() {
+    if (stopped_) return;
+    write(R"({"type":"typing","channel":")" + channel_ + "\"}");
+    typing_timer_.expires_after(typing_interval_);
+    typing_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->type_tick();
+    });
   }
 
   void tick() {
@@ -217,6 +237,8 @@ class Client : public std::enable_shared_from_this<Client> {
     } else if (starts_with(frame, R"({"type":"ack")")) {
       stats_.acks++;
       if (back_to_back_ && !stopped_) send_one();
+    } else if (starts_with(frame, R"({"type":"typing")")) {
+      stats_.typing++;
     } else if (starts_with(frame, R"({"type":"subscribed")")) {
       stats_.subscribed++;
     } else if (starts_with(frame, R"({"type":"error")")) {
@@ -228,6 +250,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
   websocket::stream<beast::tcp_stream> ws_;
   asio::steady_timer timer_;
+  asio::steady_timer typing_timer_;
+  std::chrono::nanoseconds typing_interval_{0};
   Stats& stats_;
   std::string token_, channel_, host_, padding_;
   beast::flat_buffer buffer_;
@@ -270,6 +294,8 @@ int main(int argc, char** argv) {
   app.add_option("--users", o.users, "distinct accounts the clients log in as");
   app.add_option("--senders", o.senders, "sending clients (extra connections)");
   app.add_option("--rate", o.rate, "fanout: messages per second in total");
+  app.add_option("--typists", o.typists,
+                 "clients that also send a typing event every 3 s (the server's limit)");
   app.add_option("--seconds", o.seconds, "measurement duration");
   app.add_option("--threads", o.threads, "client threads");
   app.add_option("--batch", o.batch, "1: several events per frame (/ws?batch=1); 0: one event per frame");
@@ -354,6 +380,10 @@ int main(int argc, char** argv) {
   stats.measuring = true;
   auto started = Clock::now();
   uint64_t delivered_before = stats.delivered, acks_before = stats.acks;
+  uint64_t typing_before = stats.typing;
+  for (int i = 0; i < o.typists && i < static_cast<int>(clients.size()); ++i) {
+    clients[i]->type_every(std::chrono::milliseconds(3000));
+  }
   if (o.mode == "fanout") {
     auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 * senders.size() / o.rate));
     for (auto& sender : senders) sender->send_every(interval, padding);
@@ -381,6 +411,10 @@ int main(int argc, char** argv) {
   std::printf("deliveries/s %.0f, acked sends/s %.0f, errors %llu, closed %llu\n", delivered / elapsed,
               acks / elapsed, (unsigned long long)stats.errors.load(),
               (unsigned long long)stats.closed.load());
+  if (o.typists) {
+    std::printf("typing events received/s %.0f (from %d typists)\n", (stats.typing - typing_before) / elapsed,
+                o.typists);
+  }
   if (!latencies.empty()) {
     std::printf("delivery latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu samples)\n",
                 percentile(latencies, 0.5) / 1000.0, percentile(latencies, 0.99) / 1000.0,
