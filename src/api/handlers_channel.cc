@@ -84,12 +84,8 @@ HandlerResult handle_join_channel(Call& call) {
 
 // {"left": bool, "archived": bool}: archived when the last member left a private channel.
 HandlerResult handle_leave_channel(Call& call) {
-  TH_ASSIGN_OR_RETURN(bool left, call.chat.channels().leave(call.actor(), call.param("id")));
   bool archived = false;
-  if (left) {
-    auto channel = call.chat.channels().find(call.param("id"));
-    archived = channel.ok() && channel->archived_at != 0;
-  }
+  TH_ASSIGN_OR_RETURN(bool left, call.chat.channels().leave(call.actor(), call.param("id"), &archived));
   return json_response(200, std::string("{\"left\":") + (left ? "true" : "false") +
                                 ",\"archived\":" + (archived ? "true" : "false") + "}");
 }
@@ -118,7 +114,7 @@ HandlerResult handle_add_member(Call& call) {
   return json_response(200, std::string("{\"added\":") + (added ? "true" : "false") + "}");
 }
 
-// AP1 with each channel's unread count (chat::MessageService::unread_counts:
+// AP1 with each channel's read state (chat::MessageService::read_states:
 // one batch for the read markers, then one bounded count per channel).
 HandlerResult handle_my_channels(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
@@ -155,16 +151,7 @@ HandlerResult handle_my_channels(Call& call) {
     w.integer(channel ? channel->last_message_at_ms : 0);
     if (channel && channel->kind != chat::ChannelKind::kChannel) {
       w.key("participants");
-      w.begin_array();
-      for (const auto& participant : channel->participants) {
-        w.begin_object();
-        w.key("user_id");
-        w.string(participant.user_id);
-        w.key("user_name");
-        w.string(participant.user_name);
-        w.end_object();
-      }
-      w.end_array();
+      write_participants(w, channel->participants);
     }
     w.end_object();
   });

@@ -122,6 +122,19 @@ void write_user(ddb::JsonWriter& w, const chat::User& user) {
   w.end_object();
 }
 
+void write_participants(ddb::JsonWriter& w, const std::vector<chat::Participant>& people) {
+  w.begin_array();
+  for (const auto& person : people) {
+    w.begin_object();
+    w.key("user_id");
+    w.string(person.user_id);
+    w.key("user_name");
+    w.string(person.user_name);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
   w.begin_object();
   w.key("id");
@@ -150,16 +163,7 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
   }
   if (channel.kind != chat::ChannelKind::kChannel) {
     w.key("participants");
-    w.begin_array();
-    for (const auto& participant : channel.participants) {
-      w.begin_object();
-      w.key("user_id");
-      w.string(participant.user_id);
-      w.key("user_name");
-      w.string(participant.user_name);
-      w.end_object();
-    }
-    w.end_array();
+    write_participants(w, channel.participants);
   }
   w.end_object();
 }
@@ -220,16 +224,7 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
   }
   if (!message.mentions.empty()) {
     w.key("mentions");
-    w.begin_array();
-    for (const auto& mentioned : message.mentions) {
-      w.begin_object();
-      w.key("user_id");
-      w.string(mentioned.user_id);
-      w.key("user_name");
-      w.string(mentioned.user_name);
-      w.end_object();
-    }
-    w.end_array();
+    write_participants(w, message.mentions);
   }
   if (message.mentions_channel) {
     w.key("mention_channel");

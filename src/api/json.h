@@ -53,6 +53,8 @@ class JsonObject {
 // {"user": ...} bodies and the like use these to write one value.
 void write_user(ddb::JsonWriter& w, const chat::User& user);
 void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
+// [{"user_id", "user_name"}, ...]: a conversation's people, a message's mentions.
+void write_participants(ddb::JsonWriter& w, const std::vector<chat::Participant>& people);
 void write_member(ddb::JsonWriter& w, const chat::Member& member);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
 // {"root": message, "replies": [...], "next_cursor": "<opaque>" | null}

@@ -287,7 +287,7 @@ Result<bool> ChannelService::add_member(const User& actor, std::string_view refe
   return add(channel, user);
 }
 
-Result<bool> ChannelService::leave(const User& actor, std::string_view reference) {
+Result<bool> ChannelService::leave(const User& actor, std::string_view reference, bool* archived) {
   TH_ASSIGN_OR_RETURN(std::string id, keys::channel_id_from(reference));
   {
     auto fixed_part = fixed(id);
@@ -296,7 +296,7 @@ Result<bool> ChannelService::leave(const User& actor, std::string_view reference
       return Error{Code::kFailedPrecondition, "a direct or group conversation cannot be left"};
     }
   }
-  TH_ASSIGN_OR_RETURN(bool left, take_out(id, actor));
+  TH_ASSIGN_OR_RETURN(bool left, take_out(id, actor, archived));
   // Not a member: nothing changes, and a private channel does not reveal itself.
   if (!left) {
     auto hidden = is_private(id);
@@ -305,7 +305,7 @@ Result<bool> ChannelService::leave(const User& actor, std::string_view reference
   return left;
 }
 
-Result<bool> ChannelService::take_out(const std::string& id, const User& user) {
+Result<bool> ChannelService::take_out(const std::string& id, const User& user, bool* archived) {
   TH_ASSIGN_OR_RETURN(Fixed fixed_part, fixed(id));  // NotFound for no channel
   std::string channel_key = keys::channel(id);
   // A private channel's last member leaving would leave it to nobody: the
@@ -327,6 +327,7 @@ Result<bool> ChannelService::take_out(const std::string& id, const User& user) {
                              std::move(values), condition));
     TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
     if (outcome.committed) {
+      if (archived) *archived = archive;
       Member member{user.id, user.name, {}, {}};
       publish({ChannelEvent::Kind::kMemberLeft, id, std::nullopt, member, std::nullopt});
       return true;

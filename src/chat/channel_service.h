@@ -50,8 +50,9 @@ class ChannelService {
   // True when the call made actor a member, false when it already was.
   Result<bool> join(const User& actor, std::string_view reference);
   // True when the call removed actor, false when it was not a member. The
-  // last member leaving a private channel archives it (Channel::archived_at).
-  Result<bool> leave(const User& actor, std::string_view reference);
+  // last member leaving a private channel archives it (Channel::archived_at;
+  // *archived says so when given).
+  Result<bool> leave(const User& actor, std::string_view reference, bool* archived = nullptr);
   // Takes user out of the channel: the channel's creator may (roles and
   // moderation come with admins); user themselves may (a leave). They get
   // member.left on every socket, and their subscription of a private
@@ -105,7 +106,7 @@ class ChannelService {
  private:
   // Makes user a member; they are told on their inbox (kChannelAdded).
   Result<bool> add(const Channel& channel, const User& user);
-  Result<bool> take_out(const std::string& channel_id, const User& user);
+  Result<bool> take_out(const std::string& channel_id, const User& user, bool* archived = nullptr);
   Result<bool> is_private(const std::string& channel_id);
   // What never changes about a channel, cached: privacy and kind.
   void remember(const Channel& channel);

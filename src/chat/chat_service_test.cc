@@ -13,13 +13,7 @@ namespace townhall::chat {
 namespace {
 
 using testing::ChatFixture;
-
-template <class T>
-T ok(Result<T> result) {
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
-  if (!result.ok()) throw std::runtime_error(result.error().message);
-  return std::move(result).value();
-}
+using testing::ok;
 
 class ChatServiceTest : public ::testing::Test, public ChatFixture {};
 
@@ -280,9 +274,13 @@ TEST_F(ChatServiceTest, ReadMarkersAndUnreadCounts) {
   ok(chat->messages().send(alice, square.id, "x"));
   ok(chat->messages().send(alice, left.id, "y"));
   ok(chat->channels().leave(bob, left.id));
-  EXPECT_EQ(ok(chat->messages().unread_counts(bob, {town.id, square.id, left.id})),
-            (std::vector<int64_t>{1, 1, 0}));
-  EXPECT_EQ(ok(chat->messages().unread_counts(bob, {})), std::vector<int64_t>{});
+  auto unread_counts = [&](const std::vector<std::string>& ids) {
+    std::vector<int64_t> counts;
+    for (const auto& state : ok(chat->messages().read_states(bob, ids))) counts.push_back(state.unread);
+    return counts;
+  };
+  EXPECT_EQ(unread_counts({town.id, square.id, left.id}), (std::vector<int64_t>{1, 1, 0}));
+  EXPECT_EQ(unread_counts({}), std::vector<int64_t>{});
 }
 
 TEST_F(ChatServiceTest, ReactionsAreIdempotentAndFollowTheMessage) {

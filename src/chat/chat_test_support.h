@@ -3,9 +3,12 @@
 // names a remote endpoint (see chat_test_support.cc).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "chat/chat_service.h"
@@ -29,6 +32,21 @@ class RecordingEvents : public ChannelEvents {
   std::mutex mutex_;
   std::vector<ChannelEvent> events_;
 };
+
+// The value of a result the test needs: a failed one fails the test, and
+// throws so that the test ends there (the value does not exist).
+template <class T>
+T ok(Result<T> result) {
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+  if (!result.ok()) throw std::runtime_error(result.error().message);
+  return std::move(result).value();
+}
+
+// The code of a failed result; a value nothing compares equal to when it succeeded.
+template <class T>
+Code code_of(const Result<T>& result) {
+  return result.ok() ? static_cast<Code>(-1) : result.error().code;
+}
 
 // A fresh database for one test (a unique table name on shared remotes).
 std::unique_ptr<ddb::Database> make_database();

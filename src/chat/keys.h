@@ -14,7 +14,6 @@
 //   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
 //   mention     PK CHAN#<id>        SK MENTION#<user id>#<message id>
 //               GSI1PK MENTIONS#<user id>  GSI1SK MSG#<message id>
-//   @channel    PK CHAN#<id>        SK MENTIONALL#<message id>  (a message that mentions every member)
 #pragma once
 
 #include <string>
@@ -39,7 +38,6 @@ inline constexpr std::string_view kThread = "THREAD#";
 inline constexpr std::string_view kChannelName = "CHANNAME#";
 inline constexpr std::string_view kMention = "MENTION#";
 inline constexpr std::string_view kMentions = "MENTIONS#";
-inline constexpr std::string_view kMentionAll = "MENTIONALL#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }

@@ -84,38 +84,7 @@ Result<int64_t> MessageService::count_mentions(const User& actor, const std::str
   query.projection_expression = "SK";
   query.expression_attribute_values = ddb::AttributeMap{
       {":pk", S(keys::channel(channel_id))}, {":from", S(from)}, {":to", S(after_mentions_of(actor.id))}};
-  int64_t count = 0;
-  std::optional<ddb::AttributeMap> start;
-  do {
-    query.exclusive_start_key = std::move(start);
-    query.limit = cap + 2;
-    TH_ASSIGN_OR_RETURN(auto response, store_.query(query));
-    for (const auto& item : response.items.value_or(std::vector<ddb::AttributeMap>{})) {
-      if (items::string_of(item, "SK") != from) ++count;  // the marker's own message is read
-    }
-    start = std::move(response.last_evaluated_key);
-  } while (start && count < cap);
-  if (count >= cap) return cap;
-  // And the @channel messages after the marker that are not actor's own.
-  std::string all_from = std::string(keys::kMentionAll).append(last_read);
-  ddb::QueryRequest all;
-  all.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
-  all.filter_expression = "UserId <> :me";
-  all.projection_expression = "SK";
-  all.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
-                                                      {":from", S(all_from)},
-                                                      {":to", S("MENTIONALL$")},
-                                                      {":me", S(keys::user(actor.id))}};
-  do {
-    all.exclusive_start_key = std::move(start);
-    all.limit = cap + 2;
-    TH_ASSIGN_OR_RETURN(auto response, store_.query(all));
-    for (const auto& item : response.items.value_or(std::vector<ddb::AttributeMap>{})) {
-      if (items::string_of(item, "SK") != all_from) ++count;
-    }
-    start = std::move(response.last_evaluated_key);
-  } while (start && count < cap);
-  return std::min(count, cap);
+  return count_items(std::move(query), from, cap);  // the marker's own message is read
 }
 
 Status MessageService::check_mention_channel(const User& actor, const std::string& channel_id) {
@@ -125,15 +94,6 @@ Status MessageService::check_mention_channel(const User& actor, const std::strin
                                    std::to_string(kMentionAllLimit) + " people only its creator may use it");
   }
   return Status::Ok();
-}
-
-ddb::TransactWriteItem MessageService::mention_all_action(const std::string& channel_id,
-                                                          const std::string& message_id,
-                                                          const std::string& author_id, bool add) const {
-  std::string channel_key = keys::channel(channel_id);
-  std::string sk = std::string(keys::kMentionAll).append(message_id);
-  if (!add) return store_.delete_action(ChatStore::key(channel_key, sk));
-  return store_.put_action({{"PK", S(channel_key)}, {"SK", S(sk)}, {"UserId", S(keys::user(author_id))}});
 }
 
 Result<Page<Message>> MessageService::mentions(const User& actor, std::string_view cursor, int limit) {

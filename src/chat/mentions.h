@@ -12,9 +12,9 @@
 // newest first (AP32). An edit rewrites the set (a removed mention stops
 // counting), a delete drops them, both in the message's own transaction.
 //
-// "@channel" mentions every member: the message gets MentionAll and one
-// item, PK CHAN#<id> SK MENTIONALL#<message id> (UserId: its author), which
-// every member's mention count reads after their marker (not their own).
+// "@channel" mentions every member: the message gets MentionAll, and each
+// member's unread count (AP20's Query, which reads the messages after the
+// marker anyway) counts those as mentions too; nothing else is written.
 // The rule for large channels: in a channel of more than kMentionAllLimit
 // members only its creator may use it (a conversation is at most 8). It is
 // not in the Mentions view (that lists mentions by name). @here waits for

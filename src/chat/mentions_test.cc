@@ -9,13 +9,7 @@ namespace townhall::chat {
 namespace {
 
 using testing::ChatFixture;
-
-template <class T>
-T ok(Result<T> result) {
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
-  if (!result.ok()) throw std::runtime_error(result.error().message);
-  return std::move(result).value();
-}
+using testing::ok;
 
 class MentionTest : public ::testing::Test, public ChatFixture {
  protected:

@@ -1,6 +1,7 @@
 #include "chat/message_service.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "chat/items.h"
@@ -117,7 +118,6 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
     actions.back().put->expression_attribute_values = ddb::AttributeMap{{":now", N(message.created_at)}};
   }
   mention_actions(actions, channel_id, message.id, actor.id, message.mentions, true);
-  if (message.mentions_channel) actions.push_back(mention_all_action(channel_id, message.id, actor.id, true));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
@@ -258,7 +258,6 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
                   missing_from(before.mentions, after), false);
   mention_actions(actions, channel_id, std::string(message_id), actor.id,
                   missing_from(after, before.mentions), true);
-  if (drops_all) actions.push_back(mention_all_action(channel_id, std::string(message_id), actor.id, false));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
@@ -276,12 +275,13 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   message_id = stored_id;
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   TH_ASSIGN_OR_RETURN(Message before, read_message(channel_id, message_id));
+  const int64_t now_ms = store_.now_ms();
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.update_action(
       ChatStore::key(channel_key, keys::message(message_id)),
       "SET Deleted = :yes, EditedAt = :now REMOVE Msg",
-      {{":yes", items::BOOL(true)}, {":now", N(store_.now_ms())}, {":me", S(keys::user(actor.id))}},
+      {{":yes", items::BOOL(true)}, {":now", N(now_ms)}, {":me", S(keys::user(actor.id))}},
       "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
   actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD MessageCount :minus",
                                          {{":minus", N(-1)}}, "attribute_exists(PK)"));
@@ -291,15 +291,17 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
                                            "attribute_exists(SK)"));
   }
   mention_actions(actions, channel_id, std::string(message_id), before.user_id, before.mentions, false);
-  if (before.mentions_channel)
-    actions.push_back(mention_all_action(channel_id, std::string(message_id), before.user_id, false));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
     if (outcome.failed(2)) return Error::Internal("the thread's root is gone");
     return Error::NotFound("no channel " + channel_id);
   }
-  TH_ASSIGN_OR_RETURN(Message message, read_message(channel_id, message_id));
+  // The tombstone, as the transaction left it (no need to read it back).
+  Message message = std::move(before);
+  message.text.clear();
+  message.deleted = true;
+  message.edited_at_ms = now_ms;
   publish(ChannelEvent::Kind::kMessageDeleted, message);
   return message;
 }
@@ -362,17 +364,8 @@ Result<int64_t> MessageService::unread_count(const User& actor, std::string_view
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
   TH_ASSIGN_OR_RETURN(auto member, channels_.authorize_read(actor, channel_id));
   if (!member) return Error::PermissionDenied("not a member of channel " + channel_id);
-  return count_after(actor, channel_id, member->last_read, cap);
-}
-
-Result<std::vector<int64_t>> MessageService::unread_counts(const User& actor,
-                                                           const std::vector<std::string>& channel_ids,
-                                                           int64_t cap) {
-  TH_ASSIGN_OR_RETURN(auto states, read_states(actor, channel_ids, cap));
-  std::vector<int64_t> counts;
-  counts.reserve(states.size());
-  for (const auto& state : states) counts.push_back(state.unread);
-  return counts;
+  TH_ASSIGN_OR_RETURN(Unread unread, count_after(actor, channel_id, member->last_read, cap));
+  return unread.messages;
 }
 
 Result<std::vector<MessageService::ReadState>> MessageService::read_states(
@@ -391,27 +384,16 @@ Result<std::vector<MessageService::ReadState>> MessageService::read_states(
     const ddb::AttributeMap& membership = *found->second;
     states[i].last_read = std::string(items::string_of(membership, "LastRead"));
     states[i].muted = items::bool_of(membership, "Muted");
-    TH_ASSIGN_OR_RETURN(states[i].mentions, count_mentions(actor, channel_ids[i], states[i].last_read, cap));
-    TH_ASSIGN_OR_RETURN(states[i].unread, count_after(actor, channel_ids[i], states[i].last_read, cap));
+    TH_ASSIGN_OR_RETURN(Unread unread, count_after(actor, channel_ids[i], states[i].last_read, cap));
+    TH_ASSIGN_OR_RETURN(int64_t by_name, count_mentions(actor, channel_ids[i], states[i].last_read, cap));
+    states[i].unread = unread.messages;
+    states[i].mentions = std::min(cap, by_name + unread.channel_mentions);
   }
   return states;
 }
 
-Result<int64_t> MessageService::count_after(const User& actor, const std::string& channel_id,
-                                            const std::string& last_read, int64_t cap) {
-  std::string from = last_read.empty() ? std::string(keys::kMessage) : keys::message(last_read);
-  ddb::QueryRequest query;
-  query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
-  // Thread replies count in their thread, not in the channel (unless also sent to it).
-  query.filter_expression =
-      "attribute_not_exists(Deleted) AND UserId <> :me AND (attribute_not_exists(ThreadRoot) OR InChannel = "
-      ":yes)";
-  query.projection_expression = "SK";
-  query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
-                                                        {":from", S(from)},
-                                                        {":to", S(std::string(kAfterLastMessage))},
-                                                        {":me", S(keys::user(actor.id))},
-                                                        {":yes", items::BOOL(true)}};
+Result<int64_t> MessageService::count_items(ddb::QueryRequest query, const std::string& skip_sk, int64_t cap,
+                                            const std::function<void(const ddb::AttributeMap&)>& each) {
   int64_t count = 0;
   std::optional<ddb::AttributeMap> start;
   do {
@@ -419,11 +401,37 @@ Result<int64_t> MessageService::count_after(const User& actor, const std::string
     query.limit = cap + 2;
     TH_ASSIGN_OR_RETURN(auto response, store_.query(query));
     for (const auto& item : items_of(response)) {
-      if (items::string_of(item, "SK") != from) ++count;
+      if (items::string_of(item, "SK") == skip_sk) continue;
+      ++count;
+      if (each) each(item);
     }
     start = std::move(response.last_evaluated_key);
   } while (start && count < cap);
   return std::min(count, cap);
+}
+
+Result<MessageService::Unread> MessageService::count_after(const User& actor, const std::string& channel_id,
+                                                           const std::string& last_read, int64_t cap) {
+  std::string from = last_read.empty() ? std::string(keys::kMessage) : keys::message(last_read);
+  ddb::QueryRequest query;
+  query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
+  // Thread replies count in their thread, not in the channel (unless also sent to it).
+  query.filter_expression =
+      "attribute_not_exists(Deleted) AND UserId <> :me AND (attribute_not_exists(ThreadRoot) OR InChannel = "
+      ":yes)";
+  // MentionAll: an "@channel" among them is a mention of actor too (chat/mentions.h).
+  query.projection_expression = "SK, MentionAll";
+  query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
+                                                        {":from", S(from)},
+                                                        {":to", S(std::string(kAfterLastMessage))},
+                                                        {":me", S(keys::user(actor.id))},
+                                                        {":yes", items::BOOL(true)}};
+  Unread unread;
+  TH_ASSIGN_OR_RETURN(unread.messages,
+                      count_items(std::move(query), from, cap, [&](const ddb::AttributeMap& item) {
+                        if (items::bool_of(item, "MentionAll")) ++unread.channel_mentions;
+                      }));
+  return unread;
 }
 
 }  // namespace townhall::chat

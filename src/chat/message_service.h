@@ -11,6 +11,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -83,14 +84,13 @@ class MessageService {
   // Messages after actor's read marker, not counting actor's own or deleted
   // ones; counts up to `cap` (a badge shows "cap+").
   Result<int64_t> unread_count(const User& actor, std::string_view channel, int64_t cap = 100);
-  // The same for several channels of actor's (up to 100), in their order:
-  // one batch read of actor's read markers, then one bounded count per
-  // channel. A channel actor no longer belongs to counts 0; store errors
-  // are errors, never a silent 0.
-  Result<std::vector<int64_t>> unread_counts(const User& actor, const std::vector<std::string>& channel_ids,
-                                             int64_t cap = 100);
-  // The same with what else actor's membership items say: the read marker
-  // (where a client draws its "New messages" line) and whether it is muted.
+  // The same for several channels of actor's (up to 100), in their order,
+  // with what else actor's membership items say: one batch read of the
+  // memberships (read marker, where a client draws its "New messages" line;
+  // muted), then per channel one bounded count of the messages after the
+  // marker (AP20, which also counts the "@channel" ones) and one of the
+  // mentions by name. A channel actor no longer belongs to reads all 0;
+  // store errors are errors, never a silent 0.
   struct ReadState {
     int64_t unread = 0;
     std::string last_read;  // a message id; empty when none
@@ -106,9 +106,18 @@ class MessageService {
   // checked readable by actor and not deleted. In chat/threads.cc.
   Result<std::string> thread_root_for(const User& actor, const std::string& channel_id,
                                       std::string_view message_id);
-  // Messages of the channel after last_read (empty: all), not actor's own or deleted ones, up to cap.
-  Result<int64_t> count_after(const User& actor, const std::string& channel_id, const std::string& last_read,
-                              int64_t cap);
+  // Messages of the channel after last_read (empty: all), not actor's own
+  // or deleted ones, up to cap; and how many of them are "@channel".
+  struct Unread {
+    int64_t messages = 0;
+    int64_t channel_mentions = 0;
+  };
+  Result<Unread> count_after(const User& actor, const std::string& channel_id, const std::string& last_read,
+                             int64_t cap);
+  // Counts the items a query returns, over its pages, up to cap, but the one
+  // whose SK is skip_sk (a marker itself); each, if given, sees every one counted.
+  Result<int64_t> count_items(ddb::QueryRequest query, const std::string& skip_sk, int64_t cap,
+                              const std::function<void(const ddb::AttributeMap&)>& each = {});
   Result<Message> read_message(const std::string& channel_id, std::string_view message_id);
   // chat/mentions.cc: the members among user_ids (deduplicated, at most
   // kMaxMentions), with their names; the writes that add or drop the
@@ -122,9 +131,6 @@ class MessageService {
                                  const std::string& last_read, int64_t cap);
   // Whether actor may mention all of the channel (PermissionDenied otherwise).
   Status check_mention_channel(const User& actor, const std::string& channel_id);
-  // The @channel item of a message: a put when add, else a delete.
-  ddb::TransactWriteItem mention_all_action(const std::string& channel_id, const std::string& message_id,
-                                            const std::string& author_id, bool add) const;
   Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
                                         std::string_view message_id);
   void publish(ChannelEvent::Kind kind, const Message& message);

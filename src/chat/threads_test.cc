@@ -9,18 +9,8 @@ namespace townhall::chat {
 namespace {
 
 using testing::ChatFixture;
-
-template <class T>
-T ok(Result<T> result) {
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
-  if (!result.ok()) throw std::runtime_error(result.error().message);
-  return std::move(result).value();
-}
-
-template <class T>
-Code code_of(const Result<T>& result) {
-  return result.ok() ? static_cast<Code>(-1) : result.error().code;
-}
+using testing::code_of;
+using testing::ok;
 
 class ThreadTest : public ::testing::Test, public ChatFixture {
  protected:

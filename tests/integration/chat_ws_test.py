@@ -18,6 +18,7 @@ import requests
 import websockets
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from chat_client import receive, receive_until, subscribe  # noqa: E402
 from townhall import ChatServer  # noqa: E402
 
 SERVER = None
@@ -60,30 +61,6 @@ def new_channel(token, name="room", private=False):
 async def connect(token=None, **kwargs):
     headers = {"Authorization": "Bearer " + token} if token else {}
     return await websockets.connect(SERVER.ws_url, extra_headers=headers, max_size=2 ** 20, **kwargs)
-
-
-async def receive(ws, timeout=10):
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def receive_until(ws, predicate, timeout=10):
-    """Frames up to and including the first one matching predicate."""
-    frames = []
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = await receive(ws, max(0.1, deadline - time.monotonic()))
-        frames.append(frame)
-        if predicate(frame):
-            return frames
-
-
-async def subscribe(ws, channel, after=None):
-    entry = {"id": channel}
-    if after is not None:
-        entry["after"] = after
-    await ws.send(json.dumps({"type": "subscribe", "channels": [entry]}))
-    frames = await receive_until(ws, lambda f: f["type"] in ("subscribed", "error") and f.get("channel") == channel)
-    return frames
 
 
 def run(coroutine):

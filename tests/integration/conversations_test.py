@@ -11,16 +11,13 @@ import time
 import unittest
 import urllib.parse
 
-import requests
-import websockets
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import townhall  # noqa: E402
+from chat_client import ChatUser, connect, subscribe  # noqa: E402
 from openapi_check import OpenApiChecker  # noqa: E402
 
 SERVER = None
 CHECKER = None
-COUNTER = [0]
 
 
 def setUpModule():
@@ -33,31 +30,11 @@ def tearDownModule():
     SERVER.__exit__(None, None, None)
 
 
-class User:
+class User(ChatUser):
+    """Someone who signed up on this module's server; every answer is checked against openapi.json."""
+
     def __init__(self, name):
-        COUNTER[0] += 1
-        r = requests.post(SERVER.url + "/api/signup", timeout=30, json={
-            "name": "%s %d" % (name, COUNTER[0]), "email": "%s%d-%d@conv.example" % (name.lower(), COUNTER[0], os.getpid()),
-            "password": "12345678"})
-        assert r.status_code == 201, r.text
-        self.token = r.json()["token"]
-        self.id = r.json()["user"]["id"]
-
-    def call(self, method, path, **kwargs):
-        r = requests.request(method, SERVER.url + path, headers={"Authorization": "Bearer " + self.token},
-                             timeout=30, **kwargs)
-        CHECKER.check(r)
-        return r
-
-    def channel(self, name, private=False):
-        r = self.call("POST", "/api/channels", json={"name": name, "private": private})
-        assert r.status_code == 201, r.text
-        return r.json()["channel"]["id"]
-
-    def send(self, channel, text):
-        r = self.call("POST", "/api/channels/%s/messages" % channel, json={"text": text})
-        assert r.status_code == 201, r.text
-        return r.json()["message"]
+        super().__init__(SERVER, name, check=CHECKER.check)
 
 
 def reaction_path(channel, message_id, emoji):
@@ -65,11 +42,8 @@ def reaction_path(channel, message_id, emoji):
 
 
 async def listen(user, channel):
-    ws = await websockets.connect(SERVER.ws_url, extra_headers={"Authorization": "Bearer " + user.token})
-    assert json.loads(await ws.recv())["type"] == "ready"
-    await ws.send(json.dumps({"type": "subscribe", "channels": [{"id": channel}]}))
-    while json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] != "subscribed":
-        pass
+    ws = await connect(SERVER, user)
+    await subscribe(ws, channel)
     return ws
 
 

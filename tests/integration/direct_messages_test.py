@@ -10,21 +10,18 @@ their fixed people."""
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 import unittest
 import urllib.parse
 
-import requests
-import websockets
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import chat_client  # noqa: E402
 import townhall  # noqa: E402
+from chat_client import ChatUser, chat_cli, quiet_for, receive, receive_until, subscribe  # noqa: E402
 
 SERVER = None
-COUNTER = [0]
 # A well-formed conversation id nobody has: what "does not exist" answers look like.
 ABSENT = "dm-" + "a" * 24
 
@@ -38,24 +35,11 @@ def tearDownModule():
     SERVER.__exit__(None, None, None)
 
 
-class User:
-    """Someone who signed up on server (names are unique per server, hence the number)."""
+class User(ChatUser):
+    """Someone who signed up on this module's server."""
 
     def __init__(self, name, server=None):
-        self.server = server or SERVER
-        COUNTER[0] += 1
-        self.name = "%s %d" % (name, COUNTER[0])
-        r = requests.post(self.server.url + "/api/signup", timeout=30, json={
-            "name": self.name, "email": "%s%d-%d@dm.example" % (name.lower(), COUNTER[0], os.getpid()),
-            "password": "12345678"})
-        assert r.status_code == 201, r.text
-        self.token = r.json()["token"]
-        self.id = r.json()["user"]["id"]
-        assert r.json()["user"]["name"] == self.name, r.text
-
-    def call(self, method, path, **kwargs):
-        return requests.request(method, self.server.url + path, headers={"Authorization": "Bearer " + self.token},
-                                timeout=30, **kwargs)
+        super().__init__(server or SERVER, name)
 
     def open(self, user_ids=None, user_names=None):
         body = {}
@@ -70,16 +54,6 @@ class User:
         assert r.status_code == status, (status, r.status_code, r.text)
         assert r.json()["created"] == (status == 201), r.text
         return r.json()["channel"]
-
-    def channel(self, name, private=False):
-        r = self.call("POST", "/api/channels", json={"name": name, "private": private})
-        assert r.status_code == 201, r.text
-        return r.json()["channel"]["id"]
-
-    def send(self, channel, text):
-        r = self.call("POST", "/api/channels/%s/messages" % channel, json={"text": text})
-        assert r.status_code == 201, r.text
-        return r.json()["message"]
 
     def my_channels(self):
         r = self.call("GET", "/api/me/channels", params={"limit": 100})
@@ -97,49 +71,8 @@ def reaction_path(channel, message_id, emoji):
     return "/api/channels/%s/messages/%s/reactions/%s" % (channel, message_id, urllib.parse.quote(emoji, safe=""))
 
 
-# --- WebSocket, as in chat_ws_test.py -------------------------------------------
-
 async def connect(user):
-    ws = await websockets.connect(SERVER.ws_url, extra_headers={"Authorization": "Bearer " + user.token},
-                                  max_size=2 ** 20)
-    ready = await receive(ws)
-    assert ready["type"] == "ready" and ready["user"]["id"] == user.id, ready
-    return ws
-
-
-async def receive(ws, timeout=10):
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def receive_until(ws, predicate, timeout=10):
-    """Frames up to and including the first one matching predicate."""
-    frames = []
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = await receive(ws, max(0.1, deadline - time.monotonic()))
-        frames.append(frame)
-        if predicate(frame):
-            return frames
-
-
-async def quiet_for(ws, seconds=1.0):
-    """Every frame ws receives within seconds (an idle socket: [])."""
-    frames = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            frames.append(await receive(ws, max(0.05, deadline - time.monotonic())))
-        except asyncio.TimeoutError:
-            break
-    return frames
-
-
-async def subscribe(ws, channel, after=None):
-    entry = {"id": channel}
-    if after is not None:
-        entry["after"] = after
-    await ws.send(json.dumps({"type": "subscribe", "channels": [entry]}))
-    return await receive_until(ws, lambda f: f["type"] in ("subscribed", "error") and f.get("channel") == channel)
+    return await chat_client.connect(user.server, user, max_size=2 ** 20)
 
 
 def run(coroutine):
@@ -380,14 +313,9 @@ class CliTest(unittest.TestCase):
             dm = alice.open_ok(201, user_ids=[bob])["id"]
             alice.send(dm, "cli secret")
             self.assertEqual(server.stop(), 0, "".join(server.output))
-            if server.data_dir:
-                store = ["--data", server.data_dir]
-            else:
-                store = ["--store", "dynamodb", "--endpoint", server.store.endpoint]
 
             def chat(*args, ok=True):
-                done = subprocess.run([townhall.binary(), "chat"] + store + list(args), capture_output=True,
-                                      text=True, timeout=60)
+                done = chat_cli(server, *args)
                 self.assertEqual(done.returncode == 0, ok, (args, done.stdout, done.stderr))
                 return done, json.loads(done.stdout if ok else done.stderr)
 
@@ -437,7 +365,7 @@ class LiveTest(unittest.TestCase):
 
     def test_being_added_to_a_private_channel_reaches_the_added_user_only(self):
         alice, carol, eve = User("Alice"), User("Carol"), User("Eve")
-        plans = alice.channel("plans %d" % COUNTER[0], private=True)
+        plans = alice.channel("plans", private=True)
 
         async def scenario():
             carol_ws, eve_ws = await connect(carol), await connect(eve)

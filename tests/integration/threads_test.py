@@ -16,20 +16,17 @@ import json
 import os
 import subprocess
 import sys
-import time
 import unittest
 import urllib.parse
 
-import requests
-import websockets
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import chat_client  # noqa: E402
 import townhall  # noqa: E402
+from chat_client import ChatUser, chat_cli, quiet_for, receive_until, subscribe  # noqa: E402
 from openapi_check import OpenApiChecker  # noqa: E402
 
 SERVER = None
 CHECKER = None
-COUNTER = [0]
 # Well-formed ids nobody has: what "does not exist" answers look like.
 ABSENT_CHANNEL = "nosuchchan01"
 ABSENT_MESSAGE = "1700000000_0000000000000000000-0000"
@@ -51,30 +48,11 @@ def table_form(message_id):
     return message_id.replace("_", "#", 1)
 
 
-class User:
-    """Someone who signed up on server (names are unique per server, hence the number)."""
+class User(ChatUser):
+    """Someone who signed up on this module's server; every answer is checked against openapi.json."""
 
     def __init__(self, name, server=None):
-        self.server = server or SERVER
-        COUNTER[0] += 1
-        self.name = "%s %d" % (name, COUNTER[0])
-        r = requests.post(self.server.url + "/api/signup", timeout=30, json={
-            "name": self.name, "email": "%s%d-%d@threads.example" % (name.lower(), COUNTER[0], os.getpid()),
-            "password": "12345678"})
-        assert r.status_code == 201, r.text
-        self.token = r.json()["token"]
-        self.id = r.json()["user"]["id"]
-
-    def call(self, method, path, **kwargs):
-        r = requests.request(method, self.server.url + path, headers={"Authorization": "Bearer " + self.token},
-                             timeout=30, **kwargs)
-        CHECKER.check(r)
-        return r
-
-    def channel(self, name, private=False):
-        r = self.call("POST", "/api/channels", json={"name": "%s %d" % (name, COUNTER[0]), "private": private})
-        assert r.status_code == 201, r.text
-        return r.json()["channel"]["id"]
+        super().__init__(server or SERVER, name, check=CHECKER.check)
 
     def join(self, channel):
         r = self.call("POST", "/api/channels/%s/join" % channel)
@@ -170,49 +148,8 @@ def error_of(r, status, code):
     return r.json()["error"]
 
 
-# --- WebSocket, as in chat_ws_test.py -------------------------------------------
-
 async def connect(user):
-    ws = await websockets.connect(SERVER.ws_url, extra_headers={"Authorization": "Bearer " + user.token},
-                                  max_size=2 ** 22)
-    ready = await receive(ws)
-    assert ready["type"] == "ready" and ready["user"]["id"] == user.id, ready
-    return ws
-
-
-async def receive(ws, timeout=10):
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def receive_until(ws, predicate, timeout=10):
-    """Frames up to and including the first one matching predicate."""
-    frames = []
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = await receive(ws, max(0.1, deadline - time.monotonic()))
-        frames.append(frame)
-        if predicate(frame):
-            return frames
-
-
-async def quiet_for(ws, seconds=1.0):
-    """Every frame ws receives within seconds (an idle socket: [])."""
-    frames = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            frames.append(await receive(ws, max(0.05, deadline - time.monotonic())))
-        except asyncio.TimeoutError:
-            break
-    return frames
-
-
-async def subscribe(ws, channel, after=None):
-    entry = {"id": channel}
-    if after is not None:
-        entry["after"] = after
-    await ws.send(json.dumps({"type": "subscribe", "channels": [entry]}))
-    return await receive_until(ws, lambda f: f["type"] in ("subscribed", "error") and f.get("channel") == channel)
+    return await chat_client.connect(user.server, user)
 
 
 async def send_frame(ws, channel, text, client_message_id, **fields):
@@ -699,14 +636,9 @@ class CliTest(unittest.TestCase):
             root = alice.send(plans, "cli secret root")
             first = bob.reply(plans, root["id"], "cli secret reply")
             self.assertEqual(server.stop(), 0, "".join(server.output))
-            if server.data_dir:
-                store = ["--data", server.data_dir]
-            else:
-                store = ["--store", "dynamodb", "--endpoint", server.store.endpoint]
 
             def chat(*args, ok=True):
-                done = subprocess.run([townhall.binary(), "chat"] + store + list(args), capture_output=True,
-                                      text=True, timeout=60)
+                done = chat_cli(server, *args)
                 self.assertEqual(done.returncode == 0, ok, (args, done.stdout, done.stderr))
                 return done, json.loads(done.stdout if ok else done.stderr)
 
@@ -745,9 +677,7 @@ class CliTest(unittest.TestCase):
             self.assertEqual(error["error"]["code"], "not_found", error)
             self.assertNotIn("cli secret", done.stdout + done.stderr)
             # --also-in-channel needs --thread.
-            done = subprocess.run([townhall.binary(), "chat"] + store + [
-                "send", "--user", bob.id, "--channel", plans, "--text", "loud", "--also-in-channel"],
-                capture_output=True, text=True, timeout=60)
+            done = chat_cli(server, "send", "--user", bob.id, "--channel", plans, "--text", "loud", "--also-in-channel")
             self.assertNotEqual(done.returncode, 0, done.stdout)
 
             # The server, started again on the same store, has the command line's replies.

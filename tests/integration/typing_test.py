@@ -7,14 +7,10 @@ import asyncio
 import json
 import os
 import sys
-import time
 import unittest
-import uuid
-
-import requests
-import websockets
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from chat_client import ChatUser, connect, quiet_for, subscribe  # noqa: E402
 from townhall import ChatServer  # noqa: E402
 
 SERVER = None
@@ -29,94 +25,52 @@ def tearDownModule():
     SERVER.__exit__(None, None, None)
 
 
-def signup(name):
-    tag = uuid.uuid4().hex[:8]
-    r = requests.post(SERVER.url + "/api/signup", json={
-        "name": "%s %s" % (name, tag), "email": "%s-%s@typing.example" % (name.lower(), tag), "password": "12345678"})
-    assert r.status_code == 201, r.text
-    return r.json()["token"], r.json()["user"]
-
-
-def rest(token, method, path, **kwargs):
-    return requests.request(method, SERVER.url + path, headers={"Authorization": "Bearer " + token}, timeout=30,
-                            **kwargs)
-
-
-async def connect(token):
-    ws = await websockets.connect(SERVER.ws_url, extra_headers={"Authorization": "Bearer " + token})
-    assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "ready"
-    return ws
-
-
-async def subscribe(ws, channel):
-    await ws.send(json.dumps({"type": "subscribe", "channels": [channel]}))
-    while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        if frame["type"] in ("subscribed", "error"):
-            return frame
-
-
-async def frames_for(ws, seconds):
-    """Every frame that arrives within the next `seconds`."""
-    frames, deadline = [], time.monotonic() + seconds
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return frames
-        try:
-            frames.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
-        except asyncio.TimeoutError:
-            return frames
-
-
 class TypingTest(unittest.TestCase):
     def test_typing_reaches_members_once_per_interval_and_is_never_stored(self):
         asyncio.run(self.typing_scenario())
 
     async def typing_scenario(self):
-        (alice_token, alice), (bob_token, bob) = signup("Alice"), signup("Bob")
-        (eve_token, eve) = signup("Eve")
-        channel = rest(alice_token, "POST", "/api/channels", json={"name": "typing-" + uuid.uuid4().hex[:6]}).json()
-        channel = channel["channel"]["id"]
-        secret = rest(alice_token, "POST", "/api/channels", json={"name": "s", "private": True}).json()["channel"]["id"]
-        self.assertEqual(rest(bob_token, "POST", "/api/channels/%s/join" % channel).status_code, 200)
-        alice_ws, bob_ws, eve_ws = await connect(alice_token), await connect(bob_token), await connect(eve_token)
+        alice, bob, eve = ChatUser(SERVER, "Alice"), ChatUser(SERVER, "Bob"), ChatUser(SERVER, "Eve")
+        channel = alice.channel("typing")
+        secret = alice.channel("s", private=True)
+        self.assertEqual(bob.call("POST", "/api/channels/%s/join" % channel).status_code, 200)
+        alice_ws, bob_ws, eve_ws = await connect(SERVER, alice), await connect(SERVER, bob), await connect(SERVER, eve)
         for ws in (alice_ws, bob_ws, eve_ws):
-            self.assertEqual((await subscribe(ws, channel))["type"], "subscribed")
-        self.assertEqual((await subscribe(alice_ws, secret))["type"], "subscribed")
+            self.assertEqual((await subscribe(ws, channel))[-1]["type"], "subscribed")
+        self.assertEqual((await subscribe(alice_ws, secret))[-1]["type"], "subscribed")
 
         # Five frames in a burst: one event; after the interval, another.
         for _ in range(5):
             await alice_ws.send(json.dumps({"type": "typing", "channel": channel}))
-        seen = [f for f in await frames_for(bob_ws, 1.5) if f["type"] == "typing"]
+        seen = [f for f in await quiet_for(bob_ws, 1.5) if f["type"] == "typing"]
         self.assertEqual(len(seen), 1, seen)
         self.assertEqual((seen[0]["channel"], seen[0]["member"]["user_id"], seen[0]["member"]["user_name"]),
-                         (channel, alice["id"], alice["name"]))
+                         (channel, alice.id, alice.name))
         await asyncio.sleep(1.7)  # 3.2 s after the first
         await alice_ws.send(json.dumps({"type": "typing", "channel": channel}))
-        self.assertEqual(len([f for f in await frames_for(bob_ws, 1.5) if f["type"] == "typing"]), 1)
+        self.assertEqual(len([f for f in await quiet_for(bob_ws, 1.5) if f["type"] == "typing"]), 1)
         # Eve watches the public channel without joining it: she sees typing, may not type.
-        self.assertEqual(len([f for f in await frames_for(eve_ws, 0.1) if f["type"] == "typing"]), 2)
+        self.assertEqual(len([f for f in await quiet_for(eve_ws, 0.1) if f["type"] == "typing"]), 2)
         await eve_ws.send(json.dumps({"type": "typing", "channel": channel}))
-        answer = [f for f in await frames_for(eve_ws, 1.0) if f["type"] == "error"]
+        answer = [f for f in await quiet_for(eve_ws, 1.0) if f["type"] == "error"]
         self.assertEqual([(f["code"], f.get("channel")) for f in answer], [("permission_denied", channel)])
         # Not subscribed (and here not allowed to be): refused, and nobody hears of it.
         await eve_ws.send(json.dumps({"type": "typing", "channel": secret}))
-        answer = [f for f in await frames_for(eve_ws, 1.0) if f["type"] == "error"]
+        answer = [f for f in await quiet_for(eve_ws, 1.0) if f["type"] == "error"]
         self.assertEqual(answer[0]["code"], "invalid_argument", answer)
         self.assertNotIn("s", answer[0]["message"].split())  # nothing about the channel itself
         # Alice types in the private channel: Bob and Eve, not in it, hear nothing.
         await alice_ws.send(json.dumps({"type": "typing", "channel": secret}))
         for ws in (bob_ws, eve_ws):
-            self.assertEqual([f for f in await frames_for(ws, 1.0) if f["type"] == "typing"], [])
+            self.assertEqual([f for f in await quiet_for(ws, 1.0) if f["type"] == "typing"], [])
         # Nothing stored.
         for c in (channel, secret):
-            info = rest(alice_token, "GET", "/api/channels/%s" % c).json()["channel"]
+            info = alice.call("GET", "/api/channels/%s" % c).json()["channel"]
             self.assertEqual(info["message_count"], 0, info)
-            self.assertEqual(rest(alice_token, "GET", "/api/channels/%s/messages" % c).json()["messages"], [])
+            self.assertEqual(alice.call("GET", "/api/channels/%s/messages" % c).json()["messages"], [])
         # A bad frame is a clear error.
         await alice_ws.send(json.dumps({"type": "typing"}))
-        answer = [f for f in await frames_for(alice_ws, 1.0) if f["type"] == "error"]
+        answer = [f for f in await quiet_for(alice_ws, 1.0) if f["type"] == "error"]
         self.assertEqual(answer[0]["code"], "invalid_argument", answer)
         for ws in (alice_ws, bob_ws, eve_ws):
             await ws.close()

@@ -5,8 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { startTownhall } from './townhall.mjs';
 
 
 export const SKIP_EXIT_CODE = 77;
@@ -72,7 +75,9 @@ export const users = [];
 let step = 0;
 
 export async function screenshot(user, name) {
-  await user.page.screenshot({ path: path.join(artifacts, `${String(++step).padStart(2, '0')}-${user.name}-${name}.png`) });
+  const file = path.join(artifacts, `${String(++step).padStart(2, '0')}-${user.name}-${name}.png`);
+  await user.page.screenshot({ path: file });
+  return file;
 }
 
 export async function openUser(browser, base, name, options = {}) {
@@ -176,4 +181,39 @@ export async function restAs(user, base, method, urlPath, body) {
   });
   assert.ok(response.ok(), `${method} ${urlPath}: ${response.status()} ${await response.text()}`);
   return response.status() === 204 ? null : response.json();
+}
+
+// Runs one browser test: a private `townhall serve` (or the server at
+// TOWNHALL_URL) and Chromium, then body(browser, base, server) (server is
+// null with TOWNHALL_URL). Afterwards no page may have logged a problem. On
+// a failure every page is photographed and the server's output printed;
+// the server's log is kept with the screenshots. Sets the exit code.
+export async function runBrowserTest(label, body) {
+  await mkdir(artifacts, { recursive: true });
+  const external = process.env.TOWNHALL_URL;
+  const server = external ? null : await startTownhall();
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  try {
+    await body(browser, external || server.url, server);
+    for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);
+    console.log(`${label}: ok (screenshots in ${artifacts})`);
+  } catch (err) {
+    for (const user of users) {
+      await user.page.screenshot({ path: path.join(artifacts, `failure-${user.name}.png`) }).catch(() => {});
+      if (user.problems.length) console.error(`${user.name}:`, user.problems.join('\n  '));
+    }
+    if (server) {
+      const exited = server.exited();
+      console.error(`--- townhall output${exited ? ` (it exited: ${JSON.stringify(exited)})` : ''} ---`);
+      console.error(server.output().slice(-4000));
+    }
+    console.error(err);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+    if (server) {
+      await server.stop();
+      await writeFile(path.join(artifacts, 'townhall.log'), server.output());
+    }
+  }
 }

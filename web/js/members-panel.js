@@ -112,24 +112,13 @@ export class MembersPanel {
       { class: 'member', dataset: { userId: member.user_id, name } },
       el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
       el('span', { class: 'member__name', text: name }),
-      this.isMe(member.user_id)
-        ? null
-        : el('button', {
-            type: 'button',
-            class: 'button button--quiet member__message',
-            dataset: { action: 'message' },
-            'aria-label': `Message ${name}`,
-            text: 'Message',
-          }),
-      this.isMe(member.user_id)
-        ? null
-        : el('button', {
-            type: 'button',
-            class: 'button button--quiet member__remove',
-            dataset: { action: 'remove' },
-            'aria-label': `Remove ${name}`,
-            text: 'Remove',
-          }),
+      // Others only: a conversation with them, and (shown to a private channel's creator) removing them.
+      ...(this.isMe(member.user_id)
+        ? []
+        : [
+            el('button', { type: 'button', class: 'button button--quiet member__message', dataset: { action: 'message' }, 'aria-label': `Message ${name}`, text: 'Message' }),
+            el('button', { type: 'button', class: 'button button--quiet member__remove', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, text: 'Remove' }),
+          ]),
     );
     const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);
     this.list.insertBefore(item, next || null);
