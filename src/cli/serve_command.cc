@@ -20,6 +20,7 @@
 #include "net/fd_budget.h"
 #include "net/io_pool.h"
 #include "realtime/hub.h"
+#include "realtime/presence.h"
 #include "realtime/redis_relay.h"
 #include "server/chat_server.h"
 #include "wire/server.h"
@@ -154,6 +155,17 @@ int serve(ServeSettings& settings) {
     metrics.extra = [relay = relay.get()] { return relay->render_metrics(); };
   }
   realtime::Hub hub(relay.get());
+  // Online / away / offline across nodes (docs/websocket.md#presence).
+  realtime::Presence presence(
+      hub, relay.get(),
+      {std::chrono::milliseconds(static_cast<int64_t>(settings.presence_interval_seconds * 1000))});
+  if (relay) {
+    relay->set_presence_handlers(
+        {[&presence](const std::string& node, const realtime::PresenceReport& report) {
+           presence.on_report(node, report);
+         },
+         [&presence] { presence.on_subscribed(); }});
+  }
   settings.chat.password_cost = settings.password_cost == "minimum"
                                     ? chat::ChatOptions::PasswordCost::kMinimum
                                     : chat::ChatOptions::PasswordCost::kInteractive;
@@ -210,7 +222,7 @@ int serve(ServeSettings& settings) {
   // One set of network loops for both listeners.
   net::IoPool pool(settings.threads);
   pool.start();
-  server::ChatServer server(pool, chat, hub, metrics, options);
+  server::ChatServer server(pool, chat, hub, presence, metrics, options);
   if (relay) {
     relay->start(hub, [&server](const std::vector<std::string>& channels, int64_t since_ms) {
       server.resync(channels, since_ms);
@@ -222,6 +234,7 @@ int serve(ServeSettings& settings) {
                    settings.pubsub);
     }
   }
+  presence.start();
   if (auto status = server.start(); !status.ok()) {
     std::fprintf(stderr, "townhall serve: %s\n", status.error().message.c_str());
     if (relay) relay->stop();
@@ -257,7 +270,8 @@ int serve(ServeSettings& settings) {
   }
   if (dynamodb) dynamodb->stop();
   server.stop();
-  if (relay) relay->stop();  // before the server it calls back goes away
+  presence.stop();
+  if (relay) relay->stop();  // before the server and presence it calls back go away
   pool.stop();
   spdlog::info("stopped");
   return signalled ? 0 : kExitStoreFailed;

@@ -121,6 +121,12 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
                   "How often a WebSocket rechecks its session and private channels in the store (0: never)")
       ->envname("TOWNHALL_WS_RECHECK_SECONDS")
       ->capture_default_str();
+  cmd->add_option("--presence-interval", s.presence_interval_seconds,
+                  "With --pubsub: seconds between a node's presence reports; a killed node's users turn "
+                  "offline within 3 of these plus 1 s")
+      ->envname("TOWNHALL_PRESENCE_INTERVAL")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   cmd->add_option("--store-failure-seconds", s.store_failure_seconds,
                   "Exit (for a supervisor to restart) when the store has refused writes this long")
       ->envname("TOWNHALL_STORE_FAILURE_SECONDS")

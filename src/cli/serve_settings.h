@@ -31,6 +31,9 @@ struct ServeSettings {
   int64_t ping_seconds = 20;
   int64_t first_request_seconds = 10;
   int64_t ws_recheck_seconds = 60;
+  // With --pubsub: how often a node sends its users' presence to the others
+  // (a dead node's users turn offline within three of these, plus a second).
+  double presence_interval_seconds = 10;
   size_t max_connections = 0;   // 0: what the descriptor budget allows
   std::string trusted_proxies;  // CIDR list
   // How long the store may refuse writes before the process gives up and

@@ -45,6 +45,7 @@ size_t Hub::deliver(const SharedEvent& event) {
   std::shared_ptr<const List> list;
   {
     std::lock_guard lock(mutex_);
+    if (event->presence) return 0;  // for the other nodes' Presence, not for subscribers
     if (event->access) {
       if (!access_subscriber_) return 0;
       access_subscriber_->on_access(*event->access);  // under the lock: set_access_subscriber waits

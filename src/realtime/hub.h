@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "chat/events.h"
+#include "realtime/presence_directory.h"
 
 namespace townhall::realtime {
 
@@ -45,6 +46,9 @@ struct HubEvent {
   std::string member_id;   // member events: whose membership changed
   std::shared_ptr<const std::string> json;
   std::optional<chat::AccessEvent> access;  // set: not a channel event
+  // Set: not a channel event but this node's presence report for the other
+  // nodes (realtime/presence.h); only the relay carries it.
+  std::shared_ptr<const PresenceReport> presence;
 };
 using SharedEvent = std::shared_ptr<const HubEvent>;
 

@@ -65,6 +65,10 @@ class RedisRelay : public Relay {
   // Starts both threads. hub receives the other nodes' events, on_gap (may
   // be empty) the gaps; both must outlive the relay or stop() must come first.
   void start(Hub& hub, GapHandler on_gap);
+  // Before start(): where the other nodes' presence reports go (realtime/presence.h).
+  void set_presence_handlers(RelaySubscriber::PresenceHandlers handlers) {
+    subscriber_.set_presence_handlers(std::move(handlers));
+  }
   void stop();
 
   // Queues this node's event for the other nodes. Never blocks on Redis.

@@ -15,9 +15,68 @@ bool valid_kind(int kind) {
          kind <= static_cast<int>(chat::ChannelEvent::Kind::kTyping);
 }
 
+bool all_digits(std::string_view s, size_t max) {
+  return !s.empty() && s.size() <= max && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::optional<RelayMessage> decode_presence(const std::string& payload, size_t pos) {
+  // Fields after "P\n", then one line per user.
+  std::vector<std::string_view> lines;
+  std::string_view rest(payload);
+  rest.remove_prefix(pos);
+  while (!rest.empty() || lines.size() < 3) {
+    size_t end = rest.find('\n');
+    lines.push_back(rest.substr(0, end));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  if (lines.size() < 3 || lines[0].empty() || !all_digits(lines[1], 12)) return std::nullopt;
+  const std::string_view flags = lines[2];
+  if (flags.empty() || flags.find_first_not_of("-fa") != std::string_view::npos) return std::nullopt;
+  PresenceReport report;
+  report.ttl_ms = std::stoll(std::string(lines[1]));
+  report.full = flags.find('f') != std::string_view::npos;
+  report.ask = flags.find('a') != std::string_view::npos;
+  for (size_t i = 3; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    if (line.size() < 2) return std::nullopt;
+    PresenceState state;
+    switch (line.front()) {
+      case 'o':
+        state = PresenceState::kOnline;
+        break;
+      case 'a':
+        state = PresenceState::kAway;
+        break;
+      case 'x':
+        state = PresenceState::kOffline;
+        break;
+      default:
+        return std::nullopt;
+    }
+    report.users.emplace_back(std::string(line.substr(1)), state);
+  }
+  RelayMessage decoded;
+  decoded.origin = std::string(lines[0]);
+  decoded.presence = std::make_shared<const PresenceReport>(std::move(report));
+  return decoded;
+}
+
 }  // namespace
 
 std::string encode_event(const std::string& origin, const HubEvent& event) {
+  if (event.presence) {
+    const PresenceReport& report = *event.presence;
+    std::string flags = std::string(report.full ? "f" : "") + (report.ask ? "a" : "");
+    std::string out = fmt::format("P\n{}\n{}\n{}", origin, report.ttl_ms, flags.empty() ? "-" : flags);
+    out.reserve(out.size() + report.users.size() * 32);
+    for (const auto& [user_id, state] : report.users) {
+      out += '\n';
+      out += state == PresenceState::kOnline ? 'o' : state == PresenceState::kAway ? 'a' : 'x';
+      out += user_id;
+    }
+    return out;
+  }
   if (event.access) {
     return fmt::format("A\n{}\n{}\n{}", origin, static_cast<int>(event.access->kind), event.access->subject);
   }
@@ -65,6 +124,7 @@ std::optional<RelayMessage> decode_relay_message(const std::string& payload) {
     }
     return decoded;
   }
+  if (type == "P") return decode_presence(payload, pos);
   if (type == "A") {
     std::string kind;
     if (!field(decoded.origin) || decoded.origin.empty() || !field(kind)) return std::nullopt;

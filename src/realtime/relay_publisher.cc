@@ -59,6 +59,8 @@ void RelayPublisher::send(const SharedEvent& event) {
 }
 
 void RelayPublisher::note_gap_locked(const Queued& dropped) {
+  // A lost presence report needs no resync: the next whole list (an interval away) repairs it.
+  if (dropped.event->presence) return;
   int64_t since = dropped.wall_ms - kGapMarginMs;
   gap_since_ms_ = gap_since_ms_ ? std::min(*gap_since_ms_, since) : since;
   if (gap_all_) return;

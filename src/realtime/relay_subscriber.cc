@@ -68,6 +68,7 @@ void RelaySubscriber::run() {
     // its sessions catch up from the table (a no-op at the first start).
     gaps_.fetch_add(1, std::memory_order_relaxed);
     if (on_gap_) on_gap_({}, lost_at_ms - options_.gap_margin_ms);
+    if (presence_.on_subscribed) presence_.on_subscribed();
     std::string lost = listen(c.get());
     connected_ = false;
     if (lost.empty()) return;  // stopped
@@ -124,7 +125,9 @@ void RelaySubscriber::handle_message(const std::string& payload) {
     return;
   }
   if (message->origin == origin_) return;  // delivered locally when published
-  if (message->event) {
+  if (message->presence) {
+    if (presence_.on_report) presence_.on_report(message->origin, *message->presence);
+  } else if (message->event) {
     received_.fetch_add(1, std::memory_order_relaxed);
     hub_->deliver(*message->event);
   } else {

@@ -32,6 +32,12 @@ class RelaySubscriber {
  public:
   // channels: empty means all; since_ms: events minted from then on (epoch ms) may be missing.
   using GapHandler = std::function<void(const std::vector<std::string>& channels, int64_t since_ms)>;
+  // Presence (realtime/presence.h): another node's report, and the
+  // subscription (re)made (what was said meanwhile was missed).
+  struct PresenceHandlers {
+    std::function<void(const std::string& node, const PresenceReport& report)> on_report;
+    std::function<void()> on_subscribed;
+  };
 
   RelaySubscriber(SubscriberOptions options, std::string origin);
   ~RelaySubscriber();  // stop()
@@ -39,6 +45,8 @@ class RelaySubscriber {
   // hub receives the events, on_gap (may be empty) the gaps; both on this
   // object's thread, and both must outlive it or stop() must come first.
   void start(Hub& hub, GapHandler on_gap);
+  // Before start(); called on this object's thread, like on_gap.
+  void set_presence_handlers(PresenceHandlers handlers) { presence_ = std::move(handlers); }
   void stop();
 
   bool connected() const { return connected_.load(); }
@@ -56,6 +64,7 @@ class RelaySubscriber {
   const std::string origin_;
   Hub* hub_ = nullptr;
   GapHandler on_gap_;
+  PresenceHandlers presence_;
   StopSignal stop_;
   int wake_fd_ = -1;  // eventfd: wakes poll() at stop()
   std::atomic<bool> connected_{false};

@@ -53,6 +53,7 @@ bool WebSocketSession::sign_in(const chat::Session& session, const std::string& 
   arm_recheck();
   // The user's own events (added to a channel or a conversation) on every socket of theirs.
   context_.hub.subscribe(chat::inbox_key(user_->id), shared_from_this());
+  context_.presence.open(user_->id, this);
   enqueue(ready_frame(*user_));
   return true;
 }

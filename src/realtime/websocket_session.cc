@@ -101,6 +101,7 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   deadline_.cancel();
   writer_.drained().cancel();
   unsubscribe_all();
+  leave_presence();
   context_.metrics.websockets_open.fetch_sub(1);
   context_.registry.remove(this);
   context_.connections.remove(this, *loop_);
@@ -131,6 +132,10 @@ asio::awaitable<void> WebSocketSession::handle_frame(const std::string& text) {
     co_await send_message(*frame);
   } else if (*type == "typing") {
     co_await typing(*frame);
+  } else if (*type == "watch_presence") {
+    watch_presence(*frame);
+  } else if (*type == "status") {
+    set_status(*frame);
   } else {
     send_error("invalid_argument", "unknown type '" + *type + "'");
   }
@@ -216,6 +221,10 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
 
 void WebSocketSession::on_event(const SharedEvent& event) {
   if (closing_) return;
+  if (is_presence_key(event->channel_id)) {
+    enqueue(event->json);  // the hub delivers a user's presence only to the sockets watching them
+    return;
+  }
   if (event->kind == chat::ChannelEvent::Kind::kChannelAdded) {
     // Only ever delivered to this user's inbox (sign_in subscribed it).
     if (user_ && event->channel_id == chat::inbox_key(user_->id)) enqueue(event->json);

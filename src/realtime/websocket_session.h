@@ -9,6 +9,8 @@
 //   websocket_session.cc  the lifecycle, the read loop, frames, sends, live events
 //   websocket_replay.cc   subscribe and resync: catching up from the table
 //   websocket_access.cc   signing in, session expiry, rechecks, logouts
+//   websocket_typing.cc   "is typing…"
+//   websocket_presence.cc online/away, whose presence the socket watches
 //   frame_writer.h        the outgoing queue, batching, slow consumers
 //
 // Access: a socket lives no longer than its session. It closes with 4003
@@ -117,6 +119,12 @@ class WebSocketSession : public Subscriber,
   // websocket_typing.cc
   boost::asio::awaitable<void> typing(const JsonObject& frame);
 
+  // websocket_presence.cc
+  void watch_presence(const JsonObject& frame);
+  void set_status(const JsonObject& frame);
+  // The socket ends: it stops counting for its user and watching others.
+  void leave_presence();
+
   // websocket_access.cc
   boost::asio::awaitable<void> authenticate(const JsonObject& frame);
   // Signs the socket in: registers it under its user (false, and closed,
@@ -141,6 +149,7 @@ class WebSocketSession : public Subscriber,
   FrameWriter writer_;
   bool closing_ = false;
   std::map<std::string, ChannelSubscription> subscriptions_;
+  std::vector<std::string> watched_;  // the users whose presence this socket hears
   uint64_t next_generation_ = 1;
   // One timer for the socket's one deadline at a time: the auth timeout
   // before sign-in, then the next recheck (or the session's expiry), then

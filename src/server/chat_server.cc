@@ -16,8 +16,8 @@ ChatServerOptions with_body_limit(ChatServerOptions options) {
 
 }  // namespace
 
-ChatServer::ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub& hub, api::Metrics& metrics,
-                       ChatServerOptions options)
+ChatServer::ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub& hub,
+                       realtime::Presence& presence, api::Metrics& metrics, ChatServerOptions options)
     : options_(with_body_limit(std::move(options))),
       pool_(pool),
       hub_(hub),
@@ -27,7 +27,7 @@ ChatServer::ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub
       frontend_(api_, metrics, workers_, options_.frontend, stopping_),
       connections_(pool),
       registry_(options_.websocket.max_per_user, options_.websocket.max_per_address),
-      sockets_{api_, hub, metrics, workers_, options_.websocket, registry_, connections_},
+      sockets_{api_, hub, presence, metrics, workers_, options_.websocket, registry_, connections_},
       http_state_{*this, connections_, options_.http, options_.trusted_proxies, stopping_},
       listener_(
           pool, {"chat", options_.limits, options_.budget},

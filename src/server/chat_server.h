@@ -6,13 +6,13 @@
 // up when events were lost between nodes (resync).
 //
 //   net::IoPool pool(threads);  pool.start();
-//   ChatServer server(pool, chat, hub, metrics, options);
+//   ChatServer server(pool, chat, hub, presence, metrics, options);
 //   TH_RETURN_IF_ERROR(server.start());     // listening once it returns
 //   ... server.address() ...
 //   server.stop();                          // graceful: see below
 //   pool.stop();
 //
-// chat, hub, metrics and the pool must outlive the server. start/stop are
+// chat, hub, presence, metrics and the pool must outlive the server. start/stop are
 // not thread-safe with each other; address() is safe after start().
 #pragma once
 
@@ -42,8 +42,8 @@ namespace townhall::server {
 
 class ChatServer : public net::HttpService, public realtime::AccessSubscriber {
  public:
-  ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub& hub, api::Metrics& metrics,
-             ChatServerOptions options);
+  ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub& hub, realtime::Presence& presence,
+             api::Metrics& metrics, ChatServerOptions options);
   ~ChatServer() override;  // stop() if still running
 
   // Binds and starts accepting. InvalidArgument for a bad address,

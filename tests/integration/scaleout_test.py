@@ -74,6 +74,10 @@ class Redis:
         return "redis://127.0.0.1:%d" % self.port
 
 
+# Short, so that a killed node's users turn offline within 3 x 0.5 + 1 s.
+PRESENCE_INTERVAL = 0.5
+
+
 class SharedStore:
     """The store every node shares: townhall dynamodb on disk, or DynamoDB Local."""
 
@@ -119,7 +123,8 @@ class Node:
         args = [townhall.binary(), "serve", "--listen", "127.0.0.1:0", "--store", "dynamodb", "--endpoint",
                 store.endpoint, "--pubsub", redis.url, "--node-id", str(node_id), "--dynamodb-listen", "off",
                 "--password-cost", "minimum", "--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0",
-                "--log-level", "info", "--no-access-log", "--drain-seconds", "2"]
+                "--log-level", "info", "--no-access-log", "--drain-seconds", "2",
+                "--presence-interval", str(PRESENCE_INTERVAL)]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
                                         env=dict(os.environ, **AWS_ENV))
         sel = selectors.DefaultSelector()
@@ -300,6 +305,66 @@ class ScaleoutScenario:
 
     def test_leave_and_logout_end_live_delivery_on_every_node(self):
         asyncio.run(self.access_scenario())
+
+    def test_presence_is_the_same_on_every_node_and_a_killed_nodes_users_turn_offline(self):
+        asyncio.run(self.presence_scenario())
+
+    async def presence_scenario(self):
+        n1, n2, n3 = self.nodes
+        alice, bob, carol = Client(n1, "Alice"), Client(n2, "Bob"), Client(n3, "Carol")
+        ids = {c.name: c.rest(n1, "GET", "/api/me").json()["user"]["id"] for c in (alice, bob, carol)}
+        await alice.connect(n1)
+        await bob.connect(n2)
+        await carol.connect(n3)
+        watched = [ids["Alice"], ids["Bob"], "nobody-at-all"]
+
+        def state(client, user):
+            """The latest state client was told for user (None before any)."""
+            told = [f["users"][user] for f in client.frames if f["type"] == "presence" and user in f["users"]]
+            return told[-1] if told else None
+
+        async def until(client, user, wanted, timeout=10):
+            await client.wait_for(lambda: state(client, user) == wanted, "%s %s" % (user, wanted), timeout)
+
+        await carol.ws.send(json.dumps({"type": "watch_presence", "users": watched}))
+        await until(carol, ids["Alice"], "online")
+        await until(carol, ids["Bob"], "online")  # Bob is on node 2: node 3 knows it
+        self.assertEqual(state(carol, "nobody-at-all"), "offline")
+
+        # Bob goes idle on node 2: Carol, on node 3, sees him away. A second
+        # socket of his (node 1) makes him online; it closes: away again.
+        await bob.ws.send(json.dumps({"type": "status", "away": True}))
+        await until(carol, ids["Bob"], "away")
+        bob_elsewhere = bob.another_socket()
+        await bob_elsewhere.connect(n1)
+        await until(carol, ids["Bob"], "online")
+        await bob_elsewhere.close()
+        await until(carol, ids["Bob"], "away")
+
+        # Alice closes her socket: offline at once, everywhere.
+        await alice.close()
+        await until(carol, ids["Alice"], "offline")
+
+        # kill -9 node 2: nobody says Bob left; node 3 forgets node 2 when it falls silent.
+        killed_at = time.monotonic()
+        self.nodes[1].kill9()
+        await until(carol, ids["Bob"], "offline", timeout=3 * PRESENCE_INTERVAL + 6)
+        took = time.monotonic() - killed_at
+        self.assertLess(took, 3 * PRESENCE_INTERVAL + 1 + 2, "bound: 3 intervals + 1 s (+ slack for CI)")
+        print("presence: a killed node's user turned offline after %.2f s" % took)
+
+        # A node that starts now learns who is online elsewhere at once (it asks).
+        await alice.connect(n1)
+        n4 = Node(4, self.store, self.redis)
+        self.nodes.append(n4)
+        self.addCleanup(n4.stop)
+        dave = Client(n4, "Dave")
+        await dave.connect(n4)
+        await dave.ws.send(json.dumps({"type": "watch_presence", "users": [ids["Alice"], ids["Bob"]]}))
+        await until(dave, ids["Alice"], "online", timeout=3 * PRESENCE_INTERVAL)
+        self.assertEqual(state(dave, ids["Bob"]), "offline")
+        for client in (alice, carol, dave):
+            await client.close()
 
     def test_conversations_open_once_and_reach_only_their_people_across_nodes(self):
         asyncio.run(self.conversation_scenario())
