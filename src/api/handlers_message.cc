@@ -47,9 +47,10 @@ HandlerResult handle_send_message(Call& call) {
     return chat::Error::InvalidArgument("also_in_channel needs a thread_root");
   TH_ASSIGN_OR_RETURN(auto mentions, body.string_array("mentions", kMaxMentionIds));
   TH_ASSIGN_OR_RETURN(bool mention_channel, body.optional_bool("mention_channel", false));
+  TH_ASSIGN_OR_RETURN(bool mention_here, body.optional_bool("mention_here", false));
   const std::string cmid = client_message_id.value_or(""), root = thread_root.value_or("");
-  chat::MessageService::SendOptions options{cmid, root, also_in_channel, &mentions,
-                                            mention_channel};  // views of the above
+  chat::MessageService::SendOptions options{cmid,        root, also_in_channel, &mentions, mention_channel,
+                                            mention_here};  // views of the above
   TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text, options));
   if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;

@@ -230,6 +230,10 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     w.key("mention_channel");
     w.boolean(true);
   }
+  if (!message.mentions_here.empty()) {  // who was online stays with the server
+    w.key("mention_here");
+    w.boolean(true);
+  }
   if (!message.thread_root.empty()) {
     w.key("thread_root");
     w.string(chat::keys::public_message_id(message.thread_root));

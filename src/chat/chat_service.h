@@ -29,6 +29,8 @@ class ChatService {
   AccountService& accounts() { return accounts_; }
   ChannelService& channels() { return channels_; }
   MessageService& messages() { return messages_; }
+  // Who is online, for "@here" (the realtime layer's Presence); nullptr: nobody.
+  void set_presence(const PresenceView* presence) { messages_.set_presence(presence); }
   const ChatOptions& options() const { return store_.options(); }
 
  private:

@@ -105,14 +105,16 @@ Message message_from(const AttributeMap& item) {
     message.reactions.push_back({name.substr(kReactionAttributePrefix.size()), users});
   }
   message.mentions_channel = bool_of(item, "MentionAll");
-  // Mentions: M of user id -> name (as of writing), in id order.
-  auto mentions = item.find("Mentions");
-  if (mentions != item.end() && mentions->second.is(ddb::AttributeType::kM)) {
-    for (const auto& [user_id, name] : mentions->second.as_map()) {
-      message.mentions.push_back(
-          {user_id, name.is(ddb::AttributeType::kS) ? name.as_string() : std::string()});
+  // Mentions, MentionHere: M of user id -> name (as of writing), in id order.
+  auto read_people = [&item](const char* attribute, std::vector<Participant>& out) {
+    auto people = item.find(attribute);
+    if (people == item.end() || !people->second.is(ddb::AttributeType::kM)) return;
+    for (const auto& [user_id, name] : people->second.as_map()) {
+      out.push_back({user_id, name.is(ddb::AttributeType::kS) ? name.as_string() : std::string()});
     }
-  }
+  };
+  read_people("Mentions", message.mentions);
+  read_people("MentionHere", message.mentions_here);
   return message;
 }
 
@@ -167,6 +169,7 @@ AttributeMap message_item(const Message& message) {
   if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
   if (!message.mentions.empty()) item["Mentions"] = mentions_value(message.mentions);
   if (message.mentions_channel) item["MentionAll"] = BOOL(true);
+  if (!message.mentions_here.empty()) item["MentionHere"] = mentions_value(message.mentions_here);
   if (!message.thread_root.empty()) {
     item["ThreadRoot"] = S(message.thread_root);
     item["GSI1PK"] = S(keys::thread(message.channel_id, message.thread_root));

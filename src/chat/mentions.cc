@@ -87,6 +87,45 @@ Result<int64_t> MessageService::count_mentions(const User& actor, const std::str
   return count_items(std::move(query), from, cap);  // the marker's own message is read
 }
 
+std::vector<Participant> everyone_mentioned(const std::vector<Participant>& named,
+                                            const std::vector<Participant>& here) {
+  std::vector<Participant> all = named;
+  for (const auto& person : here) {
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const Participant& p) { return p.user_id == person.user_id; }))
+      all.push_back(person);
+  }
+  return all;
+}
+
+Result<std::vector<Participant>> MessageService::members_here(const User& actor,
+                                                              const std::string& channel_id) {
+  TH_ASSIGN_OR_RETURN(Channel channel, channels_.find(channel_id));
+  if (channel.user_count > kMentionAllLimit) {
+    return Error::PermissionDenied("@here is for channels of up to " + std::to_string(kMentionAllLimit) +
+                                   " people: name people, or use @channel");
+  }
+  std::vector<Participant> here;
+  if (!presence_) return here;
+  std::vector<Member> members;
+  std::string cursor;
+  do {  // one page of up to 100 in practice (at most kMentionAllLimit members, give or take a join)
+    TH_ASSIGN_OR_RETURN(auto page, channels_.members(actor, channel_id, cursor, 100));
+    for (auto& member : page.items) {
+      if (member.user_id != actor.id) members.push_back(std::move(member));
+    }
+    cursor = page.next_cursor;
+  } while (!cursor.empty() && members.size() <= static_cast<size_t>(2 * kMentionAllLimit));
+  std::vector<std::string> ids;
+  ids.reserve(members.size());
+  for (const auto& member : members) ids.push_back(member.user_id);
+  std::vector<bool> online = presence_->online(ids);
+  for (size_t i = 0; i < members.size() && i < online.size(); ++i) {
+    if (online[i]) here.push_back({members[i].user_id, members[i].user_name});
+  }
+  return here;
+}
+
 Status MessageService::check_mention_channel(const User& actor, const std::string& channel_id) {
   TH_ASSIGN_OR_RETURN(Channel channel, channels_.find(channel_id));
   if (channel.user_count > kMentionAllLimit && channel.created_by != actor.id) {

@@ -17,8 +17,15 @@
 // marker anyway) counts those as mentions too; nothing else is written.
 // The rule for large channels: in a channel of more than kMentionAllLimit
 // members only its creator may use it (a conversation is at most 8). It is
-// not in the Mentions view (that lists mentions by name). @here waits for
-// presence.
+// not in the Mentions view (that lists mentions by name).
+//
+// "@here" mentions the members online when it is sent (not away, not
+// offline: chat::PresenceView, which the realtime layer answers for every
+// node), but the author: they are stored on the message (MentionHere: user
+// id -> name) and each gets a mention item as if named, so it counts and is
+// in their Mentions view. An edit that takes "@here" out drops them; a
+// delete drops them. It is for small channels: in a channel of more than
+// kMentionAllLimit members it is refused (name people, or @channel).
 #pragma once
 
 #include <cstddef>
@@ -34,5 +41,8 @@ inline constexpr int64_t kMentionAllLimit = 50;
 // The users of `before` whose "@<name>" is still in text (an edit without its
 // own list keeps those).
 std::vector<Participant> mentions_still_in(const std::vector<Participant>& before, std::string_view text);
+// Those named and those "@here" found online, each once (one mention item per person).
+std::vector<Participant> everyone_mentioned(const std::vector<Participant>& named,
+                                           const std::vector<Participant>& here);
 
 }  // namespace townhall::chat

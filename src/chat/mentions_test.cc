@@ -124,6 +124,70 @@ TEST_F(MentionTest, AtChannelCountsForEveryMemberAndLargeChannelsLimitIt) {
   EXPECT_EQ(mentions_of(bob, general), 1);
 }
 
+// Who is online, as the realtime layer would say.
+class FakePresence : public PresenceView {
+ public:
+  std::vector<bool> online(const std::vector<std::string>& user_ids) const override {
+    std::vector<bool> out;
+    for (const auto& id : user_ids) out.push_back(std::find(here.begin(), here.end(), id) != here.end());
+    return out;
+  }
+  std::vector<std::string> here;
+};
+
+TEST_F(MentionTest, AtHereMentionsTheMembersOnlineAndEditsAndDeletesFollow) {
+  User alice = user("Alice"), bob = user("Bob"), carol = user("Carol"), dave = user("Dave");
+  Channel general = channel(alice, "general");
+  for (const User* u : {&bob, &carol, &dave}) ok(chat->channels().join(*u, general.id));
+  FakePresence presence;
+  MessageService::SendOptions here;
+  here.mention_here = true;
+  // Without presence nobody is online: the message is sent, nobody counts it.
+  Message nobody = ok(chat->messages().send(alice, general.id, "@here hello?", here)).message;
+  EXPECT_TRUE(nobody.mentions_here.empty());
+  chat->set_presence(&presence);
+  presence.here = {alice.id, bob.id, carol.id, "not-a-member"};  // Dave is away or offline
+  std::vector<std::string> named{carol.id};
+  here.mentions = &named;  // Carol named as well: one mention, not two
+  Message message = ok(chat->messages().send(alice, general.id, "@here and @Carol: standup", here)).message;
+  ASSERT_EQ(message.mentions_here.size(), 2u);  // Bob and Carol; not Alice herself
+  EXPECT_EQ(mentions_of(bob, general), 1);
+  EXPECT_EQ(mentions_of(carol, general), 1);
+  EXPECT_EQ(mentions_of(dave, general), 0);
+  EXPECT_EQ(mentions_of(alice, general), 0);
+  EXPECT_EQ(ok(chat->messages().mentions(bob, "", 50)).items.size(), 1u);
+  // Read back as stored.
+  auto history = ok(chat->messages().history(bob, general.id, "", 10));
+  auto stored = std::find_if(history.items.begin(), history.items.end(),
+                             [&](const Message& m) { return m.id == message.id; });
+  ASSERT_NE(stored, history.items.end());
+  EXPECT_EQ(stored->mentions_here.size(), 2u);
+  // An edit keeping "@here" keeps them; one without drops them (Carol stays named).
+  ok(chat->messages().edit(alice, general.id, message.id, "@here and @Carol: standup now", nullptr));
+  EXPECT_EQ(mentions_of(bob, general), 1);
+  Message edited = ok(chat->messages().edit(alice, general.id, message.id, "@Carol: standup", nullptr));
+  EXPECT_TRUE(edited.mentions_here.empty());
+  EXPECT_EQ(mentions_of(bob, general), 0);
+  EXPECT_EQ(mentions_of(carol, general), 1);
+  Message again = ok(chat->messages().send(alice, general.id, "@here again",
+                                           MessageService::SendOptions{{}, {}, false, nullptr, false, true}))
+                      .message;
+  EXPECT_EQ(mentions_of(bob, general), 1);
+  ok(chat->messages().remove(alice, general.id, again.id));
+  EXPECT_EQ(mentions_of(bob, general), 0);
+
+  // Past 50 members @here is refused, for the creator too.
+  for (int i = 0; i < 50; ++i) {
+    User extra = ok(chat->accounts().create_user("Extra " + std::to_string(i), ""));
+    ok(chat->channels().join(extra, general.id));
+  }
+  MessageService::SendOptions only_here;
+  only_here.mention_here = true;
+  EXPECT_EQ(chat->messages().send(alice, general.id, "@here hi", only_here).error().code,
+            Code::kPermissionDenied);
+  chat->set_presence(nullptr);
+}
+
 TEST_F(MentionTest, RefusesTooManyOrBadIds) {
   User alice = user("Alice");
   Channel general = channel(alice, "general");

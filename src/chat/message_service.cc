@@ -86,6 +86,9 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
     TH_RETURN_IF_ERROR(check_mention_channel(actor, channel_id));
     message.mentions_channel = true;
   }
+  if (options.mention_here) {
+    TH_ASSIGN_OR_RETURN(message.mentions_here, members_here(actor, channel_id));
+  }
 
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
@@ -117,7 +120,8 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
                                         "attribute_not_exists(PK) OR ExpiresAt < :now"));
     actions.back().put->expression_attribute_values = ddb::AttributeMap{{":now", N(message.created_at)}};
   }
-  mention_actions(actions, channel_id, message.id, actor.id, message.mentions, true);
+  mention_actions(actions, channel_id, message.id, actor.id,
+                  everyone_mentioned(message.mentions, message.mentions_here), true);
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
@@ -245,19 +249,21 @@ Result<Message> MessageService::edit(const User& actor, std::string_view channel
     update += ", Mentions = :mentions";
     values[":mentions"] = items::mentions_value(after);
   }
-  // "@channel" taken out of the text stops counting (an edit cannot add it).
+  // "@channel" taken out of the text stops counting (an edit cannot add it); "@here" too.
   const bool drops_all = before.mentions_channel && text.find("@channel") == std::string_view::npos;
   if (drops_all) removed.push_back("MentionAll");
+  const bool drops_here = !before.mentions_here.empty() && text.find("@here") == std::string_view::npos;
+  if (drops_here) removed.push_back("MentionHere");
   for (size_t i = 0; i < removed.size(); ++i) update += (i ? ", " : " REMOVE ") + removed[i];
   std::vector<ddb::TransactWriteItem> actions;
   actions.push_back(store_.update_action(
       ChatStore::key(keys::channel(channel_id), keys::message(message_id)), std::move(update),
       std::move(values), "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
   // A mention taken out of the text stops counting; a new one starts.
-  mention_actions(actions, channel_id, std::string(message_id), actor.id,
-                  missing_from(before.mentions, after), false);
-  mention_actions(actions, channel_id, std::string(message_id), actor.id,
-                  missing_from(after, before.mentions), true);
+  const auto had = everyone_mentioned(before.mentions, before.mentions_here);
+  const auto has = everyone_mentioned(after, drops_here ? std::vector<Participant>{} : before.mentions_here);
+  mention_actions(actions, channel_id, std::string(message_id), actor.id, missing_from(had, has), false);
+  mention_actions(actions, channel_id, std::string(message_id), actor.id, missing_from(has, had), true);
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
@@ -290,7 +296,8 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
                                            "ADD ReplyCount :minus", {{":minus", N(-1)}},
                                            "attribute_exists(SK)"));
   }
-  mention_actions(actions, channel_id, std::string(message_id), before.user_id, before.mentions, false);
+  mention_actions(actions, channel_id, std::string(message_id), before.user_id,
+                  everyone_mentioned(before.mentions, before.mentions_here), false);
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);

@@ -19,6 +19,7 @@
 #include "chat/events.h"
 #include "chat/message_id.h"
 #include "chat/model.h"
+#include "chat/presence_view.h"
 #include "chat/store.h"
 
 namespace townhall::chat {
@@ -26,6 +27,8 @@ namespace townhall::chat {
 class MessageService {
  public:
   MessageService(ChatStore& store, ChannelService& channels, ChannelEvents* events);
+  // Who is online, for "@here"; nullptr (the default): nobody is. Set before use; must outlive this.
+  void set_presence(const PresenceView* presence) { presence_ = presence; }
 
   struct Sent {
     Message message;
@@ -44,6 +47,8 @@ class MessageService {
     const std::vector<std::string>* mentions = nullptr;
     // "@channel": every member (chat/mentions.h has who may, in large channels).
     bool mention_channel = false;
+    // "@here": the members online now (chat/mentions.h has the rule).
+    bool mention_here = false;
   };
   Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
                     const SendOptions& options);
@@ -131,6 +136,8 @@ class MessageService {
                                  const std::string& last_read, int64_t cap);
   // Whether actor may mention all of the channel (PermissionDenied otherwise).
   Status check_mention_channel(const User& actor, const std::string& channel_id);
+  // "@here": the channel's members online now but actor (PermissionDenied in a large channel).
+  Result<std::vector<Participant>> members_here(const User& actor, const std::string& channel_id);
   Result<Message> explain_failed_change(const User& actor, const std::string& channel_id,
                                         std::string_view message_id);
   void publish(ChannelEvent::Kind kind, const Message& message);
@@ -138,6 +145,7 @@ class MessageService {
   ChatStore& store_;
   ChannelService& channels_;
   ChannelEvents* events_;
+  const PresenceView* presence_ = nullptr;
   MessageIdGenerator ids_;
 };
 

@@ -83,6 +83,7 @@ struct Message {
   std::vector<Reaction> reactions;    // by emoji (byte order); empty when none
   std::vector<Participant> mentions;  // who it mentions (chat/mentions.h), by user id; names as of writing
   bool mentions_channel = false;      // "@channel": every member (chat/mentions.h)
+  std::vector<Participant> mentions_here;  // "@here": the members online when it was sent (chat/mentions.h)
   // Threads (chat/threads.h). A reply names its root; a root counts its replies.
   std::string thread_root;       // the root's id when this is a thread reply, else empty
   bool also_in_channel = false;  // a reply also shown in the channel's history

@@ -177,6 +177,7 @@ int serve(ServeSettings& settings) {
     };
   }
   chat::ChatService chat(db, settings.chat, &hub);
+  chat.set_presence(&presence);  // "@here"
   if (auto status = chat.ensure_table(); !status.ok()) {
     std::fprintf(stderr, "townhall serve: table %s: %s\n", settings.chat.table_name.c_str(),
                  status.error().message.c_str());

@@ -164,6 +164,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto also_in_channel = frame.optional_bool("also_in_channel", false);
   auto mentions = frame.string_array("mentions", 64);
   auto mention_channel = frame.optional_bool("mention_channel", false);
+  auto mention_here = frame.optional_bool("mention_here", false);
   std::string cmid = client_message_id.ok() ? client_message_id->value_or("") : "";
   for (const auto* field : {&channel, &text}) {
     if (!field->ok()) {
@@ -175,11 +176,13 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     send_error("invalid_argument", client_message_id.error().message);
     co_return;
   }
-  if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok() || !mention_channel.ok()) {
+  if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok() || !mention_channel.ok() ||
+      !mention_here.ok()) {
     const chat::Error& error = !thread_root.ok()       ? thread_root.error()
                                : !also_in_channel.ok() ? also_in_channel.error()
                                : !mentions.ok()        ? mentions.error()
-                                                       : mention_channel.error();
+                               : !mention_channel.ok() ? mention_channel.error()
+                                                       : mention_here.error();
     send_error("invalid_argument", error.message, cmid);
     co_return;
   }
@@ -197,7 +200,7 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     return context_.api.chat().messages().send(
         user, *channel, *text,
         chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions,
-                                          *mention_channel});
+                                          *mention_channel, *mention_here});
   });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);
