@@ -162,7 +162,7 @@ await runBrowserTest('web reading e2e', async (browser, base) => {
   await openByLink(bob, 'elsewhere');
   await box.pressSequentially('@chan');
   await until('the picker offers @channel', async () =>
-    (await alice.page.locator('#composer-input-mentions li').allTextContents()).join() === 'channel — notify everyone here');
+    (await alice.page.locator('#composer-input-mentions li').allTextContents()).join() === 'channel — notify everyone in it');
   await box.press('Enter');
   await box.pressSequentially('standup in 5');
   await box.press('Enter');
@@ -170,6 +170,19 @@ await runBrowserTest('web reading e2e', async (browser, base) => {
   await openByLink(bob, 'reading');
   await until('@channel highlighted for Bob', async () =>
     (await messageItem(bob, 'standup in 5').locator('.mention--me').textContent()) === '@channel');
+
+  // --- @here: the members online now (Bob is: his page is open) ---
+  await openByLink(bob, 'elsewhere');
+  await box.pressSequentially('@her');
+  await until('the picker offers @here', async () =>
+    (await alice.page.locator('#composer-input-mentions li').allTextContents()).join() === 'here — notify who is online now');
+  await box.press('Enter');
+  await box.pressSequentially('who is around?');
+  await box.press('Enter');
+  await until('Bob\'s "@1" for the @here', async () => (await mentionBadge.count()) === 1);
+  await openByLink(bob, 'reading');
+  await until('@here highlighted for Bob', async () =>
+    (await messageItem(bob, 'who is around?').locator('.mention--me').textContent()) === '@here');
 
   // --- Markdown as people write it, and nothing that runs ---
   const formatted = '**bold** _it_ ~~gone~~ `a<b` see https://example.com/x :tada:\n' +

@@ -22,3 +22,10 @@ test('names that start with the query first, then those containing it, at most e
   const many = Array.from({ length: 20 }, (_, i) => ({ user_id: `m${i}`, user_name: `Max ${i}` }));
   assert.equal(rankPeople(many, 'max').length, 8);
 });
+
+test('group mentions become their send fields; people stay ids', async () => {
+  const { mentionFields, EVERYONE, HERE } = await import('../../web/js/mention-groups.js');
+  assert.deepEqual(mentionFields(['u1', HERE.user_id]), { people: ['u1'], channel: false, here: true });
+  assert.deepEqual(mentionFields([EVERYONE.user_id]), { people: [], channel: true, here: false });
+  assert.deepEqual(mentionFields([]), { people: [], channel: false, here: false });
+});

@@ -2,6 +2,8 @@
 // (HttpOnly, sent by the browser), and the CSRF double-submit header on every
 // state-changing request. Failures become ApiError with the server's code.
 
+import { mentionFields } from './mention-groups.js';
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -106,8 +108,9 @@ export const api = {
     request('POST', `/api/channels/${part(id)}/messages`, {
       text,
       client_message_id: clientMessageId,
-      mentions: mentions.filter((m) => m !== '@channel'),
-      mention_channel: mentions.includes('@channel'),
+      mentions: mentionFields(mentions).people,
+      mention_channel: mentionFields(mentions).channel,
+      mention_here: mentionFields(mentions).here,
     }),
   mentions: (cursor, limit = 30) => request('GET', `/api/me/mentions${query({ cursor, limit })}`),
   reply: (id, rootId, text, alsoInChannel, clientMessageId, mentions = []) =>
@@ -116,7 +119,9 @@ export const api = {
       client_message_id: clientMessageId,
       thread_root: rootId,
       also_in_channel: alsoInChannel,
-      mentions,
+      mentions: mentionFields(mentions).people,
+      mention_channel: mentionFields(mentions).channel,
+      mention_here: mentionFields(mentions).here,
     }),
   thread: (id, messageId, cursor, limit = 100) =>
     request('GET', `/api/channels/${part(id)}/messages/${part(messageId)}/thread${query({ cursor, limit })}`),

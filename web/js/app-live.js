@@ -1,7 +1,7 @@
 // App's live side (see main.js): the connection's state, and every server
-// event (messages, thread replies, reactions, members, channels) applied to
-// what the page knows and shows. These are App's own methods, in their own
-// file; `this` is the App.
+// event (messages, thread replies, reactions, members, channels, presence)
+// applied to what the page knows and shows. These are App's own methods, in
+// their own file; `this` is the App.
 
 import { ApiError, api } from './api.js';
 import { MessageLog } from './message-log.js';
@@ -89,6 +89,14 @@ export const liveMethods = {
     if (event.type === 'error') {
       if (event.code === 'unauthenticated') this.checkSession();
       else console.warn('townhall:', event.code, event.message);
+      return;
+    }
+    if (event.type === 'ready') {
+      this.presence.ready(); // a new socket: whom to watch, and whether this user is away
+      return;
+    }
+    if (event.type === 'presence') {
+      this.presence.heard(event.users);
       return;
     }
     if (event.type === 'channel.added') {

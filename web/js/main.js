@@ -10,7 +10,8 @@
 // App's methods live in four files: this one (session, channels shown,
 // history, sending), app-live.js (the connection and live events),
 // app-membership.js (joining, leaving, conversations, people, muting) and
-// app-reading.js (read markers and the "New messages" line).
+// app-reading.js (read markers and the "New messages" line). Presence dots
+// and the away status are presence.js's.
 
 import { api, ApiError, hasSessionCookie } from './api.js';
 import { Realtime } from './realtime.js';
@@ -23,6 +24,7 @@ import { BrowseDialog, CreateDialog, EditChannelDialog, confirmDialog } from './
 import { PeopleDialog } from './people-dialog.js';
 import { ThreadPanel } from './thread-panel.js';
 import { Typing } from './typing.js';
+import { Presence, watchedUsers } from './presence.js';
 import { Notifier } from './notifier.js';
 import { MentionsDialog } from './mentions-dialog.js';
 import { AuthView } from './auth-view.js';
@@ -48,7 +50,11 @@ class App {
     this.resyncTimer = 0;
 
     this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields) });
-    this.sidebar = new Sidebar();
+    this.presence = new Presence({
+      send: (frame) => this.realtime && this.realtime.sendFrame(frame),
+      watched: () => watchedUsers({ meId: this.me?.id, channels: this.channels.values(), members: this.members.ids }),
+    });
+    this.sidebar = new Sidebar({ dot: (ch) => this.presence.conversationDot(ch) });
     this.view = new MessageView({
       onSend: (text, mentions) => this.send(text, mentions),
       onEdit: (id, text) => this.edit(id, text),
@@ -86,6 +92,8 @@ class App {
       onMessage: (member) => this.openConversation({ user_ids: [member.user_id] }),
       isMe: (userId) => userId === this.me?.id,
       onRemove: (member) => this.removeMember(member),
+      dot: (userId) => this.presence.dot(userId),
+      onListed: () => this.presence.changed(),
     });
     this.thread = new ThreadPanel({
       load: (id, rootId, cursor) => api.thread(id, rootId, cursor),
@@ -214,6 +222,7 @@ class App {
     this.auth.hide();
     show($('chat-view'), true);
     $('me-name').textContent = user.name;
+    this.presence.start(user.id);
     this.focusComposerOnOpen = true; // signed in (or back): ready to write
     await this.loadMyChannels();
     this.realtime = new Realtime({
@@ -278,6 +287,7 @@ class App {
       .filter((ch) => ch.isConversation)
       .sort((a, b) => b.lastActivity - a.lastActivity || byName(a, b));
     this.sidebar.render(channels, conversations, this.activeId);
+    this.presence.changed(); // conversations come and go
     const unread = mine.reduce((sum, ch) => sum + (ch.id === this.activeId || ch.muted ? 0 : ch.unread), 0);
     // The tab's badge: mentions, and every unread message of a conversation (they are all for this user).
     setFaviconBadge(mine.reduce((sum, ch) => {

@@ -1,7 +1,8 @@
 // MembersPanel: who is in the open channel (AP5), paged, kept current by
 // member.joined / member.left events. The count in its heading is the
 // channel's user count (AP7). Each other member has a "Message" button that
-// opens the direct conversation with them.
+// opens the direct conversation with them; each has a presence dot on
+// their avatar.
 
 import { $, el, clear, show } from './dom.js';
 
@@ -9,9 +10,12 @@ export class MembersPanel {
   // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>;
   // onMessage(member): start a conversation with them; isMe(userId) -> bool;
   // onRemove(member): take them out (the Remove buttons show only while
-  // setRemovable(true), i.e. to a private channel's creator)
-  constructor({ loadPage, onToggle, onMessage, isMe, onRemove }) {
+  // setRemovable(true), i.e. to a private channel's creator);
+  // dot(userId): their presence dot; onListed(): the people listed changed
+  constructor({ loadPage, onToggle, onMessage, isMe, onRemove, dot = () => null, onListed = () => {} }) {
     this.onRemove = onRemove;
+    this.dot = dot;
+    this.onListed = onListed;
     this.loadPage = loadPage;
     this.onToggle = onToggle;
     this.onMessage = onMessage;
@@ -69,6 +73,7 @@ export class MembersPanel {
     this.lastUserId = '';
     clear(this.list);
     show(this.more, false);
+    this.onListed();
     if (this.isOpen && channelId) this.fetchPage();
   }
 
@@ -110,7 +115,9 @@ export class MembersPanel {
     const item = el(
       'li',
       { class: 'member', dataset: { userId: member.user_id, name } },
-      el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
+      el('span', { class: 'member__face' },
+        el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
+        this.dot(member.user_id)),
       el('span', { class: 'member__name', text: name }),
       // Others only: a conversation with them, and (shown to a private channel's creator) removing them.
       ...(this.isMe(member.user_id)
@@ -122,12 +129,14 @@ export class MembersPanel {
     );
     const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);
     this.list.insertBefore(item, next || null);
+    this.onListed();
   }
 
   remove(userId) {
     if (!this.ids.delete(userId)) return;
     const item = this.list.querySelector(`[data-user-id="${CSS.escape(userId)}"]`);
     if (item) item.remove();
+    this.onListed();
   }
 }
 

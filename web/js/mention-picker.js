@@ -5,6 +5,9 @@
 // ids still named in the text when the message is sent.
 
 import { el, clear, show } from './dom.js';
+import { EVERYONE, GROUPS } from './mention-groups.js';
+
+export { EVERYONE, HERE } from './mention-groups.js';
 
 const SHOWN = 8;
 
@@ -14,8 +17,6 @@ export function mentionQuery(text, caret) {
   return match ? { query: match[2], start: caret - match[2].length - 1 } : null;
 }
 
-// "@channel": everyone in it (the server decides who may, in large channels).
-export const EVERYONE = { user_id: '@channel', user_name: 'channel', label: 'channel — notify everyone here' };
 
 // People whose name starts with the query first, then those containing it.
 export function rankPeople(people, query) {
@@ -63,7 +64,9 @@ export class MentionPicker {
     if (mentionQuery(this.input.value, this.input.selectionStart)?.start !== at.start) return; // typed on meanwhile
     this.at = at;
     this.matches = rankPeople(people, at.query);
-    if (people.length && EVERYONE.user_name.startsWith(at.query.toLowerCase())) this.matches.push(EVERYONE);
+    for (const group of GROUPS) {
+      if (people.length && group.user_name.startsWith(at.query.toLowerCase())) this.matches.push(group);
+    }
     this.index = 0;
     this.render();
   }
@@ -126,7 +129,7 @@ export class MentionPicker {
   }
 
   // The ids of the people chosen whose "@Name" is still in text (EVERYONE's
-  // id when "@channel" was chosen); the draft starts over.
+  // or HERE's id when "@channel" or "@here" was chosen); the draft starts over.
   take(text) {
     const ids = [...this.chosen].filter(([, name]) => text.includes(`@${name}`)).map(([id]) => id);
     this.chosen.clear();

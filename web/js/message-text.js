@@ -63,9 +63,10 @@ function highlightMentions(root, mentions, meId) {
   }
 }
 
-// Whether message mentions meId: by name, or "@channel" from someone else.
+// Whether message mentions meId: by name, or "@channel"/"@here" from someone
+// else (whether one was online for an "@here" is the server's: the counts say).
 export function mentionsMe(message, meId) {
-  if (message.mention_channel && message.user_id !== meId) return true;
+  if ((message.mention_channel || message.mention_here) && message.user_id !== meId) return true;
   return (message.mentions || []).some((m) => m.user_id === meId);
 }
 
@@ -78,6 +79,7 @@ export function messageText(message, className = 'msg__text', meId = '') {
   body.append(...parsed.childNodes);
   const mentions = [...(message.mentions || [])];
   if (message.mention_channel) mentions.push({ user_id: meId, user_name: 'channel' }); // everyone: oneself too
+  if (message.mention_here) mentions.push({ user_id: meId, user_name: 'here' });
   if (mentions.length) highlightMentions(body, mentions, meId);
   return body;
 }

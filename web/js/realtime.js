@@ -9,6 +9,8 @@
 // A silent connection (no frame for SILENCE_MS despite pings) is treated as
 // dead, because a lost network does not always close a socket promptly.
 
+import { mentionFields } from './mention-groups.js';
+
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 const PING_EVERY_MS = 20000;
@@ -99,9 +101,10 @@ export class Realtime {
       }, ACK_TIMEOUT_MS);
       this.acks.set(clientMessageId, { resolve, reject, timer });
       const frame = { type: 'send', channel, text, client_message_id: clientMessageId };
-      const people = mentions.filter((id) => id !== '@channel');
+      const { people, channel: everyone, here } = mentionFields(mentions);
       if (people.length) frame.mentions = people;
-      if (people.length !== mentions.length) frame.mention_channel = true;
+      if (everyone) frame.mention_channel = true;
+      if (here) frame.mention_here = true;
       this.sendFrame(frame);
     });
   }

@@ -1,6 +1,7 @@
 // Sidebar: the user's channels (AP1) and, below them, their direct and
-// group conversations by latest activity, each with its unread badge; on
-// narrow screens the off-canvas drawer that holds them.
+// group conversations by latest activity, each with its unread badge (and a
+// direct message with the other person's presence dot); on narrow screens the
+// off-canvas drawer that holds them.
 
 import { $, el, clear, show } from './dom.js';
 
@@ -30,7 +31,9 @@ export function channelHref(id) {
 }
 
 export class Sidebar {
-  constructor() {
+  // dot(channel): the presence dot a conversation shows, or null
+  constructor({ dot = () => null } = {}) {
+    this.dot = dot;
     this.nav = $('sidebar');
     this.list = $('channel-list');
     this.toggle = $('nav-toggle');
@@ -75,19 +78,22 @@ export class Sidebar {
 
   fill(list, channels, activeId) {
     clear(list);
-    for (const channel of channels) list.append(el('li', {}, link(channel, activeId)));
+    for (const channel of channels) list.append(el('li', {}, link(channel, activeId, this.dot(channel))));
   }
 }
 
 const KIND_LABELS = { dm: ' (direct message)', group: ' (group conversation)' };
 
-function link(channel, activeId) {
+// dot: a presence dot, shown where the icon goes (after the name for screen
+// readers: "Bob (direct message) online").
+function link(channel, activeId, dot) {
   const unread = channel.id === activeId ? 0 : channel.unread;
   // A group shows how many people are in it; text glyphs render without an emoji font.
   let icon = channel.private ? '🔒' : '#';
   if (channel.kind === 'dm') icon = '@';
   if (channel.kind === 'group') icon = String(channel.participants.length || '');
   const label = KIND_LABELS[channel.kind] || (channel.private ? ' (private)' : '');
+  if (dot) dot.classList.add('channel-link__presence');
   return el(
     'a',
     {
@@ -96,9 +102,10 @@ function link(channel, activeId) {
       'aria-current': channel.id === activeId ? 'page' : undefined,
       dataset: { channelId: channel.id },
     },
-    el('span', { class: 'channel-link__hash', 'aria-hidden': 'true', text: icon }),
+    dot ? null : el('span', { class: 'channel-link__hash', 'aria-hidden': 'true', text: icon }),
     el('span', { class: 'channel-link__name', text: channel.name }),
     label ? el('span', { class: 'visually-hidden', text: label }) : null,
+    dot,
     channel.muted ? el('span', { class: 'visually-hidden', text: ' (muted)' }) : null,
     channel.mentions && channel.id !== activeId
       ? el(
