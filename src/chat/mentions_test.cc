@@ -129,6 +129,7 @@ class FakePresence : public PresenceView {
  public:
   std::vector<bool> online(const std::vector<std::string>& user_ids) const override {
     std::vector<bool> out;
+    out.reserve(user_ids.size());
     for (const auto& id : user_ids) out.push_back(std::find(here.begin(), here.end(), id) != here.end());
     return out;
   }
