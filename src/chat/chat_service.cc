@@ -84,6 +84,21 @@ Status ChatService::ensure_table() {
   return Error{Code::kUnavailable, "table " + store_.table() + " did not become ACTIVE within a minute"};
 }
 
+Result<bool> ChatService::enable_expiry() {
+  auto described = store_.db().describe_time_to_live({store_.table()});
+  if (!described.ok()) return Error::FromStore(described.error());
+  const auto& ttl = described->time_to_live_description;
+  const std::string status = ttl.time_to_live_status.value_or("DISABLED");
+  if (status == "ENABLED" || status == "ENABLING") return ttl.attribute_name.value_or("") == "ExpiresAt";
+  if (status != "DISABLED") return false;  // DISABLING: DynamoDB refuses a change until it is done
+  ddb::UpdateTimeToLiveRequest request;
+  request.table_name = store_.table();
+  request.time_to_live_specification = {true, "ExpiresAt"};
+  auto updated = store_.db().update_time_to_live(request);
+  if (!updated.ok()) return Error::FromStore(updated.error());
+  return true;
+}
+
 const char* kind_name(ChannelEvent::Kind kind) {
   switch (kind) {
     case ChannelEvent::Kind::kMessageCreated:

@@ -25,6 +25,12 @@ class ChatService {
   // ChanName, JoinedAt) if it is missing and waits until it is ACTIVE; if it
   // exists, checks that its schema is the notebook's (FailedPrecondition if not).
   Status ensure_table();
+  // Turns on the table's Time to Live on ExpiresAt (sessions, send guards)
+  // if it has none, so that the store deletes them once expired. The server
+  // calls it; expiry is also checked on every read, so a store without TTL
+  // (or TTL on another attribute: left alone) only keeps them longer.
+  // Returns whether TTL is now on ExpiresAt.
+  Result<bool> enable_expiry();
 
   AccountService& accounts() { return accounts_; }
   ChannelService& channels() { return channels_; }

@@ -183,6 +183,14 @@ int serve(ServeSettings& settings) {
                  status.error().message.c_str());
     return 1;
   }
+  // Expired sessions and send guards leave the table (the embedded store's TTL sweeper, or DynamoDB's).
+  if (auto expiry = chat.enable_expiry(); !expiry.ok()) {
+    spdlog::warn("table {}: Time to Live not enabled ({}); expired sessions stay until overwritten",
+                 settings.chat.table_name, expiry.error().message);
+  } else if (!*expiry) {
+    spdlog::info("table {}: Time to Live is on another attribute; expired sessions stay until overwritten",
+                 settings.chat.table_name);
+  }
 
   server::ChatServerOptions& options = settings.server;
   options.api.session_cache_ttl =

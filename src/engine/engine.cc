@@ -7,6 +7,7 @@
 #include "engine/items.h"
 #include "engine/key_codec.h"
 #include "engine/rocksdb_store.h"
+#include "engine/ttl_sweeper.h"
 
 namespace townhall::engine {
 namespace {
@@ -87,7 +88,12 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
     for (const auto& index : handle->schema()->indexes)
       if (index.backfilling) context->backfill.start(handle, index.id);
   }
-  return std::unique_ptr<Engine>(new Engine(std::move(context)));
+  auto engine = std::unique_ptr<Engine>(new Engine(std::move(context)));
+  if (options.ttl_sweep_interval.count() > 0) {
+    engine->ttl_sweeper_ = std::make_unique<TtlSweeper>(*engine, options.ttl_sweep_interval);
+    engine->ttl_sweeper_->start();
+  }
+  return engine;
 }
 
 ddb::Status Engine::checkpoint(const std::string& dir) { return context_->store.checkpoint(dir); }

@@ -14,6 +14,7 @@
 // survives a crash of the process; with `sync` it also survives power loss.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -40,10 +41,14 @@ struct EngineOptions {
   int64_t synchronous_backfill_items = 10000;
   // RocksDB table files kept open (-1: all); see net/fd_budget.h.
   int max_open_files = -1;
+  // How often the Time to Live sweeper reads a page of each TTL-enabled
+  // table and deletes what has expired (engine/ttl_sweeper.h); 0: never.
+  std::chrono::milliseconds ttl_sweep_interval{200};
 };
 
 struct EngineContext;
 class TableHandle;
+class TtlSweeper;
 
 class Engine : public ddb::Database {
  public:
@@ -71,6 +76,8 @@ class Engine : public ddb::Database {
   // TransactWriteItems once its ClientRequestToken (if any) is claimed.
   ddb::Result<ddb::TransactWriteItemsResponse> run_transaction(const ddb::TransactWriteItemsRequest& request);
   std::unique_ptr<EngineContext> context_;
+  // After context_: stopped (its thread joined) before the store goes away.
+  std::unique_ptr<TtlSweeper> ttl_sweeper_;
 };
 
 }  // namespace townhall::engine

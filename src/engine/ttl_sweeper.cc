@@ -1,0 +1,131 @@
+#include "engine/ttl_sweeper.h"
+
+#include <set>
+#include <vector>
+
+namespace townhall::engine {
+namespace {
+
+int64_t epoch_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TtlSweeper::TtlSweeper(ddb::Database& db, std::chrono::milliseconds tick, std::function<int64_t()> clock)
+    : db_(db), tick_(tick), clock_(clock ? std::move(clock) : std::function<int64_t()>(epoch_seconds)) {}
+
+TtlSweeper::~TtlSweeper() { stop(); }
+
+void TtlSweeper::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      sweep_once();
+      lock.lock();
+      wake_.wait_for(lock, tick_, [this] { return stopping_; });
+    }
+  });
+}
+
+void TtlSweeper::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t TtlSweeper::deleted() const {
+  std::lock_guard lock(mutex_);
+  return deleted_;
+}
+
+int64_t TtlSweeper::sweep_once() {
+  int64_t deleted = 0;
+  std::set<std::string> seen;
+  ddb::ListTablesRequest list;
+  do {
+    auto tables = db_.list_tables(list);
+    if (!tables.ok()) return deleted;
+    for (const auto& table : tables->table_names) {
+      seen.insert(table);
+      auto ttl = db_.describe_time_to_live({table});
+      if (!ttl.ok()) continue;  // dropped meanwhile
+      const auto& description = ttl->time_to_live_description;
+      if (description.time_to_live_status.value_or("") != "ENABLED" || !description.attribute_name) {
+        resume_.erase(table);
+        continue;
+      }
+      deleted += sweep_table(table, *description.attribute_name);
+    }
+    list.exclusive_start_table_name = tables->last_evaluated_table_name;
+  } while (list.exclusive_start_table_name);
+  std::erase_if(resume_, [&](const auto& entry) { return !seen.contains(entry.first); });
+  if (deleted > 0) {
+    std::lock_guard lock(mutex_);
+    deleted_ += static_cast<uint64_t>(deleted);
+  }
+  return deleted;
+}
+
+int64_t TtlSweeper::sweep_table(const std::string& table, const std::string& attribute) {
+  auto described = db_.describe_table({table});
+  if (!described.ok() || !described->table.key_schema) return 0;
+  ddb::NameMap names{{"#ttl", attribute}};
+  std::string projection;
+  for (size_t i = 0; i < described->table.key_schema->size(); ++i) {
+    std::string name = "#k" + std::to_string(i);
+    names[name] = (*described->table.key_schema)[i].attribute_name;
+    projection += (i ? ", " : "") + name;
+  }
+  const int64_t now = clock_();
+  // Expired, and not so long ago that DynamoDB would leave it (values far in
+  // the past are usually milliseconds written by mistake, or not a time at all).
+  const std::string expired = "#ttl <= :now AND #ttl >= :oldest";
+  ddb::AttributeMap values{{":now", ddb::AttributeValue::N(now)},
+                           {":oldest", ddb::AttributeValue::N(now - kFiveYearsSeconds)}};
+
+  ddb::ScanRequest scan;
+  scan.table_name = table;
+  scan.filter_expression = expired;
+  scan.projection_expression = projection;
+  scan.expression_attribute_names = names;
+  scan.expression_attribute_values = values;
+  scan.limit = kPageItems;
+  if (auto it = resume_.find(table); it != resume_.end()) scan.exclusive_start_key = it->second;
+  auto page = db_.scan(scan);
+  if (!page.ok()) {
+    resume_.erase(table);  // e.g. the table changed shape: start over next time
+    return 0;
+  }
+  if (page->last_evaluated_key) {
+    resume_[table] = *page->last_evaluated_key;
+  } else {
+    resume_.erase(table);  // the walk is done; the next tick starts it again
+  }
+
+  int64_t deleted = 0;
+  for (auto& key : page->items.value_or(std::vector<ddb::AttributeMap>{})) {
+    ddb::DeleteItemRequest remove;
+    remove.table_name = table;
+    remove.key = std::move(key);
+    remove.condition_expression = expired;  // still expired: a write that moved it on wins
+    remove.expression_attribute_names = ddb::NameMap{{"#ttl", attribute}};
+    remove.expression_attribute_values = values;
+    auto done = db_.delete_item(remove);
+    if (done.ok()) {
+      ++deleted;
+    } else if (done.error().code != ddb::ErrorCode::kConditionalCheckFailed) {
+      // The store refuses writes (its health check reports why): try again next tick.
+      break;
+    }
+  }
+  return deleted;
+}
+
+}  // namespace townhall::engine
