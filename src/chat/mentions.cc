@@ -107,15 +107,12 @@ Result<std::vector<Participant>> MessageService::members_here(const User& actor,
   }
   std::vector<Participant> here;
   if (!presence_) return here;
+  // One page holds them all: at most kMentionAllLimit members (a few more if some joined since the count).
+  TH_ASSIGN_OR_RETURN(auto page, channels_.members(actor, channel_id, "", 2 * kMentionAllLimit));
   std::vector<Member> members;
-  std::string cursor;
-  do {  // one page of up to 100 in practice (at most kMentionAllLimit members, give or take a join)
-    TH_ASSIGN_OR_RETURN(auto page, channels_.members(actor, channel_id, cursor, 100));
-    for (auto& member : page.items) {
-      if (member.user_id != actor.id) members.push_back(std::move(member));
-    }
-    cursor = page.next_cursor;
-  } while (!cursor.empty() && members.size() <= static_cast<size_t>(2 * kMentionAllLimit));
+  for (auto& member : page.items) {
+    if (member.user_id != actor.id) members.push_back(std::move(member));
+  }
   std::vector<std::string> ids;
   ids.reserve(members.size());
   for (const auto& member : members) ids.push_back(member.user_id);

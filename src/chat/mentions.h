@@ -43,6 +43,6 @@ inline constexpr int64_t kMentionAllLimit = 50;
 std::vector<Participant> mentions_still_in(const std::vector<Participant>& before, std::string_view text);
 // Those named and those "@here" found online, each once (one mention item per person).
 std::vector<Participant> everyone_mentioned(const std::vector<Participant>& named,
-                                           const std::vector<Participant>& here);
+                                            const std::vector<Participant>& here);
 
 }  // namespace townhall::chat

@@ -40,11 +40,6 @@ void TtlSweeper::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-uint64_t TtlSweeper::deleted() const {
-  std::lock_guard lock(mutex_);
-  return deleted_;
-}
-
 int64_t TtlSweeper::sweep_once() {
   int64_t deleted = 0;
   std::set<std::string> seen;
@@ -58,29 +53,34 @@ int64_t TtlSweeper::sweep_once() {
       if (!ttl.ok()) continue;  // dropped meanwhile
       const auto& description = ttl->time_to_live_description;
       if (description.time_to_live_status.value_or("") != "ENABLED" || !description.attribute_name) {
-        resume_.erase(table);
+        walks_.erase(table);
         continue;
       }
       deleted += sweep_table(table, *description.attribute_name);
     }
     list.exclusive_start_table_name = tables->last_evaluated_table_name;
   } while (list.exclusive_start_table_name);
-  std::erase_if(resume_, [&](const auto& entry) { return !seen.contains(entry.first); });
-  if (deleted > 0) {
-    std::lock_guard lock(mutex_);
-    deleted_ += static_cast<uint64_t>(deleted);
-  }
+  std::erase_if(walks_, [&](const auto& entry) { return !seen.contains(entry.first); });
+  deleted_.fetch_add(static_cast<uint64_t>(deleted));
   return deleted;
 }
 
 int64_t TtlSweeper::sweep_table(const std::string& table, const std::string& attribute) {
-  auto described = db_.describe_table({table});
-  if (!described.ok() || !described->table.key_schema) return 0;
+  auto [at, starting] = walks_.try_emplace(table);
+  Walk& walk = at->second;
+  if (starting) {
+    auto described = db_.describe_table({table});
+    if (!described.ok() || !described->table.key_schema) {
+      walks_.erase(at);
+      return 0;
+    }
+    for (const auto& element : *described->table.key_schema) walk.key_names.push_back(element.attribute_name);
+  }
   ddb::NameMap names{{"#ttl", attribute}};
   std::string projection;
-  for (size_t i = 0; i < described->table.key_schema->size(); ++i) {
+  for (size_t i = 0; i < walk.key_names.size(); ++i) {
     std::string name = "#k" + std::to_string(i);
-    names[name] = (*described->table.key_schema)[i].attribute_name;
+    names[name] = walk.key_names[i];
     projection += (i ? ", " : "") + name;
   }
   const int64_t now = clock_();
@@ -97,17 +97,14 @@ int64_t TtlSweeper::sweep_table(const std::string& table, const std::string& att
   scan.expression_attribute_names = names;
   scan.expression_attribute_values = values;
   scan.limit = kPageItems;
-  if (auto it = resume_.find(table); it != resume_.end()) scan.exclusive_start_key = it->second;
+  scan.exclusive_start_key = walk.next;
   auto page = db_.scan(scan);
   if (!page.ok()) {
-    resume_.erase(table);  // e.g. the table changed shape: start over next time
+    walks_.erase(table);  // e.g. the table was dropped and made again: start over next time
     return 0;
   }
-  if (page->last_evaluated_key) {
-    resume_[table] = *page->last_evaluated_key;
-  } else {
-    resume_.erase(table);  // the walk is done; the next tick starts it again
-  }
+  walk.next = page->last_evaluated_key;
+  if (!walk.next) walks_.erase(table);  // the walk is done; the next tick starts another
 
   int64_t deleted = 0;
   for (auto& key : page->items.value_or(std::vector<ddb::AttributeMap>{})) {

@@ -6,8 +6,9 @@
 //
 // How: one thread walks each such table with the engine's own Scan, one
 // page (kPageItems items read) per table per tick, resuming where the last
-// page ended, and deletes what it found with a conditional DeleteItem
-// (still expired), so a write that moved the time on in between wins. A
+// page ended (the key schema read once per walk), and deletes what it
+// found with a conditional DeleteItem (still expired), so a write that moved
+// the time on in between wins. A
 // table of N items is swept every N / kPageItems ticks: with the default
 // 200 ms tick, 5,000 items read per second per table, so an expired item in
 // a table of 100,000 goes within about 20 s, in a small table within a
@@ -20,13 +21,17 @@
 // Thread-safety: start/stop from the owner only.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "ddb/database.h"
 
@@ -47,19 +52,25 @@ class TtlSweeper {
   // One tick: a page of each TTL-enabled table. Returns how many items it
   // deleted. Called by the thread; tests call it directly.
   int64_t sweep_once();
-  uint64_t deleted() const;
+  uint64_t deleted() const { return deleted_.load(); }
 
  private:
+  // A walk through one table: its key attributes (read once per walk, as
+  // the projection) and where the next page starts.
+  struct Walk {
+    std::vector<std::string> key_names;
+    std::optional<ddb::AttributeMap> next;
+  };
   int64_t sweep_table(const std::string& table, const std::string& attribute);
 
   ddb::Database& db_;
   const std::chrono::milliseconds tick_;
   const std::function<int64_t()> clock_;
-  std::map<std::string, ddb::AttributeMap> resume_;  // table -> where its walk goes on (thread only)
-  mutable std::mutex mutex_;
+  std::map<std::string, Walk> walks_;  // table -> its walk under way (the sweeping thread only)
+  std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  uint64_t deleted_ = 0;
+  std::atomic<uint64_t> deleted_{0};
   std::thread thread_;
 };
 

@@ -124,16 +124,17 @@ void Presence::tell(const std::vector<PresenceDirectory::Change>& changes) {
 }
 
 std::string Presence::snapshot_json(const std::vector<std::string>& user_ids) const {
+  std::vector<PresenceState> states = directory_.states(user_ids);
   std::vector<std::pair<std::string, PresenceState>> users;
   users.reserve(user_ids.size());
-  for (const auto& user_id : user_ids) users.emplace_back(user_id, directory_.state(user_id));
+  for (size_t i = 0; i < user_ids.size(); ++i) users.emplace_back(user_ids[i], states[i]);
   return presence_frame(users);
 }
 
 std::vector<bool> Presence::online(const std::vector<std::string>& user_ids) const {
   std::vector<bool> result;
   result.reserve(user_ids.size());
-  for (const auto& user_id : user_ids) result.push_back(directory_.state(user_id) == PresenceState::kOnline);
+  for (PresenceState state : directory_.states(user_ids)) result.push_back(state == PresenceState::kOnline);
   return result;
 }
 

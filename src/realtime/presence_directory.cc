@@ -127,6 +127,14 @@ PresenceState PresenceDirectory::state(const std::string& user_id) const {
   return state_locked(user_id);
 }
 
+std::vector<PresenceState> PresenceDirectory::states(const std::vector<std::string>& user_ids) const {
+  std::lock_guard lock(mutex_);
+  std::vector<PresenceState> out;
+  out.reserve(user_ids.size());
+  for (const auto& user_id : user_ids) out.push_back(state_locked(user_id));
+  return out;
+}
+
 std::vector<std::pair<std::string, PresenceState>> PresenceDirectory::local_users() const {
   std::lock_guard lock(mutex_);
   std::vector<std::pair<std::string, PresenceState>> users;

@@ -57,6 +57,7 @@ class PresenceDirectory {
   std::vector<Change> expire(Clock::time_point now);
 
   PresenceState state(const std::string& user_id) const;
+  std::vector<PresenceState> states(const std::vector<std::string>& user_ids) const;  // under one lock
   // This node's users and their states here (a full report's list).
   std::vector<std::pair<std::string, PresenceState>> local_users() const;
   size_t remote_nodes() const;

@@ -111,8 +111,7 @@ std::optional<RelayMessage> decode_relay_message(const std::string& payload) {
     if (!field(decoded.origin) || decoded.origin.empty()) return std::nullopt;
     size_t end = payload.find('\n', pos);
     since = payload.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (since.empty() || since.size() > 18 || since.find_first_not_of("0123456789") != std::string::npos)
-      return std::nullopt;
+    if (!all_digits(since, 18)) return std::nullopt;
     decoded.since_ms = std::stoll(since);
     pos = end;
     while (pos != std::string::npos) {
@@ -138,9 +137,7 @@ std::optional<RelayMessage> decode_relay_message(const std::string& payload) {
   if (type != "E") return std::nullopt;
   std::string kind, channel, message_id;
   if (!field(decoded.origin) || !field(kind) || !field(channel) || !field(message_id)) return std::nullopt;
-  if (kind.empty() || kind.size() > 2 || kind.find_first_not_of("0123456789") != std::string::npos ||
-      !valid_kind(std::stoi(kind)) || channel.empty())
-    return std::nullopt;
+  if (!all_digits(kind, 2) || !valid_kind(std::stoi(kind)) || channel.empty()) return std::nullopt;
   auto event = std::make_shared<HubEvent>();
   event->kind = static_cast<chat::ChannelEvent::Kind>(std::stoi(kind));
   event->channel_id = std::move(channel);

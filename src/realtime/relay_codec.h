@@ -26,9 +26,9 @@ std::string encode_gap(const std::string& origin, int64_t since_ms, const std::v
 
 struct RelayMessage {
   std::string origin;
-  std::optional<SharedEvent> event;   // an event
-  std::vector<std::string> channels;  // a gap notice (empty: all channels)
-  int64_t since_ms = 0;               // a gap notice
+  std::optional<SharedEvent> event;                // an event
+  std::vector<std::string> channels;               // a gap notice (empty: all channels)
+  int64_t since_ms = 0;                            // a gap notice
   std::shared_ptr<const PresenceReport> presence;  // a presence report
 };
 // nullopt for anything malformed.

@@ -10,7 +10,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from openapi_check import OpenApiChecker  # noqa: E402
-from townhall import ChatServer  # noqa: E402
+from chat_client import unlimited_server  # noqa: E402
 
 SERVER = None
 CHECKER = OpenApiChecker()
@@ -19,7 +19,7 @@ CHECKER = OpenApiChecker()
 def setUpModule():
     global SERVER
     # Limits high enough for the tests' own pace; test_limits uses a server of its own.
-    SERVER = ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
 
 
 def tearDownModule():

@@ -13,7 +13,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import townhall  # noqa: E402
-from chat_client import ChatUser, connect, subscribe  # noqa: E402
+from chat_client import ChatUser, connect, subscribe, unlimited_server  # noqa: E402
 from openapi_check import OpenApiChecker  # noqa: E402
 
 SERVER = None
@@ -22,7 +22,7 @@ CHECKER = None
 
 def setUpModule():
     global SERVER, CHECKER
-    SERVER = townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
     CHECKER = OpenApiChecker()
 
 

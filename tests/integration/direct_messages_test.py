@@ -19,7 +19,8 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import chat_client  # noqa: E402
 import townhall  # noqa: E402
-from chat_client import ChatUser, chat_cli, quiet_for, receive, receive_until, subscribe  # noqa: E402
+from chat_client import (  # noqa: E402
+    UNLIMITED, ChatUser, chat_cli, quiet_for, receive, receive_until, subscribe, unlimited_server)
 
 SERVER = None
 # A well-formed conversation id nobody has: what "does not exist" answers look like.
@@ -28,7 +29,7 @@ ABSENT = "dm-" + "a" * 24
 
 def setUpModule():
     global SERVER
-    SERVER = townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
 
 
 def tearDownModule():
@@ -306,7 +307,7 @@ class CliTest(unittest.TestCase):
     so the commands run once the server is stopped, on its data directory."""
 
     def test_the_cli_shows_it_to_participants_only(self):
-        with townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]) as server:
+        with townhall.ChatServer(extra_args=UNLIMITED) as server:
             if os.environ.get("TOWNHALL_TEST_PORT"):
                 self.skipTest("TOWNHALL_TEST_PORT: the server's store is not this test's to open")
             alice, bob, eve = User("Alice", server), User("Bob", server), User("Eve", server)

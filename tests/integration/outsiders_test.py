@@ -13,7 +13,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import townhall  # noqa: E402
-from chat_client import ChatUser  # noqa: E402
+from chat_client import ChatUser, unlimited_server  # noqa: E402
 from openapi_check import OpenApiChecker  # noqa: E402
 
 SERVER = None
@@ -23,7 +23,7 @@ ABSENT_MESSAGE = "1700000000_0000000000000000000-0000"
 
 def setUpModule():
     global SERVER, CHECKER
-    SERVER = townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
     CHECKER = OpenApiChecker()
 
 
@@ -154,6 +154,14 @@ class OutsidersTest(unittest.TestCase):
         r = self.eve.call("POST", "/api/channels/%s/messages" % self.secret,
                           json={"text": "@Bob", "mentions": [self.bob.id]})
         self.assert_refused(r, 404, "not_found")
+        # Nor "@here" into it (404) or into the public channel she has not joined (403); signed out: 401.
+        here = {"text": "@here", "mention_here": True}
+        r = self.eve.call("POST", "/api/channels/%s/messages" % self.secret, json=here)
+        self.assert_refused(r, 404, "not_found")
+        r = self.eve.call("POST", "/api/channels/%s/messages" % self.public, json=here)
+        self.assertEqual((r.status_code, r.json()["error"]["code"]), (403, "permission_denied"), r.text)
+        r = anonymous("POST", "/api/channels/%s/messages" % self.public, json=here)
+        self.assertEqual(r.status_code, 401, r.text)
         # Bob's list, paged; his cursor gets Eve only her own (none).
         for i in range(3):
             self.alice.mention(self.public, "@%s number %d" % (self.bob.name, i), self.bob)

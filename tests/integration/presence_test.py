@@ -12,15 +12,14 @@ import unittest
 import websockets
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from chat_client import ChatUser, connect, quiet_for, receive, receive_until  # noqa: E402
-from townhall import ChatServer  # noqa: E402
+from chat_client import ChatUser, connect, quiet_for, receive, receive_until, unlimited_server  # noqa: E402
 
 SERVER = None
 
 
 def setUpModule():
     global SERVER
-    SERVER = ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
 
 
 def tearDownModule():

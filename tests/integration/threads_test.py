@@ -22,7 +22,8 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import chat_client  # noqa: E402
 import townhall  # noqa: E402
-from chat_client import ChatUser, chat_cli, quiet_for, receive_until, subscribe  # noqa: E402
+from chat_client import (  # noqa: E402
+    UNLIMITED, ChatUser, chat_cli, quiet_for, receive_until, subscribe, unlimited_server)
 from openapi_check import OpenApiChecker  # noqa: E402
 
 SERVER = None
@@ -35,7 +36,7 @@ BEFORE_EVERYTHING = "0000000000_0"
 
 def setUpModule():
     global SERVER, CHECKER
-    SERVER = townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
     CHECKER = OpenApiChecker()
 
 
@@ -627,7 +628,7 @@ class CliTest(unittest.TestCase):
     stopped, on its data directory; then the server starts again on it."""
 
     def test_send_a_reply_and_read_a_thread_from_the_command_line(self):
-        with townhall.ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]) as server:
+        with townhall.ChatServer(extra_args=UNLIMITED) as server:
             if os.environ.get("TOWNHALL_TEST_PORT"):
                 self.skipTest("TOWNHALL_TEST_PORT: the server's store is not this test's to open")
             alice, bob, eve = User("Alice", server), User("Bob", server), User("Eve", server)

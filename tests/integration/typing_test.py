@@ -10,15 +10,14 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from chat_client import ChatUser, connect, quiet_for, subscribe  # noqa: E402
-from townhall import ChatServer  # noqa: E402
+from chat_client import ChatUser, connect, quiet_for, subscribe, unlimited_server  # noqa: E402
 
 SERVER = None
 
 
 def setUpModule():
     global SERVER
-    SERVER = ChatServer(extra_args=["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]).__enter__()
+    SERVER = unlimited_server()
 
 
 def tearDownModule():

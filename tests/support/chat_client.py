@@ -20,6 +20,14 @@ import townhall
 
 _numbers = itertools.count(1)
 
+# These tests sign up and send faster than a person: no rate limits.
+UNLIMITED = ["--rate-ip", "0", "--rate-user", "0", "--rate-auth", "0"]
+
+
+def unlimited_server():
+    """A started ChatServer without rate limits (for setUpModule; __exit__ it in tearDownModule)."""
+    return townhall.ChatServer(extra_args=UNLIMITED).__enter__()
+
 
 class ChatUser:
     """Someone who signed up on server. Names are unique per server, so each

@@ -135,6 +135,7 @@ export class Presence {
     this.signedIn = false; // a socket has said `ready`
     this.debounce = 0;
     this.meId = '';
+    this.listening = false; // the input listeners are on
     this.timer = new AwayTimer({
       afterMs: awayAfterMs(storage),
       onChange: (away) => this.send({ type: 'status', away }),
@@ -154,13 +155,17 @@ export class Presence {
       paintDot(own, this.stateOf(meId));
       own.hidden = false;
     }
-    const input = (e) => {
-      // The window's own focus means the user came back; an element's may be the page's doing.
-      if (e.type === 'focus' && e.target !== window) return;
-      if (document.visibilityState !== 'hidden') this.timer.input();
-    };
-    for (const type of INPUT_EVENTS) window.addEventListener(type, input, { capture: true, passive: true });
-    document.addEventListener('visibilitychange', input); // back to the tab
+    if (!this.listening) {
+      // Once per page, however often one signs in.
+      this.listening = true;
+      const input = (e) => {
+        // The window's own focus means the user came back; an element's may be the page's doing.
+        if (e.type === 'focus' && e.target !== window) return;
+        if (document.visibilityState !== 'hidden') this.timer.input();
+      };
+      for (const type of INPUT_EVENTS) window.addEventListener(type, input, { capture: true, passive: true });
+      document.addEventListener('visibilitychange', input); // back to the tab
+    }
     this.timer.start();
   }
 
