@@ -102,6 +102,10 @@ bool PeerProcess::wait_for_port(uint16_t port, std::chrono::milliseconds timeout
       *error = "the process " + exit + "; its log ends with:\n" + log_tail();
       return false;
     }
+    if (port_taken()) {
+      *error = "port " + std::to_string(port) + " was taken meanwhile; the log ends with:\n" + log_tail();
+      return false;
+    }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -115,6 +119,13 @@ bool PeerProcess::wait_for_port(uint16_t port, std::chrono::milliseconds timeout
   *error = "port " + std::to_string(port) + " did not open within " + std::to_string(timeout.count()) +
            " ms; the log ends with:\n" + log_tail();
   return false;
+}
+
+bool PeerProcess::port_taken() const {
+  // Java (DynamoDB Local) says so and keeps running; node (dynalite) says EADDRINUSE.
+  std::string tail = log_tail(8192);
+  return tail.find("Address already in use") != std::string::npos ||
+         tail.find("EADDRINUSE") != std::string::npos;
 }
 
 std::string PeerProcess::log_tail(size_t max_bytes) const {

@@ -27,8 +27,12 @@ class PeerProcess {
 
   // False once the process has exited (and then *exit_description says how).
   bool running(std::string* exit_description = nullptr);
-  // Waits until 127.0.0.1:port accepts connections, the process exits, or the timeout passes.
+  // Waits until 127.0.0.1:port accepts connections, the process exits, its
+  // log says the port was taken, or the timeout passes.
   bool wait_for_port(uint16_t port, std::chrono::milliseconds timeout, std::string* error);
+  // The log says the port it was given is in use: pick_free_port() lost a
+  // race with another process (tests run in parallel); start again on another.
+  bool port_taken() const;
   // The last lines of the log, for failure messages.
   std::string log_tail(size_t max_bytes = 2000) const;
   pid_t pid() const { return pid_; }

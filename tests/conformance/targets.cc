@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <thread>
@@ -72,19 +73,29 @@ std::string command_output(const std::string& command) {
   return output;
 }
 
-// Starts argv, waits for the port and for a ListTables to succeed.
-void start_peer(Running& r, Target target, const std::vector<std::string>& argv, const std::string& cwd,
-                uint16_t port, milliseconds startup) {
+// Starts argv_for(a free port), waits for the port and for a ListTables to
+// succeed. A free port can be taken by a parallel test before the peer binds
+// it: then the peer starts again on another (three tries).
+void start_peer(Running& r, Target target, const std::function<std::vector<std::string>(uint16_t)>& argv_for,
+                const std::string& cwd, milliseconds startup) {
   std::string error;
   auto path = log_path(target);
-  fs::remove(path);
-  r.process = PeerProcess::start(argv, cwd, path, &error);
-  if (!r.process) {
-    r.state.reason = "cannot start " + argv[0] + ": " + error;
-    r.state.unavailable = Unavailable::kMissingSoftware;
-    return;
+  uint16_t port = 0;
+  bool listening = false;
+  for (int attempt = 0; attempt < 3 && !listening; ++attempt) {
+    fs::remove(path);
+    port = pick_free_port();
+    std::vector<std::string> argv = argv_for(port);
+    r.process = PeerProcess::start(argv, cwd, path, &error);
+    if (!r.process) {
+      r.state.reason = "cannot start " + argv[0] + ": " + error;
+      r.state.unavailable = Unavailable::kMissingSoftware;
+      return;
+    }
+    listening = r.process->wait_for_port(port, startup, &error);
+    if (!listening && !r.process->port_taken()) break;
   }
-  if (!r.process->wait_for_port(port, startup, &error)) {
+  if (!listening) {
     r.state.reason = std::string(target_name(target)) + " did not start: " + error;
     r.state.unavailable = Unavailable::kMissingSoftware;
     r.process.reset();
@@ -175,22 +186,24 @@ void start_townhall(Running& r) {
   // Its flags, read from its help: listen on a free loopback port, keep the data in memory
   // (or in a fresh directory under the log directory).
   std::string flags = command_output(binary + " dynamodb --help 2>&1");
-  uint16_t port = pick_free_port();
-  std::vector<std::string> argv = {binary, "dynamodb"};
-  if (flags.find("--listen") != std::string::npos) {
-    argv.insert(argv.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
-  } else {
-    if (flags.find("--address") != std::string::npos) argv.insert(argv.end(), {"--address", "127.0.0.1"});
-    argv.insert(argv.end(), {"--port", std::to_string(port)});
-  }
-  if (flags.find("--in-memory") != std::string::npos) {
-    argv.push_back("--in-memory");
-  } else if (flags.find("--data-dir") != std::string::npos) {
-    std::string dir = std::string(TOWNHALL_CONFORMANCE_LOG_DIR) + "/conformance-townhall-data";
-    fs::remove_all(dir);
-    argv.insert(argv.end(), {"--data-dir", dir});
-  }
-  start_peer(r, Target::kTownhall, argv, "", port, milliseconds(20'000));
+  auto argv_for = [&](uint16_t port) {
+    std::vector<std::string> argv = {binary, "dynamodb"};
+    if (flags.find("--listen") != std::string::npos) {
+      argv.insert(argv.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
+    } else {
+      if (flags.find("--address") != std::string::npos) argv.insert(argv.end(), {"--address", "127.0.0.1"});
+      argv.insert(argv.end(), {"--port", std::to_string(port)});
+    }
+    if (flags.find("--in-memory") != std::string::npos) {
+      argv.push_back("--in-memory");
+    } else if (flags.find("--data-dir") != std::string::npos) {
+      std::string dir = std::string(TOWNHALL_CONFORMANCE_LOG_DIR) + "/conformance-townhall-data";
+      fs::remove_all(dir);
+      argv.insert(argv.end(), {"--data-dir", dir});
+    }
+    return argv;
+  };
+  start_peer(r, Target::kTownhall, argv_for, "", milliseconds(20'000));
   // Built from this tree: failing to start is a bug, not a setup problem.
   if (!r.state.db) r.state.unavailable = Unavailable::kBroken;
 }
@@ -202,11 +215,21 @@ void start_dynalite(Running& r) {
     r.state.unavailable = Unavailable::kMissingSoftware;
     return;
   }
-  uint16_t port = pick_free_port();
-  start_peer(r, Target::kDynalite,
-             {"node", cli, "--port", std::to_string(port), "--createTableMs", "0", "--deleteTableMs", "0",
-              "--updateTableMs", "0"},
-             "", port, milliseconds(20'000));
+  start_peer(
+      r, Target::kDynalite,
+      [&](uint16_t port) {
+        return std::vector<std::string>{"node",
+                                        cli,
+                                        "--port",
+                                        std::to_string(port),
+                                        "--createTableMs",
+                                        "0",
+                                        "--deleteTableMs",
+                                        "0",
+                                        "--updateTableMs",
+                                        "0"};
+      },
+      "", milliseconds(20'000));
 }
 
 void start_dynamodb_local(Running& r) {
@@ -217,11 +240,18 @@ void start_dynamodb_local(Running& r) {
     r.state.unavailable = Unavailable::kMissingSoftware;
     return;
   }
-  uint16_t port = pick_free_port();
-  start_peer(r, Target::kDynamoDbLocal,
-             {"java", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory",
-              "-port", std::to_string(port)},
-             dir, port, milliseconds(60'000));
+  start_peer(
+      r, Target::kDynamoDbLocal,
+      [](uint16_t port) {
+        return std::vector<std::string>{"java",
+                                        "-Djava.library.path=./DynamoDBLocal_lib",
+                                        "-jar",
+                                        "DynamoDBLocal.jar",
+                                        "-inMemory",
+                                        "-port",
+                                        std::to_string(port)};
+      },
+      dir, milliseconds(60'000));
 }
 
 }  // namespace

@@ -189,6 +189,15 @@ def find_dynamodb_local():
 
 class DynamoDBLocal:
     def __init__(self):
+        # A free port can be taken by a parallel test before Java binds it
+        # (it then logs "Address already in use" and hangs): try another.
+        for _ in range(3):
+            if self._start():
+                return
+            self.stop()
+        raise RuntimeError("DynamoDB Local found no free port")
+
+    def _start(self):
         self.port = free_port()
         emulator = find_dynamodb_local()
         self.log = tempfile.TemporaryFile()
@@ -206,10 +215,13 @@ class DynamoDBLocal:
                     "Authorization": "AWS4-HMAC-SHA256 Credential=t/20240101/us-east-1/dynamodb/aws4_request, "
                                      "SignedHeaders=host, Signature=0"})
                 urllib.request.urlopen(request, timeout=2).read()
-                return
+                return True
             except Exception:
                 if self.process.poll() is not None:
                     raise RuntimeError("DynamoDB Local exited")
+                # pread: the file's offset is shared with Java's stdout and must not move.
+                if b"Address already in use" in os.pread(self.log.fileno(), 1 << 20, 0):
+                    return False
                 time.sleep(0.2)
         raise RuntimeError("DynamoDB Local did not start")
 
