@@ -17,7 +17,7 @@ class UnreachableDatabase : public ddb::Database {
     ++calls;                                                            \
     return ddb::Error{ddb::ErrorCode::kServiceUnavailable, "no store"}; \
   }
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_UNREACHABLE)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_UNREACHABLE)
 #undef TOWNHALL_UNREACHABLE
   int calls = 0;
 };

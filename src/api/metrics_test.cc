@@ -53,7 +53,7 @@ class FakeDatabase : public ddb::Database {
     if (fail) return ddb::Error{ddb::ErrorCode::kInternalServerError, "boom"}; \
     return ddb::Response{};                                                    \
   }
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_FAKE)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_FAKE)
 #undef TOWNHALL_FAKE
   bool fail = false;
 };

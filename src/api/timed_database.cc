@@ -12,7 +12,7 @@ namespace townhall::api {
     metrics_.observe_store(#Name, elapsed.count(), result.ok());                      \
     return result;                                                                    \
   }
-TOWNHALL_DDB_OPERATIONS(TOWNHALL_TIMED_OPERATION)
+TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_TIMED_OPERATION)
 #undef TOWNHALL_TIMED_OPERATION
 
 }  // namespace townhall::api

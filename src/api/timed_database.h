@@ -18,7 +18,7 @@ class TimedDatabase : public ddb::Database {
 
 #define TOWNHALL_TIMED_OPERATION(Name, method, Request, Response) \
   ddb::Result<ddb::Response> method(const ddb::Request& request) override;
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_TIMED_OPERATION)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_TIMED_OPERATION)
 #undef TOWNHALL_TIMED_OPERATION
 
  private:

@@ -19,6 +19,16 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsTargetPrefix = "DynamoDBStreams_20120810.";
+
+// The Streams API has its own X-Amz-Target prefix on the same endpoint.
+std::string_view target_prefix(std::string_view operation) {
+#define TOWNHALL_STREAMS_OPERATION_NAME(Name, method, Request, Response) \
+  if (operation == #Name) return kStreamsTargetPrefix;
+  TOWNHALL_DDB_STREAMS_OPERATIONS(TOWNHALL_STREAMS_OPERATION_NAME)
+#undef TOWNHALL_STREAMS_OPERATION_NAME
+  return kTargetPrefix;
+}
 constexpr std::string_view kContentType = "application/x-amz-json-1.0";
 
 // One attempt's outcome: the 200 body, or an error and whether to try again.
@@ -89,7 +99,7 @@ class Client::Impl {
     request.target = endpoint_.path;
     request.body = body;
     std::string host = endpoint_.host_header();
-    std::string target = std::string(kTargetPrefix) + std::string(operation);
+    std::string target = std::string(target_prefix(operation)) + std::string(operation);
     sigv4::Request to_sign{"POST",
                            request.target,
                            {{"Host", host}, {"Content-Type", kContentType}, {"X-Amz-Target", target}},
@@ -200,7 +210,7 @@ ddb::Result<Response> decode_response(std::string_view operation, ddb::Result<st
   ddb::Result<ddb::Response> Client::method(const ddb::Request& request) {                       \
     return decode_response<ddb::Response>(#Name, impl_->call(#Name, ddb::encode_json(request))); \
   }
-TOWNHALL_DDB_OPERATIONS(TOWNHALL_CLIENT_OPERATION)
+TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_CLIENT_OPERATION)
 #undef TOWNHALL_CLIENT_OPERATION
 
 }  // namespace townhall::client

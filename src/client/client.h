@@ -33,7 +33,7 @@ class Client : public ddb::Database {
 
 #define TOWNHALL_CLIENT_OPERATION(Name, method, Request, Response) \
   ddb::Result<ddb::Response> method(const ddb::Request& request) override;
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_CLIENT_OPERATION)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_CLIENT_OPERATION)
 #undef TOWNHALL_CLIENT_OPERATION
 
   // One call with a JSON body already encoded: signs, sends, retries; returns

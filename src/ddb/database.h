@@ -10,6 +10,7 @@
 #include "ddb/batch_operations.h"
 #include "ddb/item_operations.h"
 #include "ddb/result.h"
+#include "ddb/stream_operations.h"
 #include "ddb/table_operations.h"
 
 namespace townhall::ddb {
@@ -40,13 +41,23 @@ namespace townhall::ddb {
   X(ListTagsOfResource, list_tags_of_resource, ListTagsOfResourceRequest, ListTagsOfResourceResponse) \
   X(DescribeEndpoints, describe_endpoints, DescribeEndpointsRequest, DescribeEndpointsResponse)
 
+// The DynamoDB Streams API, served on the same endpoint under its own target
+// prefix (DynamoDBStreams_20120810.*), as DynamoDB Local and Alternator do.
+#define TOWNHALL_DDB_STREAMS_OPERATIONS(X)                                                   \
+  X(ListStreams, list_streams, ListStreamsRequest, ListStreamsResponse)                      \
+  X(DescribeStream, describe_stream, DescribeStreamRequest, DescribeStreamResponse)          \
+  X(GetShardIterator, get_shard_iterator, GetShardIteratorRequest, GetShardIteratorResponse) \
+  X(GetRecords, get_records, GetRecordsRequest, GetRecordsResponse)
+
+#define TOWNHALL_DDB_ALL_OPERATIONS(X) TOWNHALL_DDB_OPERATIONS(X) TOWNHALL_DDB_STREAMS_OPERATIONS(X)
+
 class Database {
  public:
   virtual ~Database() = default;
 
 #define TOWNHALL_DECLARE_OPERATION(Name, method, Request, Response) \
   virtual Result<Response> method(const Request& request) = 0;
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_DECLARE_OPERATION)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_DECLARE_OPERATION)
 #undef TOWNHALL_DECLARE_OPERATION
 
   // Query and Scan answered as their wire JSON, appended to out: what

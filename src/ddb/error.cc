@@ -37,6 +37,8 @@ constexpr std::array kErrors = {
     ErrorInfo{ErrorCode::kIncompleteSignature, "IncompleteSignatureException", 400, false},
     ErrorInfo{ErrorCode::kAccessDenied, "AccessDeniedException", 400, false},
     ErrorInfo{ErrorCode::kRequestTimeout, "RequestTimeout", 408, true},
+    ErrorInfo{ErrorCode::kExpiredIterator, "ExpiredIteratorException", 400, false},
+    ErrorInfo{ErrorCode::kTrimmedDataAccess, "TrimmedDataAccessException", 400, false},
 };
 
 const ErrorInfo& info(ErrorCode code) {

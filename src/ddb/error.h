@@ -36,7 +36,9 @@ enum class ErrorCode : uint8_t {
   kMissingAuthenticationToken,
   kIncompleteSignature,
   kAccessDenied,
-  kRequestTimeout,  // client side: the endpoint could not be reached or did not answer
+  kRequestTimeout,     // client side: the endpoint could not be reached or did not answer
+  kExpiredIterator,    // Streams: a shard iterator older than 15 minutes
+  kTrimmedDataAccess,  // Streams: an iterator that points at records already trimmed
 };
 
 // "ValidationException", "InternalServerError", ...: the name after '#' in __type.

@@ -100,7 +100,7 @@ void encode_json(const T& value, std::string& out) {
   template Result<Response> decode_json<Response>(std::string_view); \
   template void encode_json<Request>(const Request&, std::string&);  \
   template void encode_json<Response>(const Response&, std::string&);
-TOWNHALL_DDB_OPERATIONS(TOWNHALL_INSTANTIATE_CODEC)
+TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_INSTANTIATE_CODEC)
 #undef TOWNHALL_INSTANTIATE_CODEC
 
 namespace {

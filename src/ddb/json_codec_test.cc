@@ -178,7 +178,7 @@ TEST(JsonCodecTest, EveryRequestAndResponseRoundTrips) {
 #define TOWNHALL_ROUND_TRIP(Name, method, Request, Response) \
   expect_round_trip<Request>(#Request);                      \
   expect_round_trip<Response>(#Response);
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_ROUND_TRIP)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_ROUND_TRIP)
 #undef TOWNHALL_ROUND_TRIP
 }
 
@@ -223,7 +223,7 @@ Result<std::string> reencode(const WireBody& wire) {
     TH_ASSIGN_OR_RETURN(auto response, decode_json<Response>(wire.body)); \
     return encode_json(response);                                         \
   }
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_REENCODE)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_REENCODE)
 #undef TOWNHALL_REENCODE
   return Error::Internal("unknown operation " + std::string(wire.operation));
 }

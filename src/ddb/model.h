@@ -191,6 +191,8 @@ struct TableDescription {
   std::optional<std::vector<IndexDescription>> global_secondary_indexes;
   std::optional<std::vector<IndexDescription>> local_secondary_indexes;
   std::optional<StreamSpecification> stream_specification;
+  std::optional<std::string> latest_stream_label;
+  std::optional<std::string> latest_stream_arn;
   std::optional<bool> deletion_protection_enabled;
   template <class S, class V>
   static void describe(S& s, V& v) {
@@ -208,6 +210,8 @@ struct TableDescription {
     v("GlobalSecondaryIndexes", s.global_secondary_indexes);
     v("LocalSecondaryIndexes", s.local_secondary_indexes);
     v("StreamSpecification", s.stream_specification);
+    v("LatestStreamLabel", s.latest_stream_label);
+    v("LatestStreamArn", s.latest_stream_arn);
     v("DeletionProtectionEnabled", s.deletion_protection_enabled);
   }
 };

@@ -59,11 +59,18 @@ TOWNHALL_SHAPE_NAME(TransactGetItem, "TransactGetItem")
 TOWNHALL_SHAPE_NAME(ItemResponse, "ItemResponse")
 TOWNHALL_SHAPE_NAME(TransactWriteAction, "Put")  // also Update, Delete, ConditionCheck
 TOWNHALL_SHAPE_NAME(TransactWriteItem, "TransactWriteItem")
+TOWNHALL_SHAPE_NAME(StreamSummary, "Stream")
+TOWNHALL_SHAPE_NAME(SequenceNumberRange, "SequenceNumberRange")
+TOWNHALL_SHAPE_NAME(Shard, "Shard")
+TOWNHALL_SHAPE_NAME(StreamDescription, "StreamDescription")
+TOWNHALL_SHAPE_NAME(StreamRecord, "StreamRecord")
+TOWNHALL_SHAPE_NAME(Identity, "Identity")
+TOWNHALL_SHAPE_NAME(Record, "Record")
 // Requests and responses: <Operation>Input and <Operation>Output.
 #define TOWNHALL_OPERATION_SHAPE_NAMES(Name, method, Request, Response) \
   TOWNHALL_SHAPE_NAME(Request, #Name "Input")                           \
   TOWNHALL_SHAPE_NAME(Response, #Name "Output")
-TOWNHALL_DDB_OPERATIONS(TOWNHALL_OPERATION_SHAPE_NAMES)
+TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_OPERATION_SHAPE_NAMES)
 #undef TOWNHALL_OPERATION_SHAPE_NAMES
 #undef TOWNHALL_SHAPE_NAME
 

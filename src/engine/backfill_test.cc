@@ -251,8 +251,13 @@ TEST(BackfillTest, SchemaKeepsTheMarkAndOlderSchemasStillRead) {
 
   schema.indexes[1].backfilling = false;
   std::string bytes = encode_schema(schema);
-  ASSERT_EQ(bytes.back(), '\0');  // an empty list of backfilling indexes
-  bytes.pop_back();               // as an older store wrote it
+  // The end: an empty list of backfilling indexes, no stream id, no stream label.
+  ASSERT_EQ(bytes.substr(bytes.size() - 3), std::string(3, '\0'));
+  bytes.resize(bytes.size() - 2);  // as a store from before streams wrote it
+  auto before_streams = decode_schema(bytes);
+  ASSERT_TRUE(before_streams.ok()) << before_streams.error().to_string();
+  EXPECT_EQ(before_streams->stream_id, 0u);
+  bytes.pop_back();  // as a store from before backfills wrote it
   auto older = decode_schema(bytes);
   ASSERT_TRUE(older.ok()) << older.error().to_string();
   EXPECT_EQ(older->indexes.size(), 2u);

@@ -159,6 +159,9 @@ std::string encode_schema(const TableSchema& s) {
     if (index.backfilling) backfilling.push_back(index.id);
   w.u64(backfilling.size());
   for (uint16_t id : backfilling) w.u64(id);
+  // Added with streams: a schema that ends here never had one.
+  w.u64(s.stream_id);
+  w.str(s.stream_label);
   return std::move(w.out);
 }
 
@@ -222,6 +225,10 @@ ddb::Result<TableSchema> decode_schema(std::string_view bytes) {
       for (auto& index : s.indexes)
         if (index.id == id) index.backfilling = true;
     }
+  }
+  if (!r.at_end()) {
+    s.stream_id = static_cast<uint32_t>(r.u64());
+    s.stream_label = r.str();
   }
   if (!r.ok()) return ddb::Error::Internal("corrupt catalog entry for table " + s.name);
   return s;

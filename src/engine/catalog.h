@@ -56,8 +56,12 @@ struct TableSchema {
   ddb::ProvisionedThroughput throughput;
   double creation_time = 0;  // seconds since the epoch
   std::vector<ddb::Tag> tags;
-  std::optional<std::string> ttl_attribute;  // set when TTL is enabled
-  std::optional<ddb::StreamSpecification> stream;
+  std::optional<std::string> ttl_attribute;        // set when TTL is enabled
+  std::optional<ddb::StreamSpecification> stream;  // enabled or not, and the view type
+  // The table's latest stream (enabled or not; 0: it never had one): its id
+  // in stream keys and its label (stream_catalog.h).
+  uint32_t stream_id = 0;
+  std::string stream_label;
   bool deletion_protection = false;
   std::string table_class;
   uint16_t next_index_id = 1;

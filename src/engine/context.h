@@ -1,5 +1,5 @@
 // EngineContext: what every operation of the engine works with (the store,
-// the catalog, the key locks, the transaction token cache). Internal to the
+// the catalog, the streams, the key locks, the transaction token cache). Internal to the
 // engine; engine.h only forward-declares it.
 #pragma once
 
@@ -12,6 +12,8 @@
 #include "engine/idempotency.h"
 #include "engine/key_locks.h"
 #include "engine/kv_store.h"
+#include "engine/stream_catalog.h"
+#include "engine/stream_log.h"
 
 namespace townhall::engine {
 
@@ -23,6 +25,8 @@ struct EngineContext {
   std::shared_ptr<KvStore> store_owner;
   KvStore& store;
   Catalog catalog;
+  StreamCatalog streams{store};
+  StreamSequencer stream_sequencer{store};
   KeyLocks locks;
   IdempotencyCache transaction_tokens;
   IndexBackfill backfill{*this};

@@ -1,6 +1,9 @@
 #include "engine/engine.h"
 
+#include <condition_variable>
 #include <mutex>
+
+#include <spdlog/spdlog.h>
 
 #include "engine/context.h"
 #include "engine/item_codec.h"
@@ -52,6 +55,20 @@ void count_stored(EngineContext& context, const std::vector<std::shared_ptr<Tabl
   }
 }
 
+// Every interval, trims stream records older than the retention (and
+// forgets streams closed for longer), until asked to stop.
+void apply_stream_retention(EngineContext& context, std::chrono::milliseconds interval,
+                            std::chrono::milliseconds retention, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  while (!stop.stop_requested()) {
+    auto trimmed = context.streams.trim(now_epoch_ms() - retention.count());
+    if (!trimmed.ok()) spdlog::warn("stream retention: {}", trimmed.error().to_string());
+    wake.wait_for(lock, stop, interval, [] { return false; });
+  }
+}
+
 }  // namespace
 
 Engine::Engine(std::unique_ptr<EngineContext> context) : context_(std::move(context)) {}
@@ -68,6 +85,8 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
   }
   auto context = std::make_unique<EngineContext>(options, std::move(store));
   TH_RETURN_IF_ERROR(context->catalog.load());
+  TH_RETURN_IF_ERROR(context->streams.load());
+  TH_RETURN_IF_ERROR(context->stream_sequencer.load());
   // ItemCount and TableSizeBytes are kept live in memory. What was stored
   // is counted in the background (a scan of every item: seconds for
   // millions), over a snapshot taken before any write, so that the store
@@ -88,9 +107,18 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
     for (const auto& index : handle->schema()->indexes)
       if (index.backfilling) context->backfill.start(handle, index.id);
   }
+  if (options.stream_trim_interval.count() > 0) {
+    context->tasks.start([context = context.get(), interval = options.stream_trim_interval,
+                          retention = options.stream_retention](const std::stop_token& stop) {
+      apply_stream_retention(*context, interval, retention, stop);
+    });
+  }
   auto engine = std::unique_ptr<Engine>(new Engine(std::move(context)));
   if (options.ttl_sweep_interval.count() > 0) {
-    engine->ttl_sweeper_ = std::make_unique<TtlSweeper>(*engine, options.ttl_sweep_interval);
+    Engine* self = engine.get();
+    engine->ttl_sweeper_ = std::make_unique<TtlSweeper>(
+        *engine, options.ttl_sweep_interval, std::function<int64_t()>{},
+        [self](const ddb::DeleteItemRequest& request) { return self->expire_item(request); });
     engine->ttl_sweeper_->start();
   }
   return engine;

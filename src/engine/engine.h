@@ -44,6 +44,11 @@ struct EngineOptions {
   // How often the Time to Live sweeper reads a page of each TTL-enabled
   // table and deletes what has expired (engine/ttl_sweeper.h); 0: never.
   std::chrono::milliseconds ttl_sweep_interval{200};
+  // Stream records older than this are trimmed away, and a disabled stream
+  // is forgotten this long after it closed (DynamoDB: 24 hours).
+  std::chrono::milliseconds stream_retention{std::chrono::hours(24)};
+  // How often retention is applied; 0: never.
+  std::chrono::milliseconds stream_trim_interval{std::chrono::seconds(5)};
 };
 
 struct EngineContext;
@@ -57,7 +62,7 @@ class Engine : public ddb::Database {
 
 #define TOWNHALL_ENGINE_OPERATION(Name, method, Request, Response) \
   ddb::Result<ddb::Response> method(const ddb::Request& request) override;
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_ENGINE_OPERATION)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_ENGINE_OPERATION)
 #undef TOWNHALL_ENGINE_OPERATION
   // Pages of whole items are written straight from their stored bytes.
   ddb::Status query_json(const ddb::QueryRequest& request, std::string& out) override;
@@ -73,6 +78,9 @@ class Engine : public ddb::Database {
   explicit Engine(std::unique_ptr<EngineContext> context);
   ddb::Result<std::shared_ptr<TableHandle>> change_table(const ddb::UpdateTableRequest& request,
                                                          std::vector<uint16_t>& created);
+  // DeleteItem by the Time to Live sweeper: its stream record names the
+  // service (userIdentity) as the one who deleted.
+  ddb::Result<ddb::DeleteItemResponse> expire_item(const ddb::DeleteItemRequest& request);
   // TransactWriteItems once its ClientRequestToken (if any) is claimed.
   ddb::Result<ddb::TransactWriteItemsResponse> run_transaction(const ddb::TransactWriteItemsRequest& request);
   std::unique_ptr<EngineContext> context_;

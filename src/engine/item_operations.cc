@@ -75,10 +75,15 @@ ddb::Result<ddb::PutItemResponse> Engine::put_item(const ddb::PutItemRequest& re
   return response;
 }
 
-ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRequest& request) {
+namespace {
+
+// DeleteItem, its stream record marked with who deleted.
+ddb::Result<ddb::DeleteItemResponse> delete_item_as(EngineContext& context,
+                                                    const ddb::DeleteItemRequest& request,
+                                                    WriteOrigin origin) {
   TH_RETURN_IF_ERROR(check_write_options(request, ReturnValuesAllowed::kNoneOrAllOld));
   TH_ASSIGN_OR_RETURN(Expressions expressions, Expressions::for_request(request));
-  TH_ASSIGN_OR_RETURN(auto handle, find_table(*context_, request.table_name));
+  TH_ASSIGN_OR_RETURN(auto handle, find_table(context, request.table_name));
   TableWriteLock table(handle);
   if (table.deleted()) return table_not_found();
   TH_ASSIGN_OR_RETURN(std::string key, encode_base_key(table.schema(), request.key, KeySource::kKey));
@@ -86,12 +91,22 @@ ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRe
       conditional(expressions, return_old_on_failure(request.return_values_on_condition_check_failure),
                   [](const AttributeMap*) { return std::optional<AttributeMap>(); });
   TH_ASSIGN_OR_RETURN(WriteOutcome outcome,
-                      write_item(*context_, table.handle(), table.schema(), key, mutation));
+                      write_item(context, table.handle(), table.schema(), key, mutation, origin));
   ddb::DeleteItemResponse response;
   if (request.return_values == "ALL_OLD" && outcome.old_item)
     response.attributes = std::move(outcome.old_item);
   fill_write_response(response, request, table.schema(), request.key, outcome.units);
   return response;
+}
+
+}  // namespace
+
+ddb::Result<ddb::DeleteItemResponse> Engine::delete_item(const ddb::DeleteItemRequest& request) {
+  return delete_item_as(*context_, request, WriteOrigin::kClient);
+}
+
+ddb::Result<ddb::DeleteItemResponse> Engine::expire_item(const ddb::DeleteItemRequest& request) {
+  return delete_item_as(*context_, request, WriteOrigin::kTimeToLive);
 }
 
 ddb::Result<ddb::UpdateItemResponse> Engine::update_item(const ddb::UpdateItemRequest& request) {

@@ -1,8 +1,8 @@
 // Order-preserving key encoding (docs/storage-format.md has the full layout).
 //
 // Every engine key starts with a one-byte namespace: kMetaPrefix (store-wide
-// counters), kCatalogPrefix (table schemas) or kDataPrefix (items and index
-// entries). Data keys continue with [table id: u32 BE][index id: u16 BE]
+// counters), kCatalogPrefix (table schemas), kDataPrefix (items and index
+// entries) or kStreamPrefix (stream records). Data keys continue with [table id: u32 BE][index id: u16 BE]
 // (index id 0 is the base table) and then the key attribute values, each
 // encoded so that comparing the encoded bytes gives DynamoDB's order:
 // - S and B: the bytes with 0x00 escaped as 00 FF, then the terminator 00 01.
@@ -26,6 +26,7 @@ namespace townhall::engine::keys {
 constexpr char kMetaPrefix = 0x00;
 constexpr char kCatalogPrefix = 0x01;
 constexpr char kDataPrefix = 0x02;
+constexpr char kStreamPrefix = 0x03;  // stream descriptions and records (stream_log.h)
 
 constexpr uint16_t kBaseIndexId = 0;
 

@@ -46,6 +46,7 @@ ddb::Result<bool> run_multi_write(EngineContext& context, std::vector<MultiWrite
   }
   if (!all_ok) return false;
 
+  StreamRecordBatch records(context.stream_sequencer, WriteOrigin::kClient);  // settles after the write
   KvWriteBatch batch;
   std::map<uint32_t, CounterDeltas> deltas;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -56,7 +57,9 @@ ddb::Result<bool> run_multi_write(EngineContext& context, std::vector<MultiWrite
     TH_RETURN_IF_ERROR(
         add_item_change(context.store, schema, item.key, item.old_item ? &*item.old_item : nullptr,
                         new_items[i] ? &*new_items[i] : nullptr, batch, item.units, deltas[id]));
+    records.add(schema, item.old_item ? &*item.old_item : nullptr, new_items[i] ? &*new_items[i] : nullptr);
   }
+  TH_RETURN_IF_ERROR(records.write_to(batch, now_epoch_ms()));
   if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));
   for (auto& [id, delta] : deltas) delta.apply(tables[id]->handle());
   return true;

@@ -47,6 +47,15 @@ ddb::Result<std::shared_ptr<TableHandle>> find_by_arn(EngineContext& context, co
   return handle;
 }
 
+// A new stream for the table (its entry in batch), named in the schema.
+StreamInfo open_stream(EngineContext& context, TableSchema& schema, KvWriteBatch& batch) {
+  StreamInfo stream = context.streams.create(schema, schema.stream->stream_view_type.value_or("KEYS_ONLY"),
+                                             context.stream_sequencer.next(), batch);
+  schema.stream_id = stream.id;
+  schema.stream_label = stream.label;
+  return stream;
+}
+
 }  // namespace
 
 ddb::Result<ddb::CreateTableResponse> Engine::create_table(const ddb::CreateTableRequest& request) {
@@ -56,8 +65,11 @@ ddb::Result<ddb::CreateTableResponse> Engine::create_table(const ddb::CreateTabl
   KvWriteBatch batch;
   schema.id = context_->catalog.allocate_table_id(batch);
   schema.creation_time = now_seconds();
+  std::optional<StreamInfo> stream;
+  if (schema.stream && schema.stream->stream_enabled) stream = open_stream(*context_, schema, batch);
   Catalog::add_schema_write(schema, batch);
   TH_RETURN_IF_ERROR(context_->store.write(batch));
+  if (stream) context_->streams.publish(*stream);
   auto shared = std::make_shared<const TableSchema>(std::move(schema));
   auto handle = std::make_shared<TableHandle>(shared);
   context_->catalog.publish(handle);
@@ -84,7 +96,13 @@ ddb::Result<ddb::DeleteTableResponse> Engine::delete_table(const ddb::DeleteTabl
   std::string prefix = keys::table_prefix(schema->id);
   batch.delete_range(prefix, keys::prefix_successor(prefix));
   Catalog::add_schema_delete(schema->name, batch);
+  // Its stream closes but stays readable for the retention period.
+  std::optional<StreamInfo> stream;
+  if (schema->stream && schema->stream->stream_enabled && schema->stream_id) {
+    TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema->stream_id, batch));
+  }
   TH_RETURN_IF_ERROR(context_->store.write(batch));
+  if (stream) context_->streams.publish(*stream);
   handle->mark_deleted();
   context_->catalog.remove(schema->name);
   return response;
@@ -176,7 +194,16 @@ ddb::Result<std::shared_ptr<TableHandle>> Engine::change_table(const ddb::Update
   } else if (schema.billing_mode == "PROVISIONED" && schema.throughput.read_capacity_units == 0) {
     return Error::InvalidParameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
   }
-  if (request.stream_specification) schema.stream = request.stream_specification;
+  if (request.stream_specification) {
+    TH_RETURN_IF_ERROR(validate_stream_specification(*request.stream_specification));
+    const bool enabled = schema.stream && schema.stream->stream_enabled;
+    if (request.stream_specification->stream_enabled && enabled) {
+      return Error::Validation("Table already has an enabled stream");
+    }
+    if (!request.stream_specification->stream_enabled && !enabled) {
+      return Error::Validation("Table has no stream to disable");
+    }
+  }
   if (request.deletion_protection_enabled) schema.deletion_protection = *request.deletion_protection_enabled;
   if (request.table_class) schema.table_class = *request.table_class;
 
@@ -226,8 +253,21 @@ ddb::Result<std::shared_ptr<TableHandle>> Engine::change_table(const ddb::Update
     return !schema.is_key_attribute(d.attribute_name);
   });
 
+  // Last, once nothing else can fail: enabling makes a new stream (a new
+  // ARN), disabling closes the current one.
+  std::optional<StreamInfo> stream;
+  if (request.stream_specification) {
+    if (request.stream_specification->stream_enabled) {
+      schema.stream = request.stream_specification;
+      stream = open_stream(*context_, schema, batch);
+    } else {
+      TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema.stream_id, batch));
+      schema.stream = request.stream_specification;
+    }
+  }
   Catalog::add_schema_write(schema, batch);
   TH_RETURN_IF_ERROR(context_->store.write(batch));
+  if (stream) context_->streams.publish(*stream);
   for (uint16_t id : dropped) handle->drop_index_counters(id);
   handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
   return handle;

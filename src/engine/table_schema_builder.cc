@@ -274,6 +274,8 @@ ddb::Result<TableSchema> schema_from_create_request(const ddb::CreateTableReques
         "AttributeDefinitions");
   }
   if (request.tags) schema.tags = *request.tags;
+  if (request.stream_specification)
+    TH_RETURN_IF_ERROR(validate_stream_specification(*request.stream_specification));
   schema.stream = request.stream_specification;
   schema.deletion_protection = request.deletion_protection_enabled.value_or(false);
   schema.table_class = request.table_class.value_or("STANDARD");
@@ -311,6 +313,25 @@ ddb::Result<IndexSchema> index_from_create_action(
                                              schema.billing_mode == "PROVISIONED", index.name));
   index.throughput = action.provisioned_throughput;
   return index;
+}
+
+ddb::Status validate_stream_specification(const ddb::StreamSpecification& spec) {
+  const auto& view = spec.stream_view_type;
+  if (!spec.stream_enabled) {
+    if (view) {
+      return Error::Validation(
+          "Invalid StreamViewType: Stream StreamEnabled was false but a StreamViewType was present.");
+    }
+    return {};
+  }
+  if (!view || view->empty()) {
+    return Error::Validation(
+        "Invalid StreamViewType: Stream ViewType must not be null or empty when enabling streams.");
+  }
+  if (*view != "KEYS_ONLY" && *view != "NEW_IMAGE" && *view != "OLD_IMAGE" && *view != "NEW_AND_OLD_IMAGES") {
+    return Error::Validation("Invalid StreamViewType: " + *view);
+  }
+  return {};
 }
 
 std::string table_arn(std::string_view table_name) {
@@ -370,6 +391,11 @@ ddb::TableDescription describe_schema(const TableSchema& schema, TableHandle* ha
     list->push_back(std::move(i));
   }
   if (schema.stream && schema.stream->stream_enabled) d.stream_specification = schema.stream;
+  if (!schema.stream_label.empty()) {
+    // The latest stream stays named after it is disabled, as in DynamoDB.
+    d.latest_stream_label = schema.stream_label;
+    d.latest_stream_arn = table_arn(schema.name) + "/stream/" + schema.stream_label;
+  }
   d.deletion_protection_enabled = schema.deletion_protection;
   return d;
 }

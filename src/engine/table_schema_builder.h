@@ -20,6 +20,9 @@ ddb::Result<IndexSchema> index_from_create_action(
 
 std::string table_arn(std::string_view table_name);
 
+// StreamEnabled with a view type, or disabled without one (DynamoDB Local's words).
+ddb::Status validate_stream_specification(const ddb::StreamSpecification& spec);
+
 // Counters may be null (CreateTable's answer: everything is 0).
 ddb::TableDescription describe_schema(const TableSchema& schema, TableHandle* handle,
                                       const std::string& status = "ACTIVE");

@@ -13,8 +13,13 @@ int64_t epoch_seconds() {
 
 }  // namespace
 
-TtlSweeper::TtlSweeper(ddb::Database& db, std::chrono::milliseconds tick, std::function<int64_t()> clock)
-    : db_(db), tick_(tick), clock_(clock ? std::move(clock) : std::function<int64_t()>(epoch_seconds)) {}
+TtlSweeper::TtlSweeper(ddb::Database& db, std::chrono::milliseconds tick, std::function<int64_t()> clock,
+                       Remove remove)
+    : db_(db),
+      remove_(remove ? std::move(remove)
+                     : Remove([&db](const auto& request) { return db.delete_item(request); })),
+      tick_(tick),
+      clock_(clock ? std::move(clock) : std::function<int64_t()>(epoch_seconds)) {}
 
 TtlSweeper::~TtlSweeper() { stop(); }
 
@@ -114,7 +119,7 @@ int64_t TtlSweeper::sweep_table(const std::string& table, const std::string& att
     remove.condition_expression = expired;  // still expired: a write that moved it on wins
     remove.expression_attribute_names = ddb::NameMap{{"#ttl", attribute}};
     remove.expression_attribute_values = values;
-    auto done = db_.delete_item(remove);
+    auto done = remove_(remove);
     if (done.ok()) {
       ++deleted;
     } else if (done.error().code != ddb::ErrorCode::kConditionalCheckFailed) {

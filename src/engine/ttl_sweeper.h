@@ -15,8 +15,9 @@
 // tick. Bounded work per tick keeps foreground latency flat; nothing is
 // persisted: after a restart the walk starts again from the beginning.
 //
-// Deletes go through the normal write path: indexes, counts and (later)
-// stream records follow, as for any DeleteItem.
+// Deletes go through the normal write path: indexes, counts and stream
+// records follow, as for any DeleteItem (the records name the service as
+// the one who deleted, as DynamoDB's do).
 //
 // Thread-safety: start/stop from the owner only.
 #pragma once
@@ -42,8 +43,13 @@ class TtlSweeper {
   static constexpr int64_t kPageItems = 1000;
   static constexpr int64_t kFiveYearsSeconds = 5 * 365 * 24 * 3600;
 
+  // How an expired item is deleted: db's DeleteItem unless the owner says
+  // otherwise (the engine deletes as the service, for the stream record).
+  using Remove = std::function<ddb::Result<ddb::DeleteItemResponse>(const ddb::DeleteItemRequest&)>;
+
   // clock: epoch seconds now (tests move it). db must outlive the sweeper.
-  TtlSweeper(ddb::Database& db, std::chrono::milliseconds tick, std::function<int64_t()> clock = {});
+  TtlSweeper(ddb::Database& db, std::chrono::milliseconds tick, std::function<int64_t()> clock = {},
+             Remove remove = {});
   ~TtlSweeper();  // stop()
 
   void start();
@@ -64,6 +70,7 @@ class TtlSweeper {
   int64_t sweep_table(const std::string& table, const std::string& attribute);
 
   ddb::Database& db_;
+  const Remove remove_;
   const std::chrono::milliseconds tick_;
   const std::function<int64_t()> clock_;
   std::map<std::string, Walk> walks_;  // table -> its walk under way (the sweeping thread only)

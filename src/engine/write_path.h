@@ -1,13 +1,14 @@
 // The one read-modify-write path of single-item writes (PutItem, UpdateItem,
 // DeleteItem, BatchWriteItem): lock the item's key stripe, read the current
 // item, let the operation decide the new item (or fail, e.g. a condition),
-// write the item and its index entries in one atomic batch.
+// write the item, its index entries and its stream record in one atomic batch.
 #pragma once
 
 #include <functional>
 #include <optional>
 
 #include "engine/items.h"
+#include "engine/stream_log.h"
 
 namespace townhall::engine {
 
@@ -23,9 +24,11 @@ struct WriteOutcome {
 };
 
 // REQUIRES: handle's mutex held shared, schema is its current schema, key is
-// the encoded base key.
+// the encoded base key. A stream record, if the table has a stream, goes in
+// the same batch, marked with origin.
 ddb::Result<WriteOutcome> write_item(EngineContext& context, TableHandle& handle, const TableSchema& schema,
-                                     const std::string& key, const ItemMutation& mutation);
+                                     const std::string& key, const ItemMutation& mutation,
+                                     WriteOrigin origin = WriteOrigin::kClient);
 
 // Holds a table open for writing: its mutex shared, its schema, and whether
 // the table still exists.

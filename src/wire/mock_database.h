@@ -12,7 +12,7 @@ class MockDatabase : public ddb::Database {
  public:
 #define TOWNHALL_MOCK_OPERATION(Name, method, Request, Response) \
   MOCK_METHOD(ddb::Result<ddb::Response>, method, (const ddb::Request&), (override));
-  TOWNHALL_DDB_OPERATIONS(TOWNHALL_MOCK_OPERATION)
+  TOWNHALL_DDB_ALL_OPERATIONS(TOWNHALL_MOCK_OPERATION)
 #undef TOWNHALL_MOCK_OPERATION
 };
 

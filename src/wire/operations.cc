@@ -44,14 +44,20 @@ constexpr bool is_long_running(std::string_view name) {
   Operation{#Name, &run_operation<ddb::Request, ddb::Response, &ddb::Database::method>, \
             is_long_running(#Name)},
 constexpr std::array kOperations = {TOWNHALL_DDB_OPERATIONS(TOWNHALL_OPERATION_ENTRY)};
+constexpr std::array kStreamsOperations = {TOWNHALL_DDB_STREAMS_OPERATIONS(TOWNHALL_OPERATION_ENTRY)};
 #undef TOWNHALL_OPERATION_ENTRY
 
-}  // namespace
-
-const Operation* find_operation(std::string_view name) {
-  for (const auto& operation : kOperations)
+template <size_t N>
+const Operation* find_in(const std::array<Operation, N>& operations, std::string_view name) {
+  for (const auto& operation : operations)
     if (operation.name == name) return &operation;
   return nullptr;
 }
+
+}  // namespace
+
+const Operation* find_operation(std::string_view name) { return find_in(kOperations, name); }
+
+const Operation* find_streams_operation(std::string_view name) { return find_in(kStreamsOperations, name); }
 
 }  // namespace townhall::wire

@@ -1,7 +1,7 @@
-// The dispatch table: DynamoDB operation name -> handler, generated from
-// TOWNHALL_DDB_OPERATIONS (ddb/database.h), so every operation the Database
-// interface has is served, each by the same three steps: decode the request
-// JSON, call the Database, encode the response JSON.
+// The dispatch tables: DynamoDB operation name -> handler, generated from
+// TOWNHALL_DDB_OPERATIONS and TOWNHALL_DDB_STREAMS_OPERATIONS (ddb/database.h), so every operation the
+// Database interface has is served, each by the same three steps: decode the request JSON, call the Database,
+// encode the response JSON.
 //
 // Thread-safety: the table is immutable; handlers are as thread-safe as the Database.
 #pragma once
@@ -30,5 +30,7 @@ struct Operation {
 
 // The operation named name (the part of X-Amz-Target after "DynamoDB_20120810."), or nullptr.
 const Operation* find_operation(std::string_view name);
+// The Streams operation named name (after "DynamoDBStreams_20120810."), or nullptr.
+const Operation* find_streams_operation(std::string_view name);
 
 }  // namespace townhall::wire

@@ -17,6 +17,7 @@ namespace {
 using net::iequals;
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsTargetPrefix = "DynamoDBStreams_20120810.";
 
 // "application/x-amz-json-1.0; charset=utf-8" -> "application/x-amz-json-1.0"
 bool is_json_content_type(std::string_view value) {
@@ -59,8 +60,11 @@ std::optional<ddb::Error> check_signature(const HandlerContext& context, const H
 
 const Operation* target_operation(const HttpRequest& request) {
   std::string_view target = request.amz_target();
-  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return nullptr;
-  return find_operation(target.substr(kTargetPrefix.size()));
+  if (target.starts_with(kTargetPrefix)) return find_operation(target.substr(kTargetPrefix.size()));
+  if (target.starts_with(kStreamsTargetPrefix)) {
+    return find_streams_operation(target.substr(kStreamsTargetPrefix.size()));
+  }
+  return nullptr;
 }
 
 }  // namespace

@@ -70,11 +70,16 @@ TEST_F(RequestHandlerTest, EveryOperationOfTheInterfaceIsServed) {
   {                                                                                                         \
     ON_CALL(db, method(_))                                                                                  \
         .WillByDefault(Return(ddb::Error::ResourceNotFound("Requested resource not found")));               \
-    auto response = run_nice(make_request("DynamoDB_20120810." #Name, "{}"));                               \
+    auto response = run_nice(make_request(prefix + #Name, "{}"));                                           \
     EXPECT_EQ(response.body.find("UnknownOperation"), std::string::npos) << #Name << ": " << response.body; \
     EXPECT_EQ(response.status, 400u) << #Name;                                                              \
+    auto crossed = run_nice(make_request(other_prefix + #Name, "{}"));                                      \
+    EXPECT_NE(crossed.body.find("UnknownOperation"), std::string::npos) << other_prefix << #Name;           \
   }
+  std::string prefix = "DynamoDB_20120810.", other_prefix = "DynamoDBStreams_20120810.";
   TOWNHALL_DDB_OPERATIONS(TOWNHALL_EXPECT_SERVED)
+  std::swap(prefix, other_prefix);
+  TOWNHALL_DDB_STREAMS_OPERATIONS(TOWNHALL_EXPECT_SERVED)
 #undef TOWNHALL_EXPECT_SERVED
 }
 

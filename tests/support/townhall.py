@@ -56,6 +56,12 @@ class Endpoint:
     def alive(self):
         return self.process is None or self.process.poll() is None
 
+    def kill(self):
+        """kill -9, on purpose: the context manager then expects the process gone."""
+        self.process.killed_on_purpose = True
+        self.process.kill()
+        self.process.wait()
+
 
 def binary():
     path = os.environ.get("TOWNHALL_BIN")
@@ -98,8 +104,9 @@ def _answers(host, port):
 
 
 @contextlib.contextmanager
-def dynamodb(in_memory=True, args=(), env=None, start_timeout=10.0):
-    """Yields an Endpoint for a fresh `townhall dynamodb`; stops it afterwards."""
+def dynamodb(in_memory=True, args=(), env=None, start_timeout=10.0, data_dir=None):
+    """Yields an Endpoint for a fresh `townhall dynamodb`; stops it afterwards.
+    With data_dir, the store lives there (and outlives the endpoint)."""
     external = os.environ.get("TOWNHALL_TEST_ENDPOINT")
     if external:
         match = re.match(r"https?://([^:/]+):(\d+)", external)
@@ -107,7 +114,10 @@ def dynamodb(in_memory=True, args=(), env=None, start_timeout=10.0):
         return
     with tempfile.TemporaryDirectory(prefix="townhall-test-") as tmp:
         command = [binary(), "dynamodb", "--listen", "127.0.0.1:0"]
-        command += ["--in-memory"] if in_memory else ["--data", os.path.join(tmp, "data")]
+        if data_dir:
+            command += ["--data", data_dir]
+        else:
+            command += ["--in-memory"] if in_memory else ["--data", os.path.join(tmp, "data")]
         command += list(args)
         log_path = os.path.join(tmp, "stderr.log")
         with open(log_path, "wb") as log:
@@ -129,6 +139,8 @@ def dynamodb(in_memory=True, args=(), env=None, start_timeout=10.0):
 
 def _stop(process, log_path, command):
     crashed = process.poll()
+    if getattr(process, "killed_on_purpose", False):
+        return
     if crashed is None:
         process.send_signal(signal.SIGTERM)
         try:
