@@ -30,7 +30,7 @@ test-asan: deps
 # Only the targets: the network layers need GCC's coroutines with Boost 1.74.
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOWNHALL_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target codec_fuzz expression_fuzz
+	@cmake --build build-fuzz -j$(JOBS) --target codec_fuzz expression_fuzz partiql_fuzz
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -9,6 +9,7 @@
 
 #include "ddb/batch_operations.h"
 #include "ddb/item_operations.h"
+#include "ddb/partiql_operations.h"
 #include "ddb/result.h"
 #include "ddb/stream_operations.h"
 #include "ddb/table_operations.h"
@@ -39,7 +40,11 @@ namespace townhall::ddb {
   X(TagResource, tag_resource, TagResourceRequest, TagResourceResponse)                               \
   X(UntagResource, untag_resource, UntagResourceRequest, UntagResourceResponse)                       \
   X(ListTagsOfResource, list_tags_of_resource, ListTagsOfResourceRequest, ListTagsOfResourceResponse) \
-  X(DescribeEndpoints, describe_endpoints, DescribeEndpointsRequest, DescribeEndpointsResponse)
+  X(DescribeEndpoints, describe_endpoints, DescribeEndpointsRequest, DescribeEndpointsResponse)       \
+  X(ExecuteStatement, execute_statement, ExecuteStatementRequest, ExecuteStatementResponse)           \
+  X(BatchExecuteStatement, batch_execute_statement, BatchExecuteStatementRequest,                     \
+    BatchExecuteStatementResponse)                                                                    \
+  X(ExecuteTransaction, execute_transaction, ExecuteTransactionRequest, ExecuteTransactionResponse)
 
 // The DynamoDB Streams API, served on the same endpoint under its own target
 // prefix (DynamoDBStreams_20120810.*), as DynamoDB Local and Alternator do.

@@ -39,6 +39,7 @@ constexpr std::array kErrors = {
     ErrorInfo{ErrorCode::kRequestTimeout, "RequestTimeout", 408, true},
     ErrorInfo{ErrorCode::kExpiredIterator, "ExpiredIteratorException", 400, false},
     ErrorInfo{ErrorCode::kTrimmedDataAccess, "TrimmedDataAccessException", 400, false},
+    ErrorInfo{ErrorCode::kDuplicateItem, "DuplicateItemException", 400, false},
 };
 
 const ErrorInfo& info(ErrorCode code) {

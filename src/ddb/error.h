@@ -39,6 +39,7 @@ enum class ErrorCode : uint8_t {
   kRequestTimeout,     // client side: the endpoint could not be reached or did not answer
   kExpiredIterator,    // Streams: a shard iterator older than 15 minutes
   kTrimmedDataAccess,  // Streams: an iterator that points at records already trimmed
+  kDuplicateItem,      // PartiQL: an INSERT of an item that exists
 };
 
 // "ValidationException", "InternalServerError", ...: the name after '#' in __type.

@@ -29,6 +29,7 @@ TEST(ErrorTest, NamesStatusesAndRetries) {
            {ErrorCode::kRequestTimeout, "RequestTimeout", 408, true},
            {ErrorCode::kExpiredIterator, "ExpiredIteratorException", 400, false},
            {ErrorCode::kTrimmedDataAccess, "TrimmedDataAccessException", 400, false},
+           {ErrorCode::kDuplicateItem, "DuplicateItemException", 400, false},
        }) {
     EXPECT_EQ(error_name(code), name);
     EXPECT_EQ(http_status(code), status) << name;
@@ -37,7 +38,7 @@ TEST(ErrorTest, NamesStatusesAndRetries) {
   }
   EXPECT_EQ(error_code_from_name("NoSuchThing"), std::nullopt);
   // Every code has a distinct name that maps back to it.
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kTrimmedDataAccess); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kDuplicateItem); ++i) {
     auto code = static_cast<ErrorCode>(i);
     EXPECT_EQ(error_code_from_name(error_name(code)), code) << error_name(code);
   }

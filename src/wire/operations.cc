@@ -33,8 +33,10 @@ ddb::Status run_operation<ddb::ScanRequest, ddb::ScanResponse, &ddb::Database::s
 }
 
 constexpr bool is_long_running(std::string_view name) {
-  for (std::string_view long_running : {"Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems",
-                                        "TransactWriteItems", "CreateTable", "DeleteTable", "UpdateTable"}) {
+  for (std::string_view long_running :
+       {"Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+        "CreateTable", "DeleteTable", "UpdateTable", "ExecuteStatement", "BatchExecuteStatement",
+        "ExecuteTransaction", "GetRecords"}) {
     if (name == long_running) return true;
   }
   return false;
