@@ -131,6 +131,9 @@ ddb::Status validate_item_for_write(const TableSchema& schema, const AttributeMa
             std::string(it->second.is(AttributeType::kS) ? "string" : "binary") +
             " value. IndexName: " + index.name + ", IndexKey: " + key->name);
       }
+      if (it->second.size_bytes() > (key == &index.hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes)) {
+        return Error::InvalidParameter("Size limit exceeded");
+      }
     }
   }
   return {};
@@ -138,12 +141,18 @@ ddb::Status validate_item_for_write(const TableSchema& schema, const AttributeMa
 
 std::optional<std::string> index_key(const TableSchema& schema, const IndexSchema& index,
                                      const AttributeMap& item) {
+  // A value no write could give the index (empty, or longer than a key may
+  // be) can be on an item written before the index existed: the backfill
+  // leaves such items out, as DynamoDB does.
+  auto usable = [](const AttributeValue& v, const KeyAttribute& key, size_t max_bytes) {
+    return v.type() == key.type && !is_empty_key_value(v) && v.size_bytes() <= max_bytes;
+  };
   auto hash = item.find(index.hash.name);
-  if (hash == item.end() || hash->second.type() != index.hash.type) return std::nullopt;
+  if (hash == item.end() || !usable(hash->second, index.hash, kMaxHashKeyBytes)) return std::nullopt;
   const AttributeValue* range = nullptr;
   if (index.range) {
     auto it = item.find(index.range->name);
-    if (it == item.end() || it->second.type() != index.range->type) return std::nullopt;
+    if (it == item.end() || !usable(it->second, *index.range, kMaxRangeKeyBytes)) return std::nullopt;
     range = &it->second;
   }
   std::string key = keys::index_prefix(schema.id, index.id);

@@ -231,6 +231,14 @@ ddb::Status prepare_read(EngineContext& context, const ddb::ScanRequest& request
   if (request.total_segments) {
     plan.segment = *request.segment;
     plan.total_segments = *request.total_segments;
+    if (request.exclusive_start_key) {
+      const KeyAttribute& partition = plan.index ? plan.index->hash : schema->hash;
+      auto start = request.exclusive_start_key->find(partition.name);
+      if (start != request.exclusive_start_key->end() &&
+          scan_segment_of(start->second, plan.total_segments) != plan.segment) {
+        return Error::Validation("Exclusive start key must lie within the segment");
+      }
+    }
   }
   return {};
 }

@@ -189,13 +189,9 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
   for (; it->valid(); plan.forward ? it->next() : it->prev()) {
     size_t item_bytes = 0;
     TH_ASSIGN_OR_RETURN(AttributeMap item, decode_item(it->value(), &item_bytes));
-    if (plan.total_segments > 0) {
-      std::string encoded;
-      keys::append_key_value(encoded, item.find(partition.name)->second);
-      if (static_cast<int64_t>(stable_hash(encoded) % static_cast<uint64_t>(plan.total_segments)) !=
-          plan.segment) {
-        continue;
-      }
+    if (plan.total_segments > 0 &&
+        scan_segment_of(item.find(partition.name)->second, plan.total_segments) != plan.segment) {
+      continue;
     }
     bytes_read += item_bytes;
     ++response.scanned_count;
@@ -231,6 +227,12 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
   TH_RETURN_IF_ERROR(it->status());
   add_capacity(response, plan, table_name, return_consumed_capacity, bytes_read, base_bytes_read);
   return response;
+}
+
+int64_t scan_segment_of(const ddb::AttributeValue& partition_value, int64_t total) {
+  std::string encoded;
+  keys::append_key_value(encoded, partition_value);
+  return static_cast<int64_t>(stable_hash(encoded) % static_cast<uint64_t>(total));
 }
 
 bool can_stream_json(const ReadPlan& plan) {

@@ -62,4 +62,7 @@ ddb::Result<std::string> encode_start_key(const TableSchema& schema, const Index
 // Checks Limit (>= 1) and ReturnConsumedCapacity.
 ddb::Status check_limit(const std::optional<int64_t>& limit);
 
+// The parallel Scan segment (of total) an item with this partition key value falls into.
+int64_t scan_segment_of(const ddb::AttributeValue& partition_value, int64_t total);
+
 }  // namespace townhall::engine

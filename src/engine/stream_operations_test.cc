@@ -125,6 +125,7 @@ TEST_F(StreamsTest, StreamsAndRecordsOutliveARestart) {
   auto schema = engine_->describe_table({"tab"}).value().table;
   EXPECT_EQ(schema.latest_stream_arn, arn_);
   EXPECT_EQ(schema.stream_specification->stream_view_type, "NEW_IMAGE");
+  engine_.reset();  // closed before its directory is removed
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ documentation) and "note" (why). Table "expr": pk (S) HASH, sk (S) RANGE.
 Answers: "OK" plus the item after the request (writes) or the item returned
 (get), "ConditionalCheckFailedException", or "<ErrorType>: <message>".
 """
+import base64
 import json
 import os
 import sys
@@ -41,11 +42,33 @@ OPS = {"update": client.update_item, "put": client.put_item, "query": client.que
        "scan": client.scan, "get": client.get_item, "delete": client.delete_item}
 
 
+def wire(value):
+    """The case's JSON as boto3 wants it: B and BS values as bytes, not their base64 text
+    (boto3 would send the text's own base64, and the store would hold the text)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "B" and isinstance(v, str):
+                out[k] = base64.b64decode(v)
+            elif k == "BS" and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                out[k] = [base64.b64decode(x) for x in v]
+            else:
+                out[k] = wire(v)
+        return out
+    if isinstance(value, list):
+        return [wire(v) for v in value]
+    return value
+
+
+def text(value):
+    return json.dumps(value, sort_keys=True, default=lambda b: base64.b64encode(b).decode())
+
+
 def run(case):
     client.delete_item(TableName="expr", Key=KEY)
     if "item" in case:
-        client.put_item(TableName="expr", Item={**case["item"], **KEY})
-    args = dict(case.get("args", {}))
+        client.put_item(TableName="expr", Item=wire({**case["item"], **KEY}))
+    args = wire(dict(case.get("args", {})))
     args["TableName"] = "expr"
     op = case["op"]
     if op in ("update", "get", "delete"):
@@ -69,7 +92,7 @@ def run(case):
         item = client.get_item(TableName="expr", Key=KEY, ConsistentRead=True).get("Item", {})
     for k in KEY:
         item.pop(k, None)
-    return "OK " + json.dumps(item, sort_keys=True)
+    return "OK " + text(item)
 
 
 def cxx(s):

@@ -56,6 +56,10 @@ bool same_path(const Path& a, const Path& b, const Bindings& bindings) {
 Status check_operand(Clause clause, const Operand& operand, const Bindings& bindings) {
   if (operand.kind != Operand::Kind::kFunction) return {};
   for (const auto& arg : operand.args) TH_RETURN_IF_ERROR(check_operand(clause, arg, bindings));
+  // size of a size is the size of a number: DynamoDB refuses it before reading the item.
+  if (operand.function == Function::kSize && operand.args[0].kind == Operand::Kind::kFunction) {
+    return incorrect_operand(clause, "size", AttributeType::kN);
+  }
   if (operand.function == Function::kSize && operand.args[0].kind == Operand::Kind::kValue) {
     const AttributeValue& v = *bindings.values[operand.args[0].slot];
     int64_t ignored = 0;
@@ -127,6 +131,18 @@ Status check_condition(Clause clause, const Condition& c, const Bindings& bindin
       return {};
     }
     case Condition::Kind::kFunction: {
+      if (c.function == Function::kBeginsWith || c.function == Function::kContains) {
+        TH_RETURN_IF_ERROR(check_distinct_first(
+            clause, c, c.function == Function::kBeginsWith ? "begins_with" : "contains", bindings));
+      }
+      if (c.function == Function::kAttributeType && c.operands[1].kind != Operand::Kind::kValue) {
+        // The type must be a constant; DynamoDB words the refusal with its internal type list.
+        return invalid(
+            clause,
+            "Incorrect operand type for operator or function; operator or function: attribute_type, "
+            "operand type: {S,L,DOUBLE,DECIMALSET,N,BS,BOOL,DICT,SS,NULL,INT,HDS,FS,NS,FLOAT,DECIMAL,"
+            "B,DOUBLESET,HD,INTSET,M}");
+      }
       if (c.function == Function::kBeginsWith) {
         for (const auto& operand : c.operands) {
           if (operand.kind != Operand::Kind::kValue) continue;

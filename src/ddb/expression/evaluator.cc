@@ -29,6 +29,9 @@ bool contains(const AttributeValue& haystack, const AttributeValue& needle) {
     case AttributeType::kS:
       return needle.is(AttributeType::kS) &&
              haystack.as_string().find(needle.as_string()) != std::string::npos;
+    case AttributeType::kB:  // a run of bytes, as a substring of a string (DynamoDB Local agrees)
+      return needle.is(AttributeType::kB) &&
+             haystack.as_binary().find(needle.as_binary()) != std::string::npos;
     case AttributeType::kSS: {
       if (!needle.is(AttributeType::kS)) return false;
       const auto& v = haystack.as_string_set().values;

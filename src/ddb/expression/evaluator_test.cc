@@ -138,7 +138,10 @@ TEST(EvaluatorTest, ContainsOnStringsSetsAndLists) {
   EXPECT_TRUE(holds("contains(l, :v)", R"({"L": [{"N": "7"}]})"));
   EXPECT_FALSE(holds("contains(l, :v)", R"({"N": "7"})"));
   EXPECT_FALSE(holds("contains(m, :v)", R"({"S": "k"})"));
-  EXPECT_FALSE(holds("contains(b, :v)", R"({"B": "AQ=="})"));  // not on binaries
+  EXPECT_TRUE(
+      holds("contains(b, :v)", R"({"B": "AQ=="})"));  // a run of bytes in a binary (as DynamoDB Local)
+  EXPECT_FALSE(holds("contains(b, :v)", R"({"B": "Aw=="})"));
+  EXPECT_FALSE(holds("contains(b, :v)", R"({"S": "a"})"));
   EXPECT_TRUE(holds("contains(:v, s)", R"({"S": "xabcx"})"));
 }
 

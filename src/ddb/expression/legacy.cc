@@ -121,7 +121,7 @@ Status check_comparison(const std::string& op, const std::vector<AttributeValue>
     const AttributeType t = v.type();
     bool valid = true;
     if (op == "EQ" || op == "NE") {
-      valid = is_scalar(t) || t == AttributeType::kSS || t == AttributeType::kNS || t == AttributeType::kBS;
+      valid = true;  // "supported for all data types, including lists and maps" (the API reference)
     } else if (op == "BEGINS_WITH") {
       valid = t == AttributeType::kS || t == AttributeType::kB;
     } else {

@@ -222,7 +222,9 @@ class Parser {
     if (!at(K::kRParen)) {
       while (true) {
         out.args.emplace_back();
-        if (!parse_value(out.args.back())) return false;
+        // Arguments are operands: `if_not_exists(c, :a + :b)` is a syntax error in DynamoDB.
+        if (!parse_operand(out.args.back())) return false;
+        if (is_list_append(out.args.back())) return list_append_misplaced();
         if (!at(K::kComma)) break;
         ++pos_;
       }
@@ -232,9 +234,10 @@ class Parser {
       return semantic_error("Incorrect number of operands for operator or function; operator or function: " +
                             std::string(name) + ", number of operands: " + std::to_string(out.args.size()));
     }
-    bool needs_path =
-        found->function == Function::kAttributeExists || found->function == Function::kAttributeNotExists ||
-        found->function == Function::kAttributeType || found->function == Function::kIfNotExists;
+    // attribute_type takes a value first too (DynamoDB Local evaluates attribute_type(:v, :t)).
+    bool needs_path = found->function == Function::kAttributeExists ||
+                      found->function == Function::kAttributeNotExists ||
+                      found->function == Function::kIfNotExists;
     if (needs_path && out.args[0].kind != Operand::Kind::kPath) {
       return semantic_error("Operator or function requires a document path; operator or function: " +
                             std::string(name));
@@ -273,15 +276,26 @@ class Parser {
   bool parse_value(Operand& out) {
     if (!parse_operand(out)) return false;
     if (clause_ == Clause::kUpdate && (at(K::kPlus) || at(K::kMinus))) {
+      // list_append stands alone as a SET action's value: not in + or -, not inside a function.
+      if (is_list_append(out)) return list_append_misplaced();
       Operand combined;
       combined.kind = at(K::kPlus) ? Operand::Kind::kPlus : Operand::Kind::kMinus;
       ++pos_;
       combined.args.push_back(std::move(out));
       combined.args.emplace_back();
       if (!parse_operand(combined.args.back())) return false;
+      if (is_list_append(combined.args.back())) return list_append_misplaced();
       out = std::move(combined);
     }
     return true;
+  }
+
+  static bool is_list_append(const Operand& operand) {
+    return operand.kind == Operand::Kind::kFunction && operand.function == Function::kListAppend;
+  }
+  bool list_append_misplaced() {
+    return semantic_error(
+        "The function is not allowed to be used this way in an expression; function: list_append");
   }
 
   // --- conditions ---
