@@ -41,6 +41,7 @@ struct DynamoDbCommandOptions {
   std::string region;
   bool insecure_public = false;
   std::string log_level = "info";
+  double ttl_change_interval_seconds = 0;
 };
 
 int run_dynamodb(const DynamoDbCommandOptions& options) {
@@ -91,6 +92,8 @@ int run_dynamodb(const DynamoDbCommandOptions& options) {
   engine_options.in_memory = options.in_memory;
   engine_options.endpoint_address = options.listen;
   engine_options.max_open_files = static_cast<int>(fds.store_open_files);
+  engine_options.ttl_change_interval =
+      std::chrono::milliseconds(static_cast<int64_t>(options.ttl_change_interval_seconds * 1000));
   if (!options.in_memory) warn_if_shared(options.data_dir);
   auto engine = engine::Engine::open(engine_options);
   if (!engine.ok()) {
@@ -171,6 +174,11 @@ void register_dynamodb_command(CLI::App& app, int* exit_code) {
   command->add_flag(
       "--insecure-public-dynamodb", options->insecure_public,
       "Allow a non-loopback --listen without real credentials (anyone who reaches it owns the data)");
+  command
+      ->add_option("--ttl-change-interval", options->ttl_change_interval_seconds,
+                   "Seconds after an UpdateTimeToLive during which another on the same table is refused, as "
+                   "DynamoDB refuses it within an hour (3600); 0: no limit, like DynamoDB Local")
+      ->capture_default_str();
   command->add_option("--log-level", options->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   command->callback([options, exit_code] {

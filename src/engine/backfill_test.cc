@@ -251,8 +251,11 @@ TEST(BackfillTest, SchemaKeepsTheMarkAndOlderSchemasStillRead) {
 
   schema.indexes[1].backfilling = false;
   std::string bytes = encode_schema(schema);
-  // The end: an empty list of backfilling indexes, no stream id, no stream label.
-  ASSERT_EQ(bytes.substr(bytes.size() - 3), std::string(3, '\0'));
+  // The end: an empty list of backfilling indexes, no stream id, no stream
+  // label, no TTL change (a double's bits, 0).
+  ASSERT_EQ(bytes.substr(bytes.size() - 4), std::string(4, '\0'));
+  bytes.pop_back();  // as a store from before the TTL change time wrote it
+  ASSERT_TRUE(decode_schema(bytes).ok());
   bytes.resize(bytes.size() - 2);  // as a store from before streams wrote it
   auto before_streams = decode_schema(bytes);
   ASSERT_TRUE(before_streams.ok()) << before_streams.error().to_string();

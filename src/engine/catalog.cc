@@ -162,6 +162,8 @@ std::string encode_schema(const TableSchema& s) {
   // Added with streams: a schema that ends here never had one.
   w.u64(s.stream_id);
   w.str(s.stream_label);
+  // Added with the Time to Live change interval.
+  w.dbl(s.ttl_changed_at);
   return std::move(w.out);
 }
 
@@ -230,6 +232,7 @@ ddb::Result<TableSchema> decode_schema(std::string_view bytes) {
     s.stream_id = static_cast<uint32_t>(r.u64());
     s.stream_label = r.str();
   }
+  if (!r.at_end()) s.ttl_changed_at = r.dbl();
   if (!r.ok()) return ddb::Error::Internal("corrupt catalog entry for table " + s.name);
   return s;
 }

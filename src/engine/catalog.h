@@ -57,6 +57,7 @@ struct TableSchema {
   double creation_time = 0;  // seconds since the epoch
   std::vector<ddb::Tag> tags;
   std::optional<std::string> ttl_attribute;        // set when TTL is enabled
+  double ttl_changed_at = 0;                       // the last UpdateTimeToLive, seconds since the epoch
   std::optional<ddb::StreamSpecification> stream;  // enabled or not, and the view type
   // The table's latest stream (enabled or not; 0: it never had one): its id
   // in stream keys and its label (stream_catalog.h).

@@ -44,6 +44,10 @@ struct EngineOptions {
   // How often the Time to Live sweeper reads a page of each TTL-enabled
   // table and deletes what has expired (engine/ttl_sweeper.h); 0: never.
   std::chrono::milliseconds ttl_sweep_interval{200};
+  // After an UpdateTimeToLive, another on the same table within this time is
+  // refused, as DynamoDB refuses it within an hour; 0 (the default, as in
+  // DynamoDB Local): no limit.
+  std::chrono::milliseconds ttl_change_interval{0};
   // Stream records older than this are trimmed away, and a disabled stream
   // is forgotten this long after it closed (DynamoDB: 24 hours).
   std::chrono::milliseconds stream_retention{std::chrono::hours(24)};

@@ -31,7 +31,7 @@ void append_u64(std::string& out, uint64_t value) {
 bool keeps_new(std::string_view view) { return view == "NEW_IMAGE" || view == "NEW_AND_OLD_IMAGES"; }
 bool keeps_old(std::string_view view) { return view == "OLD_IMAGE" || view == "NEW_AND_OLD_IMAGES"; }
 
-void append_optional_item(std::string& out, const std::optional<ddb::AttributeMap>& item) {
+void append_optional_item(std::string& out, const ddb::AttributeMap* item) {
   out.push_back(item ? 1 : 0);
   if (item) append_length_prefixed(out, encode_item(*item));
 }
@@ -101,17 +101,25 @@ std::optional<int64_t> stream_change_time_ms(std::string_view value) {
   return static_cast<int64_t>(time);
 }
 
-std::string encode_stream_change(const StreamChange& change) {
+std::string encode_stream_change(StreamEvent event, WriteOrigin origin, std::string_view view_type,
+                                 int64_t time_ms, const ddb::AttributeMap& keys,
+                                 const ddb::AttributeMap* new_image, const ddb::AttributeMap* old_image) {
   std::string out;
   out.push_back(static_cast<char>(kRecordVersion));
-  out.push_back(static_cast<char>(change.event));
-  out.push_back(static_cast<char>(change.origin));
-  append_length_prefixed(out, change.view_type);
-  append_varint(out, static_cast<uint64_t>(change.time_ms));
-  append_length_prefixed(out, encode_item(change.keys));
-  append_optional_item(out, change.new_image);
-  append_optional_item(out, change.old_image);
+  out.push_back(static_cast<char>(event));
+  out.push_back(static_cast<char>(origin));
+  append_length_prefixed(out, view_type);
+  append_varint(out, static_cast<uint64_t>(time_ms));
+  append_length_prefixed(out, encode_item(keys));
+  append_optional_item(out, new_image);
+  append_optional_item(out, old_image);
   return out;
+}
+
+std::string encode_stream_change(const StreamChange& change) {
+  return encode_stream_change(change.event, change.origin, change.view_type, change.time_ms, change.keys,
+                              change.new_image ? &*change.new_image : nullptr,
+                              change.old_image ? &*change.old_image : nullptr);
 }
 
 ddb::Result<StreamChange> decode_stream_change(std::string_view key, std::string_view value) {
@@ -196,30 +204,28 @@ StreamRecordBatch::~StreamRecordBatch() {
 }
 
 void StreamRecordBatch::add(const TableSchema& schema, const ddb::AttributeMap* old_item,
-                            const ddb::AttributeMap* new_item) {
+                            const ddb::AttributeMap* new_item, int64_t now_ms) {
   if (!schema.stream || !schema.stream->stream_enabled || schema.stream_id == 0) return;
   if (!old_item && !new_item) return;                          // deleting nothing
   if (old_item && new_item && *old_item == *new_item) return;  // changed nothing: DynamoDB writes no record
   const std::string& view = schema.stream->stream_view_type.value_or("KEYS_ONLY");
-  StreamChange change;
-  change.event = !old_item ? StreamEvent::kInsert : !new_item ? StreamEvent::kRemove : StreamEvent::kModify;
-  change.origin = origin_;
-  change.view_type = view;
-  change.keys = extract_key(schema, new_item ? *new_item : *old_item);
-  if (new_item && keeps_new(view)) change.new_image = *new_item;
-  if (old_item && keeps_old(view)) change.old_image = *old_item;
-  pending_.push_back({schema.stream_id, std::move(change)});
+  const StreamEvent event = !old_item   ? StreamEvent::kInsert
+                            : !new_item ? StreamEvent::kRemove
+                                        : StreamEvent::kModify;
+  // Encoded here, from the items themselves: no copy of either image.
+  pending_.push_back({schema.stream_id,
+                      encode_stream_change(
+                          event, origin_, view, now_ms, extract_key(schema, new_item ? *new_item : *old_item),
+                          keeps_new(view) ? new_item : nullptr, keeps_old(view) ? old_item : nullptr)});
 }
 
-ddb::Status StreamRecordBatch::write_to(KvWriteBatch& batch, int64_t now_ms) {
+ddb::Status StreamRecordBatch::write_to(KvWriteBatch& batch) {
   if (pending_.empty()) return {};
   TH_ASSIGN_OR_RETURN(uint64_t first, sequencer_.reserve(pending_.size()));
   reserved_ = first;
   uint64_t sequence = first;
-  for (auto& pending : pending_) {
-    pending.change.time_ms = now_ms;
-    batch.put(stream_keys::record_key(pending.stream_id, sequence++), encode_stream_change(pending.change));
-  }
+  for (auto& pending : pending_)
+    batch.put(stream_keys::record_key(pending.stream_id, sequence++), pending.record);
   return {};
 }
 

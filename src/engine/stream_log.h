@@ -54,6 +54,10 @@ struct StreamChange {
 };
 
 std::string encode_stream_change(const StreamChange& change);
+// The same encoding from the parts, without copying the images (the write path's way).
+std::string encode_stream_change(StreamEvent event, WriteOrigin origin, std::string_view view_type,
+                                 int64_t time_ms, const ddb::AttributeMap& keys,
+                                 const ddb::AttributeMap* new_image, const ddb::AttributeMap* old_image);
 // REQUIRES: key is a record key (its sequence number is read from it).
 ddb::Result<StreamChange> decode_stream_change(std::string_view key, std::string_view value);
 // Only the time a record was written (retention reads no more), or nullopt when corrupt.
@@ -116,15 +120,16 @@ class StreamRecordBatch {
   StreamRecordBatch& operator=(const StreamRecordBatch&) = delete;
 
   // The record of replacing old_item by new_item (either may be null) in a
-  // table, when its stream is enabled and the change changed something.
-  void add(const TableSchema& schema, const ddb::AttributeMap* old_item, const ddb::AttributeMap* new_item);
+  // table at now_ms, when its stream is enabled and the change changed something.
+  void add(const TableSchema& schema, const ddb::AttributeMap* old_item, const ddb::AttributeMap* new_item,
+           int64_t now_ms);
   // Numbers the records and puts them into batch. Call at most once.
-  ddb::Status write_to(KvWriteBatch& batch, int64_t now_ms);
+  ddb::Status write_to(KvWriteBatch& batch);
 
  private:
   struct Pending {
     uint32_t stream_id;
-    StreamChange change;
+    std::string record;  // encoded
   };
   StreamSequencer& sequencer_;
   WriteOrigin origin_;

@@ -305,11 +305,17 @@ ddb::Result<ddb::UpdateTimeToLiveResponse> Engine::update_time_to_live(
     return Error::Validation("TimeToLive is active on a different AttributeName: current AttributeName is " +
                              *schema.ttl_attribute);
   }
+  const double now = now_seconds();
+  const double interval = static_cast<double>(context_->options.ttl_change_interval.count()) / 1000.0;
+  if (interval > 0 && schema.ttl_changed_at > 0 && now - schema.ttl_changed_at < interval) {
+    return Error::Validation("Time to live has been modified multiple times within a fixed interval");
+  }
   if (spec.enabled) {
     schema.ttl_attribute = spec.attribute_name;
   } else {
     schema.ttl_attribute.reset();
   }
+  schema.ttl_changed_at = now;
   KvWriteBatch batch;
   Catalog::add_schema_write(schema, batch);
   TH_RETURN_IF_ERROR(context_->store.write(batch));

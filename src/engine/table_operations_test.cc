@@ -360,5 +360,28 @@ TEST(EngineOptionsTest, SyncWritesAndCheckpoints) {
   EXPECT_EQ(item->item->at("V"), N(1));  // as of the checkpoint
 }
 
+// DynamoDB refuses a second UpdateTimeToLive on a table within an hour;
+// DynamoDB Local (and townhall by default) does not. With the interval set,
+// the rule holds, and survives a restart (the time is in the schema).
+TEST(EngineOptionsTest, TimeToLiveChangeInterval) {
+  TempDir dir;
+  EngineOptions options{.data_dir = dir.path(), .ttl_change_interval = std::chrono::hours(1)};
+  auto db = Engine::open(options).value();
+  TH_ASSERT_OK(db->create_table(pk_sk_table("Ttl")));
+  TH_ASSERT_OK(db->update_time_to_live({"Ttl", {true, "expires"}}));
+  TH_EXPECT_ERROR(db->update_time_to_live({"Ttl", {false, "expires"}}), ErrorCode::kValidation,
+                  "Time to live has been modified multiple times within a fixed interval");
+  db.reset();
+  db = Engine::open(options).value();
+  TH_EXPECT_ERROR(db->update_time_to_live({"Ttl", {false, "expires"}}), ErrorCode::kValidation,
+                  "Time to live has been modified multiple times within a fixed interval");
+  db.reset();
+  options.ttl_change_interval = {};
+  db = Engine::open(options).value();
+  TH_ASSERT_OK(db->update_time_to_live({"Ttl", {false, "expires"}}));
+  TH_ASSERT_OK(db->update_time_to_live({"Ttl", {true, "expires"}}));
+  db.reset();
+}
+
 }  // namespace
 }  // namespace townhall::engine
