@@ -55,6 +55,25 @@ void count_stored(EngineContext& context, const std::vector<std::shared_ptr<Tabl
   }
 }
 
+// A store written before streams existed may hold a table whose
+// StreamSpecification is enabled but that has no stream: it gets one now, so
+// its writes are recorded from here on.
+ddb::Status open_missing_streams(EngineContext& context) {
+  std::lock_guard ddl(context.catalog.ddl_mutex());
+  for (const auto& handle : context.catalog.tables()) {
+    auto current = handle->schema();
+    if (!current->stream || !current->stream->stream_enabled || current->stream_id) continue;
+    TableSchema schema = *current;
+    KvWriteBatch batch;
+    StreamInfo stream = context.streams.create_for(schema, context.stream_sequencer.next(), batch);
+    Catalog::add_schema_write(schema, batch);
+    TH_RETURN_IF_ERROR(context.store.write(batch));
+    context.streams.publish(stream);
+    handle->set_schema(std::make_shared<const TableSchema>(std::move(schema)));
+  }
+  return {};
+}
+
 // Every interval, trims stream records older than the retention (and
 // forgets streams closed for longer), until asked to stop.
 void apply_stream_retention(EngineContext& context, std::chrono::milliseconds interval,
@@ -87,6 +106,7 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
   TH_RETURN_IF_ERROR(context->catalog.load());
   TH_RETURN_IF_ERROR(context->streams.load());
   TH_RETURN_IF_ERROR(context->stream_sequencer.load());
+  TH_RETURN_IF_ERROR(open_missing_streams(*context));
   // ItemCount and TableSizeBytes are kept live in memory. What was stored
   // is counted in the background (a scan of every item: seconds for
   // millions), over a snapshot taken before any write, so that the store

@@ -143,6 +143,14 @@ StreamInfo StreamCatalog::create(const TableSchema& schema, const std::string& v
   return info;
 }
 
+StreamInfo StreamCatalog::create_for(TableSchema& schema, uint64_t first_sequence, KvWriteBatch& batch) {
+  StreamInfo info =
+      create(schema, schema.stream->stream_view_type.value_or("KEYS_ONLY"), first_sequence, batch);
+  schema.stream_id = info.id;
+  schema.stream_label = info.label;
+  return info;
+}
+
 ddb::Result<StreamInfo> StreamCatalog::close(uint32_t stream_id, KvWriteBatch& batch) {
   auto found = find(stream_id);
   if (!found) return ddb::Error::Internal("unknown stream " + std::to_string(stream_id));

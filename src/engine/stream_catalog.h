@@ -62,6 +62,8 @@ class StreamCatalog {
   // The stream closed: adds its entry to batch (the caller writes, then
   // publishes). ending_sequence is its last record's (or, with none, its first number).
   ddb::Result<StreamInfo> close(uint32_t stream_id, KvWriteBatch& batch);
+  // create() for the schema's enabled stream, named in the schema (stream_id, stream_label).
+  StreamInfo create_for(TableSchema& schema, uint64_t first_sequence, KvWriteBatch& batch);
   void publish(const StreamInfo& info);
 
   std::optional<StreamInfo> find(uint32_t stream_id) const;

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "engine/catalog.h"
 #include "engine/memory_store.h"
 #include "engine/shard_iterator.h"
 #include "engine/stream_log.h"
@@ -126,6 +127,33 @@ TEST_F(StreamsTest, StreamsAndRecordsOutliveARestart) {
   EXPECT_EQ(schema.latest_stream_arn, arn_);
   EXPECT_EQ(schema.stream_specification->stream_view_type, "NEW_IMAGE");
   engine_.reset();  // closed before its directory is removed
+}
+
+// A store from before streams may hold a table whose StreamSpecification is
+// enabled without a stream: opening gives it one, and its writes are recorded.
+TEST_F(StreamsTest, AnOlderStoresEnabledSpecificationGetsAStream) {
+  auto store = std::make_shared<MemoryStore>();
+  open({.kv_store = store});
+  auto schema = decode_schema(store->contents().at(std::string(1, '\x01') + "tab")).value();
+  schema.stream_id = 0;
+  schema.stream_label.clear();
+  KvWriteBatch rewrite;
+  Catalog::add_schema_write(schema, rewrite);
+  ASSERT_TRUE(store->write(rewrite).ok());
+  engine_.reset();
+  engine_ = Engine::open({.kv_store = store}).value();
+  auto described = engine_->describe_table({"tab"}).value().table;
+  ASSERT_TRUE(described.latest_stream_arn.has_value());
+  EXPECT_NE(*described.latest_stream_arn, arn_);
+  arn_ = *described.latest_stream_arn;
+  shard_ = engine_->describe_stream({arn_}).value().stream_description.shards->at(0).shard_id.value();
+  const std::string from = iterator("TRIM_HORIZON");
+  put("after");
+  EXPECT_EQ(read(from), std::vector<std::string>{"after"});
+  // Opening again changes nothing.
+  engine_.reset();
+  engine_ = Engine::open({.kv_store = store}).value();
+  EXPECT_EQ(engine_->describe_table({"tab"}).value().table.latest_stream_arn, arn_);
 }
 
 }  // namespace

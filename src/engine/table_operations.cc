@@ -47,13 +47,8 @@ ddb::Result<std::shared_ptr<TableHandle>> find_by_arn(EngineContext& context, co
   return handle;
 }
 
-// A new stream for the table (its entry in batch), named in the schema.
 StreamInfo open_stream(EngineContext& context, TableSchema& schema, KvWriteBatch& batch) {
-  StreamInfo stream = context.streams.create(schema, schema.stream->stream_view_type.value_or("KEYS_ONLY"),
-                                             context.stream_sequencer.next(), batch);
-  schema.stream_id = stream.id;
-  schema.stream_label = stream.label;
-  return stream;
+  return context.streams.create_for(schema, context.stream_sequencer.next(), batch);
 }
 
 }  // namespace
@@ -261,7 +256,9 @@ ddb::Result<std::shared_ptr<TableHandle>> Engine::change_table(const ddb::Update
       schema.stream = request.stream_specification;
       stream = open_stream(*context_, schema, batch);
     } else {
-      TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema.stream_id, batch));
+      if (schema.stream_id) {
+        TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema.stream_id, batch));
+      }
       schema.stream = request.stream_specification;
     }
   }
