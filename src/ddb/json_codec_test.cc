@@ -42,7 +42,7 @@ AttributeMap every_type_item() {
       {"M_empty", AttributeValue::M({})},
       {"M", AttributeValue::M({{"nested", AttributeValue::M({{"deep", AttributeValue::NS({num("2.5")})}})},
                                {"", AttributeValue::S("empty name")},
-                               {"\u00e9", AttributeValue::BS({"\x00\x01"})}})},
+                               {"\u00e9", AttributeValue::BS({std::string("\x00\x01", 2)})}})},
       {"SS", AttributeValue::SS({"b", "a", "", "\u65e5\u672c"})},
       {"NS", AttributeValue::NS({num("10"), num("-1E+125"), num("1E-130"), num("0")})},
       {"BS", AttributeValue::BS({"", std::string("\xff\x00", 2), "abc"})},
@@ -145,7 +145,7 @@ void expect_all_members(const T& value, simdjson::dom::element json, const std::
                        std::is_same_v<T, std::string>) {
   } else if constexpr (requires { value.begin()->second; }) {
     for (const auto& [key, element] : value)
-      expect_all_members(element, json[key].value(), where + "." + key);
+      expect_all_members(element, json[key].value(), std::string(where).append(".").append(key));
   } else if constexpr (requires { value.begin(); }) {
     size_t i = 0;
     for (const auto& element : value) expect_all_members(element, json.at(i++).value(), where + "[]");

@@ -59,7 +59,7 @@ ddb::Record to_record(uint32_t stream_id, StreamChange change) {
   ddb::StreamRecord data;
   // The documentation: epoch seconds, rounded down to the second (DynamoDB
   // Local rounds down to the minute).
-  data.approximate_creation_date_time = static_cast<double>(change.time_ms / 1000);
+  data.approximate_creation_date_time = static_cast<double>(change.time_ms - change.time_ms % 1000) / 1000.0;
   int64_t size = static_cast<int64_t>(ddb::item_size_bytes(change.keys));
   if (change.new_image) size += static_cast<int64_t>(ddb::item_size_bytes(*change.new_image));
   if (change.old_image) size += static_cast<int64_t>(ddb::item_size_bytes(*change.old_image));

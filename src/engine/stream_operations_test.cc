@@ -19,7 +19,7 @@ using testing::S;
 
 class StreamsTest : public ::testing::Test {
  protected:
-  void open(EngineOptions options) {
+  void open(const EngineOptions& options) {
     auto opened = Engine::open(options);
     ASSERT_TRUE(opened.ok()) << opened.error().to_string();
     engine_ = std::move(opened).value();

@@ -98,6 +98,7 @@ ddb::Status parse_key_schema(const std::vector<ddb::KeySchemaElement>& elements,
   }
   if (!undefined.empty()) {
     std::vector<std::string> defined;
+    defined.reserve(definitions.size());
     for (const auto& d : definitions) defined.push_back(d.attribute_name);
     return Error::InvalidParameter(
         "Some index key attributes are not defined in AttributeDefinitions. Keys: [" + join_names(undefined) +
@@ -125,8 +126,10 @@ ddb::Status validate_projection(const ddb::Projection& projection, const std::st
     std::set<std::string> seen;
     for (const auto& a : *projection.non_key_attributes) {
       if (!seen.insert(a).second) {
-        return Error::InvalidParameter("Duplicate attribute in NonKeyAttributes: " + a +
-                                       " for index: " + index_name);
+        std::string message = "Duplicate attribute in NonKeyAttributes: " + a;
+        message += " for index: ";
+        message += index_name;
+        return Error::InvalidParameter(message);
       }
     }
   } else if (projection.non_key_attributes) {

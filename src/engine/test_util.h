@@ -75,7 +75,7 @@ inline ddb::GlobalSecondaryIndex gsi(std::string name, std::string hash, std::op
     auto&& th_r_ = (expr);                                                  \
     ASSERT_FALSE(th_r_.ok()) << #expr << " succeeded";                      \
     EXPECT_EQ(th_r_.error().code, error_code) << th_r_.error().to_string(); \
-    if (std::string_view(text).size()) {                                    \
+    if (!std::string_view(text).empty()) {                                  \
       EXPECT_EQ(th_r_.error().message, text);                               \
     }                                                                       \
   } while (0)

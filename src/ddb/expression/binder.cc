@@ -6,7 +6,7 @@
 namespace townhall::ddb::expr {
 namespace {
 
-Error invalid(Clause clause, std::string message) {
+Error invalid(Clause clause, const std::string& message) {
   return Error::Validation(std::string("Invalid ") + clause_name(clause) + ": " + message);
 }
 

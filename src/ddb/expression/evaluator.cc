@@ -1,6 +1,7 @@
 #include "ddb/expression/evaluator.h"
 
 #include <algorithm>
+#include <compare>
 #include <string_view>
 
 namespace townhall::ddb::expr {
@@ -89,7 +90,7 @@ bool compare_scalars(const AttributeValue& a, const AttributeValue& b, int* resu
       return true;
     case AttributeType::kN: {
       auto order = a.as_number() <=> b.as_number();
-      *result = order < 0 ? -1 : order > 0 ? 1 : 0;
+      *result = std::is_gt(order) ? 1 : std::is_lt(order) ? -1 : 0;
       return true;
     }
     default:

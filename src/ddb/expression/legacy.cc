@@ -196,8 +196,10 @@ Result<std::shared_ptr<const Tree>> tree_from_expected(const ExpectedMap& expect
       }
       const std::string& op = *e.comparison_operator;
       if (op != "NULL" && op != "NOT_NULL" && !e.attribute_value_list && !e.value) {
-        return Error::InvalidParameter("Value or AttributeValueList must be used with ComparisonOperator: " +
-                                       op + " for Attribute: " + name);
+        std::string message = "Value or AttributeValueList must be used with ComparisonOperator: " + op;
+        message += " for Attribute: ";
+        message += name;
+        return Error::InvalidParameter(message);
       }
       TH_RETURN_IF_ERROR(check_comparison(op, args));
       TH_ASSIGN_OR_RETURN(Condition c, comparison(b, name, op, args));
@@ -299,10 +301,13 @@ Result<std::shared_ptr<const Tree>> tree_from_attribute_updates(
                                        long_type_name(t));
       }
     } else {
-      return Error::Validation(
-          "1 validation error detected: Value '" + action + "' at 'attributeUpdates." + name +
-          ".member.action' failed to satisfy constraint: Member must satisfy enum value set: "
-          "[ADD, PUT, DELETE]");
+      std::string message = "1 validation error detected: Value '" + action;
+      message += "' at 'attributeUpdates.";
+      message += name;
+      message +=
+          ".member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, "
+          "DELETE]";
+      return Error::Validation(message);
     }
     b.tree().actions.push_back(std::move(out));
   }

@@ -96,7 +96,7 @@ class Parser {
     return at(K::kIdentifier) && equals_ignore_case(text_of(peek()), upper);
   }
 
-  Error error(std::string message) const {
+  Error error(const std::string& message) const {
     std::string full = "Invalid ";
     full.append(clause_name(clause_));
     full.append(": ");

@@ -11,6 +11,7 @@ namespace {
 TEST(PartiqlLexer, QuotesNumbersAndOperators) {
   auto tokens = tokenize(R"(SELECT "a""b", 'it''s' FROM t WHERE x <> -1.5e3 AND y <= ? -- note)");
   std::vector<Token::Kind> kinds;
+  kinds.reserve(tokens.size());
   for (const auto& t : tokens) kinds.push_back(t.kind);
   using K = Token::Kind;
   EXPECT_EQ(kinds,
@@ -90,7 +91,7 @@ KeySchemaLookup lookup() {
   };
 }
 
-Plan plan_of(const std::string& statement, std::vector<AttributeValue> parameters = {}) {
+Plan plan_of(const std::string& statement, const std::vector<AttributeValue>& parameters = {}) {
   auto parsed = parse(statement);
   EXPECT_TRUE(parsed.ok()) << statement;
   auto planned = plan(*parsed, parameters, lookup());

@@ -193,16 +193,19 @@ class ExpressionWriter {
     }
     if (type == AttributeType::kS) {
       std::vector<std::string> set;
+      set.reserve(elements.size());
       for (auto& v : elements) set.push_back(v.as_string());
       return AttributeValue::SS(std::move(set));
     }
     if (type == AttributeType::kN) {
       std::vector<Number> set;
+      set.reserve(elements.size());
       for (auto& v : elements) set.push_back(v.as_number());
       return AttributeValue::NS(std::move(set));
     }
     if (type == AttributeType::kB) {
       std::vector<std::string> set;
+      set.reserve(elements.size());
       for (auto& v : elements) set.push_back(v.as_binary());
       return AttributeValue::BS(std::move(set));
     }
@@ -446,7 +449,10 @@ Result<Plan> plan_update(const UpdateStatement& update, const std::vector<Attrib
       continue;
     }
     TH_ASSIGN_OR_RETURN(std::string text, writer.set_value(value));
-    set += (set.empty() ? "" : ", ") + target + " = " + text;
+    if (!set.empty()) set += ", ";
+    set += target;
+    set += " = ";
+    set += text;
   }
   std::string expression;
   for (auto [word, clause] :
