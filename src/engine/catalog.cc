@@ -17,7 +17,7 @@ std::string catalog_key(std::string_view table_name) {
   return key;
 }
 
-std::string next_table_id_key() { return std::string(1, keys::kMetaPrefix) + "next_table_id"; }
+std::string next_table_id_key() { return keys::meta_key("next_table_id"); }
 
 // A small field-by-field writer/reader; fields are written in a fixed order
 // (the order in encode_schema), so adding one means bumping kSchemaVersion.

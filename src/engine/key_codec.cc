@@ -65,6 +65,12 @@ void append_key_value(std::string& out, const ddb::AttributeValue& value) {
   }
 }
 
+std::string meta_key(std::string_view name) {
+  std::string key(1, kMetaPrefix);
+  key.append(name);
+  return key;
+}
+
 std::string table_prefix(uint32_t table_id) {
   std::string out(1, kDataPrefix);
   append_u32(out, table_id);

@@ -42,6 +42,8 @@ void append_number(std::string& out, const ddb::Number& number);
 // REQUIRES: value is S, N or B (a key attribute).
 void append_key_value(std::string& out, const ddb::AttributeValue& value);
 
+// [kMetaPrefix][name]: a store-wide value ("next_table_id", ...).
+std::string meta_key(std::string_view name);
 // [kDataPrefix][table id]: every key of one table.
 std::string table_prefix(uint32_t table_id);
 // [kDataPrefix][table id][index id]: every key of one table or index.

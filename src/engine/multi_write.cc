@@ -49,7 +49,6 @@ ddb::Result<bool> run_multi_write(EngineContext& context, std::vector<MultiWrite
   StreamRecordBatch records(context.stream_sequencer, WriteOrigin::kClient);  // settles after the write
   KvWriteBatch batch;
   std::map<uint32_t, CounterDeltas> deltas;
-  const int64_t now = now_epoch_ms();
   for (size_t i = 0; i < items.size(); ++i) {
     auto& item = items[i];
     if (item.check_only) continue;
@@ -58,8 +57,7 @@ ddb::Result<bool> run_multi_write(EngineContext& context, std::vector<MultiWrite
     TH_RETURN_IF_ERROR(
         add_item_change(context.store, schema, item.key, item.old_item ? &*item.old_item : nullptr,
                         new_items[i] ? &*new_items[i] : nullptr, batch, item.units, deltas[id]));
-    records.add(schema, item.old_item ? &*item.old_item : nullptr, new_items[i] ? &*new_items[i] : nullptr,
-                now);
+    records.add(schema, item.old_item ? &*item.old_item : nullptr, new_items[i] ? &*new_items[i] : nullptr);
   }
   TH_RETURN_IF_ERROR(records.write_to(batch));
   if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "ddb/json_codec.h"
+#include "engine/hashing.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
 
@@ -14,17 +15,6 @@ using ddb::Error;
 namespace {
 
 constexpr size_t kPageBytes = 1024 * 1024;
-
-// FNV-1a: stable across builds and restarts, so a parallel scan's segments
-// stay the same if the server restarts in the middle of it.
-uint64_t stable_hash(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : bytes) {
-    h ^= static_cast<uint8_t>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 AttributeMap last_evaluated_key(const TableSchema& schema, const IndexSchema* index,
                                 const AttributeMap& item) {
@@ -229,6 +219,8 @@ ddb::Result<ddb::QueryResponse> run_read(EngineContext& context, const ReadPlan&
   return response;
 }
 
+// A stable hash: a parallel scan's segments stay the same if the server
+// restarts in the middle of it.
 int64_t scan_segment_of(const ddb::AttributeValue& partition_value, int64_t total) {
   std::string encoded;
   keys::append_key_value(encoded, partition_value);

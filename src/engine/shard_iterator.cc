@@ -5,18 +5,15 @@
 #include <charconv>
 #include <vector>
 
+#include "engine/hashing.h"
+
 namespace townhall::engine {
 namespace {
 
 constexpr std::string_view kVersion = "1";
 
-// FNV-1a over the text, then mixed: not a secret, only a guard against
-// iterators that were truncated or edited by hand.
-std::string check_of(std::string_view payload) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : payload) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ull;
-  return fmt::format("{:016x}", mix64(h));
-}
+// Not a secret, only a guard against iterators that were truncated or edited by hand.
+std::string check_of(std::string_view payload) { return fmt::format("{:016x}", mix64(stable_hash(payload))); }
 
 template <class T>
 bool parse_number(std::string_view text, T& out) {
@@ -26,13 +23,6 @@ bool parse_number(std::string_view text, T& out) {
 }
 
 }  // namespace
-
-uint64_t mix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 std::string encode_shard_iterator(std::string_view stream_arn, const ShardPosition& position) {
   std::string payload = fmt::format("{}|{}|{}|{}|{}", stream_arn, kVersion, position.stream_id,

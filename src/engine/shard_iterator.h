@@ -23,10 +23,6 @@ struct ShardPosition {
   int64_t issued_ms = 0;
 };
 
-// SplitMix64's finalizer: spreads the bits of x (for ids and checks that must
-// look unrelated for neighbouring inputs; not a secret).
-uint64_t mix64(uint64_t x);
-
 std::string encode_shard_iterator(std::string_view stream_arn, const ShardPosition& position);
 // The stream's ARN and the position, or nullopt when text is not an iterator.
 std::optional<std::pair<std::string, ShardPosition>> decode_shard_iterator(std::string_view text);

@@ -19,7 +19,7 @@ constexpr uint8_t kInfoVersion = 1;
 // long downtime goes over several ticks without a long write.
 constexpr int64_t kTrimBatchRecords = 10000;
 
-std::string next_stream_id_key() { return std::string(1, keys::kMetaPrefix) + "next_stream_id"; }
+std::string next_stream_id_key() { return keys::meta_key("next_stream_id"); }
 
 std::string encode_info(const StreamInfo& info) {
   std::string out;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr uint8_t kRecordVersion = 1;
 
-std::string lease_key() { return std::string(1, keys::kMetaPrefix) + "stream_sequence_lease"; }
+std::string lease_key() { return keys::meta_key("stream_sequence_lease"); }
 
 std::string stream_key(char tag, uint32_t stream_id) {
   std::string key(1, keys::kStreamPrefix);
@@ -48,11 +48,6 @@ std::string_view stream_event_name(StreamEvent event) {
       return "REMOVE";
   }
   return "MODIFY";
-}
-
-int64_t now_epoch_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 namespace stream_keys {
@@ -114,12 +109,6 @@ std::string encode_stream_change(StreamEvent event, WriteOrigin origin, std::str
   append_optional_item(out, new_image);
   append_optional_item(out, old_image);
   return out;
-}
-
-std::string encode_stream_change(const StreamChange& change) {
-  return encode_stream_change(change.event, change.origin, change.view_type, change.time_ms, change.keys,
-                              change.new_image ? &*change.new_image : nullptr,
-                              change.old_image ? &*change.old_image : nullptr);
 }
 
 ddb::Result<StreamChange> decode_stream_change(std::string_view key, std::string_view value) {
@@ -204,7 +193,7 @@ StreamRecordBatch::~StreamRecordBatch() {
 }
 
 void StreamRecordBatch::add(const TableSchema& schema, const ddb::AttributeMap* old_item,
-                            const ddb::AttributeMap* new_item, int64_t now_ms) {
+                            const ddb::AttributeMap* new_item) {
   if (!schema.stream || !schema.stream->stream_enabled || schema.stream_id == 0) return;
   if (!old_item && !new_item) return;                          // deleting nothing
   if (old_item && new_item && *old_item == *new_item) return;  // changed nothing: DynamoDB writes no record
@@ -213,10 +202,11 @@ void StreamRecordBatch::add(const TableSchema& schema, const ddb::AttributeMap* 
                             : !new_item ? StreamEvent::kRemove
                                         : StreamEvent::kModify;
   // Encoded here, from the items themselves: no copy of either image.
-  pending_.push_back({schema.stream_id,
-                      encode_stream_change(
-                          event, origin_, view, now_ms, extract_key(schema, new_item ? *new_item : *old_item),
-                          keeps_new(view) ? new_item : nullptr, keeps_old(view) ? old_item : nullptr)});
+  pending_.push_back(
+      {schema.stream_id,
+       encode_stream_change(event, origin_, view, now_epoch_ms(),
+                            extract_key(schema, new_item ? *new_item : *old_item),
+                            keeps_new(view) ? new_item : nullptr, keeps_old(view) ? old_item : nullptr)});
 }
 
 ddb::Status StreamRecordBatch::write_to(KvWriteBatch& batch) {

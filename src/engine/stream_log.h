@@ -31,6 +31,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/result.h"
 #include "engine/catalog.h"
+#include "engine/hashing.h"
 #include "engine/kv_store.h"
 
 namespace townhall::engine {
@@ -53,8 +54,7 @@ struct StreamChange {
   std::optional<ddb::AttributeMap> new_image, old_image;  // as the view type asks
 };
 
-std::string encode_stream_change(const StreamChange& change);
-// The same encoding from the parts, without copying the images (the write path's way).
+// A record's stored form; the images as the view keeps them (null: not kept).
 std::string encode_stream_change(StreamEvent event, WriteOrigin origin, std::string_view view_type,
                                  int64_t time_ms, const ddb::AttributeMap& keys,
                                  const ddb::AttributeMap* new_image, const ddb::AttributeMap* old_image);
@@ -120,9 +120,8 @@ class StreamRecordBatch {
   StreamRecordBatch& operator=(const StreamRecordBatch&) = delete;
 
   // The record of replacing old_item by new_item (either may be null) in a
-  // table at now_ms, when its stream is enabled and the change changed something.
-  void add(const TableSchema& schema, const ddb::AttributeMap* old_item, const ddb::AttributeMap* new_item,
-           int64_t now_ms);
+  // table, when its stream is enabled and the change changed something.
+  void add(const TableSchema& schema, const ddb::AttributeMap* old_item, const ddb::AttributeMap* new_item);
   // Numbers the records and puts them into batch. Call at most once.
   ddb::Status write_to(KvWriteBatch& batch);
 
@@ -136,7 +135,5 @@ class StreamRecordBatch {
   std::vector<Pending> pending_;
   std::optional<uint64_t> reserved_;
 };
-
-int64_t now_epoch_ms();
 
 }  // namespace townhall::engine

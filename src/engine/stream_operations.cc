@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine/context.h"
+#include "engine/hashing.h"
 #include "engine/key_codec.h"
 #include "engine/shard_iterator.h"
 #include "engine/stream_log.h"

@@ -5,6 +5,7 @@
 #include <shared_mutex>
 
 #include "engine/context.h"
+#include "engine/hashing.h"
 #include "engine/item_codec.h"
 #include "engine/items.h"
 #include "engine/key_codec.h"
@@ -27,11 +28,7 @@ ddb::Result<std::shared_ptr<TableHandle>> find_named_table(EngineContext& contex
   return handle;
 }
 
-double now_seconds() {
-  using namespace std::chrono;
-  return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()) /
-         1000.0;
-}
+double now_seconds() { return static_cast<double>(now_epoch_ms()) / 1000.0; }
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>" -> the table's handle.
 ddb::Result<std::shared_ptr<TableHandle>> find_by_arn(EngineContext& context, const std::string& arn) {
@@ -93,7 +90,7 @@ ddb::Result<ddb::DeleteTableResponse> Engine::delete_table(const ddb::DeleteTabl
   Catalog::add_schema_delete(schema->name, batch);
   // Its stream closes but stays readable for the retention period.
   std::optional<StreamInfo> stream;
-  if (schema->stream && schema->stream->stream_enabled && schema->stream_id) {
+  if (schema->stream && schema->stream->stream_enabled) {  // it has a stream (open_missing_streams)
     TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema->stream_id, batch));
   }
   TH_RETURN_IF_ERROR(context_->store.write(batch));
@@ -256,9 +253,7 @@ ddb::Result<std::shared_ptr<TableHandle>> Engine::change_table(const ddb::Update
       schema.stream = request.stream_specification;
       stream = open_stream(*context_, schema, batch);
     } else {
-      if (schema.stream_id) {
-        TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema.stream_id, batch));
-      }
+      TH_ASSIGN_OR_RETURN(stream, context_->streams.close(schema.stream_id, batch));
       schema.stream = request.stream_specification;
     }
   }

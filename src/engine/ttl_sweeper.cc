@@ -3,13 +3,12 @@
 #include <set>
 #include <vector>
 
+#include "engine/hashing.h"
+
 namespace townhall::engine {
 namespace {
 
-int64_t epoch_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t epoch_seconds() { return now_epoch_ms() / 1000; }
 
 }  // namespace
 

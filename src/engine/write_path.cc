@@ -17,7 +17,7 @@ ddb::Result<WriteOutcome> write_item(EngineContext& context, TableHandle& handle
   TH_RETURN_IF_ERROR(add_item_change(context.store, schema, key, old_item,
                                      outcome.new_item ? &*outcome.new_item : nullptr, batch, outcome.units,
                                      deltas));
-  records.add(schema, old_item, outcome.new_item ? &*outcome.new_item : nullptr, now_epoch_ms());
+  records.add(schema, old_item, outcome.new_item ? &*outcome.new_item : nullptr);
   TH_RETURN_IF_ERROR(records.write_to(batch));
   if (!batch.empty()) TH_RETURN_IF_ERROR(context.store.write(batch));
   deltas.apply(handle);

@@ -22,8 +22,8 @@ except ImportError:  # reported by require() in setUpClass
     boto3 = None
 
 
-def client(endpoint, key_id, secret, token=None):
-    return boto3.client("dynamodb", endpoint_url=endpoint.url, region_name="eu-central-1",
+def client(endpoint, key_id, secret, token=None, service="dynamodb"):
+    return boto3.client(service, endpoint_url=endpoint.url, region_name="eu-central-1",
                         aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
                         config=botocore.config.Config(retries={"max_attempts": 1}))
 
@@ -119,6 +119,17 @@ class WireAuthTest(unittest.TestCase):
             endpoint = townhall.Endpoint("127.0.0.1", port)
             self.assertIn("chat", client(endpoint, "AKIDALICE", "alice-secret").list_tables()["TableNames"])
             self.assert_error(lambda: client(endpoint, "dummy", "dummy").list_tables(), "UnrecognizedClientException")
+            # PartiQL and the Streams API sit behind the same check: an outsider
+            # can neither change the chat's data nor read its change log.
+            outsider = client(endpoint, "dummy", "dummy")
+            self.assert_error(lambda: outsider.execute_statement(
+                Statement="DELETE FROM \"chat\" WHERE PK = 'USER#x' AND SK = 'USER#x'"), "UnrecognizedClientException")
+            self.assert_error(lambda: outsider.execute_transaction(TransactStatements=[
+                {"Statement": "INSERT INTO \"chat\" VALUE {'PK': 'x', 'SK': 'y'}"}]), "UnrecognizedClientException")
+            self.assert_error(lambda: client(endpoint, "dummy", "dummy", service="dynamodbstreams").list_streams(),
+                              "UnrecognizedClientException")
+            self.assertEqual(client(endpoint, "AKIDALICE", "alice-secret", service="dynamodbstreams")
+                             .list_streams(TableName="chat")["Streams"], [])
         finally:
             process.terminate()
             self.assertEqual(process.wait(timeout=20), 0)

@@ -111,6 +111,7 @@ using Statement =
 
 struct ParsedStatement {
   Statement statement;
+  std::string text;              // as written, for error messages
   uint32_t parameter_count = 0;  // how many `?` it has
 };
 

@@ -38,19 +38,36 @@ Result<Plan> prepare(const std::string& statement,
   if (parsed.parameter_count != values.size()) {
     return Error::Validation("Number of parameters in request and statement don't match.");
   }
-  auto planned = plan(parsed, values, lookup);
-  if (!planned.ok() && planned.error().message == "Statement wasn't well formed, can't be processed") {
-    return Error::Validation(planned.error().message + ": " + statement);
-  }
-  return planned;
+  return plan(parsed, values, lookup);
 }
 
+// What every request a plan becomes takes from it: the table, and the
+// expressions' names and values (only when there are any: DynamoDB refuses
+// empty maps).
 template <class Request>
-void set_expressions(Request& request, Plan& plan) {
+Request request_for(const Plan& plan) {
+  Request request;
+  request.table_name = plan.table;
   if (!plan.names.empty()) request.expression_attribute_names = plan.names;
   if constexpr (requires { request.expression_attribute_values; }) {
     if (!plan.values.empty()) request.expression_attribute_values = plan.values;
   }
+  return request;
+}
+
+// A Query or a Scan: the members they share.
+template <class Request>
+Request page_request(const Plan& plan, const ExecuteStatementRequest& statement,
+                     const std::optional<AttributeMap>& start) {
+  auto request = request_for<Request>(plan);
+  request.index_name = plan.index;
+  request.filter_expression = plan.filter;
+  request.projection_expression = plan.projection;
+  request.limit = statement.limit;
+  request.consistent_read = statement.consistent_read;
+  request.exclusive_start_key = start;
+  request.return_consumed_capacity = statement.return_consumed_capacity;
+  return request;
 }
 
 Error duplicate_item() { return Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table"}; }
@@ -65,20 +82,23 @@ Result<AttributeMap> decode_token(const std::string& token) {
   return key;
 }
 
+// An item read by a plan, as the statement's projection shapes it.
+AttributeMap shaped(const Plan& plan, AttributeMap item) {
+  return plan.projected_paths ? shape_projection(item, *plan.projected_paths) : std::move(item);
+}
+
 void add_item(ExecuteStatementResponse& response, const Plan& plan, const AttributeMap& item) {
-  response.items.push_back(plan.projected_paths ? shape_projection(item, *plan.projected_paths) : item);
+  response.items.push_back(shaped(plan, item));
 }
 
 Result<ExecuteStatementResponse> run_read(Database& db, Plan& plan, const ExecuteStatementRequest& request) {
   ExecuteStatementResponse response;
   if (plan.kind == Plan::Kind::kGet) {
-    GetItemRequest get;
-    get.table_name = plan.table;
+    auto get = request_for<GetItemRequest>(plan);
     get.key = plan.key;
     get.projection_expression = plan.projection;
     get.consistent_read = request.consistent_read;
     get.return_consumed_capacity = request.return_consumed_capacity;
-    set_expressions(get, plan);
     TH_ASSIGN_OR_RETURN(GetItemResponse got, db.get_item(get));
     if (got.item) add_item(response, plan, *got.item);
     response.consumed_capacity = std::move(got.consumed_capacity);
@@ -98,32 +118,13 @@ Result<ExecuteStatementResponse> run_read(Database& db, Plan& plan, const Execut
     return std::move(response);
   };
   if (plan.kind == Plan::Kind::kQuery) {
-    QueryRequest query;
-    query.table_name = plan.table;
-    query.index_name = plan.index;
+    auto query = page_request<QueryRequest>(plan, request, start);
     query.key_condition_expression = plan.key_condition;
-    query.filter_expression = plan.filter;
-    query.projection_expression = plan.projection;
-    query.limit = request.limit;
-    query.consistent_read = request.consistent_read;
     if (plan.descending) query.scan_index_forward = false;
-    query.exclusive_start_key = std::move(start);
-    query.return_consumed_capacity = request.return_consumed_capacity;
-    set_expressions(query, plan);
     TH_ASSIGN_OR_RETURN(QueryResponse page, db.query(query));
     return finish(std::move(page));
   }
-  ScanRequest scan;
-  scan.table_name = plan.table;
-  scan.index_name = plan.index;
-  scan.filter_expression = plan.filter;
-  scan.projection_expression = plan.projection;
-  scan.limit = request.limit;
-  scan.consistent_read = request.consistent_read;
-  scan.exclusive_start_key = std::move(start);
-  scan.return_consumed_capacity = request.return_consumed_capacity;
-  set_expressions(scan, plan);
-  TH_ASSIGN_OR_RETURN(ScanResponse page, db.scan(scan));
+  TH_ASSIGN_OR_RETURN(ScanResponse page, db.scan(page_request<ScanRequest>(plan, request, start)));
   return finish(std::move(page));
 }
 
@@ -138,15 +139,18 @@ Result<std::optional<AttributeMap>> run_write(Database& db, Plan& plan, const Wr
   auto keep = [&](auto& response) {
     if (capacity) *capacity = std::move(response.consumed_capacity);
   };
+  // The members every write takes: table, expressions, condition, options.
+  auto write_request = [&]<class Request>() {
+    auto request = request_for<Request>(plan);
+    request.condition_expression = plan.condition;
+    request.return_consumed_capacity = options.return_consumed_capacity;
+    request.return_values_on_condition_check_failure = options.return_values_on_condition_check_failure;
+    return request;
+  };
   switch (plan.kind) {
     case Plan::Kind::kPut: {
-      PutItemRequest put;
-      put.table_name = plan.table;
+      auto put = write_request.operator()<PutItemRequest>();
       put.item = plan.item;
-      put.condition_expression = plan.condition;
-      put.return_consumed_capacity = options.return_consumed_capacity;
-      put.return_values_on_condition_check_failure = options.return_values_on_condition_check_failure;
-      set_expressions(put, plan);
       auto done = db.put_item(put);
       if (!done.ok() && done.error().code == ErrorCode::kConditionalCheckFailed) return duplicate_item();
       TH_RETURN_IF_ERROR(done);
@@ -154,28 +158,18 @@ Result<std::optional<AttributeMap>> run_write(Database& db, Plan& plan, const Wr
       return std::optional<AttributeMap>();
     }
     case Plan::Kind::kUpdate: {
-      UpdateItemRequest update;
-      update.table_name = plan.table;
+      auto update = write_request.operator()<UpdateItemRequest>();
       update.key = plan.key;
       update.update_expression = plan.update;
-      update.condition_expression = plan.condition;
       update.return_values = plan.return_values;
-      update.return_consumed_capacity = options.return_consumed_capacity;
-      update.return_values_on_condition_check_failure = options.return_values_on_condition_check_failure;
-      set_expressions(update, plan);
       TH_ASSIGN_OR_RETURN(UpdateItemResponse done, db.update_item(update));
       keep(done);
       return std::move(done.attributes);
     }
     case Plan::Kind::kDelete: {
-      DeleteItemRequest remove;
-      remove.table_name = plan.table;
+      auto remove = write_request.operator()<DeleteItemRequest>();
       remove.key = plan.key;
-      remove.condition_expression = plan.condition;
       remove.return_values = plan.return_values;
-      remove.return_consumed_capacity = options.return_consumed_capacity;
-      remove.return_values_on_condition_check_failure = options.return_values_on_condition_check_failure;
-      set_expressions(remove, plan);
       TH_ASSIGN_OR_RETURN(DeleteItemResponse done, db.delete_item(remove));
       keep(done);
       return std::move(done.attributes);
@@ -214,42 +208,6 @@ std::string batch_error_code(ErrorCode code) {
 }
 
 }  // namespace
-
-KeySchemaLookup describe_table_lookup(Database& db) {
-  return [&db](const std::string& table, const std::optional<std::string>& index) -> Result<KeySchema> {
-    TH_ASSIGN_OR_RETURN(DescribeTableResponse described, db.describe_table({table}));
-    const TableDescription& d = described.table;
-    const std::vector<KeySchemaElement>* elements = d.key_schema ? &*d.key_schema : nullptr;
-    if (index) {
-      elements = nullptr;
-      for (const auto* list : {&d.global_secondary_indexes, &d.local_secondary_indexes}) {
-        if (!*list) continue;
-        for (const auto& i : **list)
-          if (i.index_name == *index && i.key_schema) elements = &*i.key_schema;
-      }
-      if (!elements) return Error::Validation("The table does not have the specified index: " + *index);
-    }
-    if (!elements) return Error::Internal("DescribeTable named no key schema");
-    KeySchema schema;
-    for (const auto& element : *elements) {
-      AttributeType type = AttributeType::kS;
-      for (const auto& definition : d.attribute_definitions.value_or(std::vector<AttributeDefinition>{})) {
-        if (definition.attribute_name != element.attribute_name) continue;
-        type = definition.attribute_type == "N"   ? AttributeType::kN
-               : definition.attribute_type == "B" ? AttributeType::kB
-                                                  : AttributeType::kS;
-      }
-      if (element.key_type == "HASH") {
-        schema.hash = element.attribute_name;
-        schema.hash_type = type;
-      } else {
-        schema.range = element.attribute_name;
-        schema.range_type = type;
-      }
-    }
-    return schema;
-  };
-}
 
 Result<ExecuteStatementResponse> execute_statement(Database& db, const ExecuteStatementRequest& request,
                                                    const KeySchemaLookup& lookup) {
@@ -361,19 +319,16 @@ Result<ExecuteTransactionResponse> execute_transaction(Database& db, const Execu
     get.return_consumed_capacity = request.return_consumed_capacity;
     for (Plan& plan : plans) {
       TransactGetItem& item = get.transact_items.emplace_back();
-      item.get.table_name = plan.table;
+      item.get = request_for<Get>(plan);
       item.get.key = plan.key;
       item.get.projection_expression = plan.projection;
-      if (!plan.names.empty()) item.get.expression_attribute_names = plan.names;
     }
     TH_ASSIGN_OR_RETURN(TransactGetItemsResponse got, db.transact_get_items(get));
     response.responses.emplace();
     for (size_t i = 0; i < plans.size(); ++i) {
       ItemResponse& answer = response.responses->emplace_back();
       if (i < got.responses.size() && got.responses[i].item) {
-        answer.item = plans[i].projected_paths
-                          ? shape_projection(*got.responses[i].item, *plans[i].projected_paths)
-                          : std::move(got.responses[i].item);
+        answer.item = shaped(plans[i], std::move(*got.responses[i].item));
       }
     }
     response.consumed_capacity = std::move(got.consumed_capacity);
@@ -384,13 +339,10 @@ Result<ExecuteTransactionResponse> execute_transaction(Database& db, const Execu
   write.return_consumed_capacity = request.return_consumed_capacity;
   for (size_t i = 0; i < plans.size(); ++i) {
     Plan& plan = plans[i];
-    TransactWriteAction action;
-    action.table_name = plan.table;
+    auto action = request_for<TransactWriteAction>(plan);
     action.condition_expression = plan.condition;
     action.return_values_on_condition_check_failure =
         request.transact_statements[i].return_values_on_condition_check_failure;
-    if (!plan.names.empty()) action.expression_attribute_names = plan.names;
-    if (!plan.values.empty()) action.expression_attribute_values = plan.values;
     TransactWriteItem& item = write.transact_items.emplace_back();
     switch (plan.kind) {
       case Plan::Kind::kPut:

@@ -2,8 +2,9 @@
 // parsed (parser.h), planned into the DynamoDB request it stands for
 // (planner.h) and that request is made, so PartiQL gets the store's own
 // validation, conditions, capacity and atomicity. The engine answers
-// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction this way; a
-// remote DynamoDB gets them as they are.
+// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction this way,
+// with key schemas from its catalog (lookup); a remote DynamoDB gets them as
+// they are.
 //
 // Thread-safety: as thread-safe as the Database.
 #pragma once
@@ -12,9 +13,6 @@
 #include "ddb/partiql/planner.h"
 
 namespace townhall::ddb::partiql {
-
-// The key schemas from DescribeTable (a store may pass a cheaper lookup).
-KeySchemaLookup describe_table_lookup(Database& db);
 
 Result<ExecuteStatementResponse> execute_statement(Database& db, const ExecuteStatementRequest& request,
                                                    const KeySchemaLookup& lookup);

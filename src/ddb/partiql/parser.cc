@@ -411,17 +411,21 @@ class Parser {
 
 }  // namespace
 
+Error not_well_formed(std::string_view statement) {
+  return Error::Validation("Statement wasn't well formed, can't be processed: " + std::string(statement));
+}
+
 Result<ParsedStatement> parse(std::string_view statement) {
   std::vector<Token> tokens = tokenize(statement);
   for (const Token& token : tokens) {
-    if (token.kind == Kind::kInvalid) {
-      return Error::Validation("Statement wasn't well formed, can't be processed: " + std::string(statement));
-    }
+    if (token.kind == Kind::kInvalid) return not_well_formed(statement);
   }
   try {
-    return Parser(std::move(tokens)).statement();
+    ParsedStatement parsed = Parser(std::move(tokens)).statement();
+    parsed.text = std::string(statement);
+    return parsed;
   } catch (const Malformed&) {
-    return Error::Validation("Statement wasn't well formed, can't be processed: " + std::string(statement));
+    return not_well_formed(statement);
   }
 }
 

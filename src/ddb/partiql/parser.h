@@ -16,4 +16,7 @@ namespace townhall::ddb::partiql {
 
 Result<ParsedStatement> parse(std::string_view statement);
 
+// "Statement wasn't well formed, can't be processed: <statement>", as DynamoDB says it.
+Error not_well_formed(std::string_view statement);
+
 }  // namespace townhall::ddb::partiql

@@ -1,5 +1,7 @@
 #include "ddb/partiql/planner.h"
 
+#include "ddb/partiql/parser.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -13,11 +15,18 @@ Error missing_key_equality() {
   return Error::Validation("Where clause does not contain a mandatory equality on all key attributes");
 }
 
+// What every statement is planned with.
+struct Inputs {
+  const std::vector<AttributeValue>& parameters;
+  const KeySchemaLookup& lookup;
+  std::string_view statement;  // as written, for DynamoDB's "not well formed" message
+};
+
 // Writes expression text, naming every attribute #aN and every value :vN.
 class ExpressionWriter {
  public:
-  ExpressionWriter(const std::vector<AttributeValue>& parameters, NameMap& names, AttributeMap& values)
-      : parameters_(parameters), names_(names), values_(values) {}
+  ExpressionWriter(const Inputs& in, NameMap& names, AttributeMap& values)
+      : parameters_(in.parameters), statement_(in.statement), names_(names), values_(values) {}
 
   std::string path(const Path& steps) {
     std::string out;
@@ -49,7 +58,7 @@ class ExpressionWriter {
         return parameters_.at(e.parameter);  // the count was checked before planning
       case Kind::kNegate: {
         TH_ASSIGN_OR_RETURN(AttributeValue inner, constant(*e.operands[0]));
-        if (!inner.is(AttributeType::kN)) return not_a_value();
+        if (!inner.is(AttributeType::kN)) return not_well_formed();
         std::string text;
         inner.as_number().append_to(text);
         text = text[0] == '-' ? text.substr(1) : "-" + text;
@@ -75,7 +84,7 @@ class ExpressionWriter {
       case Kind::kBag:
         return bag(e);
       default:
-        return not_a_value();
+        return not_well_formed();
     }
   }
 
@@ -155,9 +164,7 @@ class ExpressionWriter {
     }
   }
 
-  Error not_well_formed() const {
-    return Error::Validation("Statement wasn't well formed, can't be processed");
-  }
+  Error not_well_formed() const { return partiql::not_well_formed(statement_); }
 
  private:
   Result<std::string> call(const Expr& e) {
@@ -212,12 +219,12 @@ class ExpressionWriter {
     return Error::Validation("A set's elements must all be strings, numbers or binaries");
   }
 
-  static Error not_a_value() { return Error::Validation("Statement wasn't well formed, can't be processed"); }
   static Error wrong_arguments(const std::string& function) {
     return Error::Validation("Incorrect number of arguments for function " + function);
   }
 
   const std::vector<AttributeValue>& parameters_;
+  std::string_view statement_;
   NameMap& names_;
   AttributeMap& values_;
   std::map<std::string, std::string, std::less<>> aliases_;
@@ -299,13 +306,29 @@ Result<std::optional<std::string>> and_all(ExpressionWriter& writer, const std::
   return std::optional<std::string>(std::move(out));
 }
 
-Result<Plan> plan_select(const SelectStatement& select, const std::vector<AttributeValue>& parameters,
-                         const KeySchemaLookup& lookup) {
+// attribute_exists / attribute_not_exists of the partition key: the item is there, or not.
+std::string key_exists(ExpressionWriter& writer, const KeySchema& keys, bool exists) {
+  return std::string(exists ? "attribute_exists(" : "attribute_not_exists(") +
+         writer.path({{false, keys.hash, 0}}) + ")";
+}
+
+// The condition of a statement on one item: the WHERE clause less the key's
+// equalities, after the item's existence when must_exist.
+Result<std::optional<std::string>> item_condition(ExpressionWriter& writer, const KeySchema& keys,
+                                                  const std::vector<const Expr*>& rest, bool must_exist) {
+  std::optional<std::string> exists;
+  if (must_exist) exists = key_exists(writer, keys, true);
+  TH_ASSIGN_OR_RETURN(auto others, and_all(writer, rest));
+  if (exists && others) return std::optional<std::string>(*exists + " AND " + *others);
+  return exists ? exists : others;
+}
+
+Result<Plan> plan_select(const SelectStatement& select, const Inputs& in) {
   Plan plan;
   plan.table = select.from.table;
   plan.index = select.from.index;
-  TH_ASSIGN_OR_RETURN(KeySchema keys, lookup(select.from.table, select.from.index));
-  ExpressionWriter writer(parameters, plan.names, plan.values);
+  TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(select.from.table, select.from.index));
+  ExpressionWriter writer(in, plan.names, plan.values);
   if (select.order_by) {
     if (!select.where)
       return Error::Validation("Must have WHERE clause in the statement when using ORDER BY clause.");
@@ -387,13 +410,12 @@ Result<Plan> plan_select(const SelectStatement& select, const std::vector<Attrib
   return plan;
 }
 
-Result<Plan> plan_insert(const InsertStatement& insert, const std::vector<AttributeValue>& parameters,
-                         const KeySchemaLookup& lookup) {
+Result<Plan> plan_insert(const InsertStatement& insert, const Inputs& in) {
   Plan plan;
   plan.kind = Plan::Kind::kPut;
   plan.table = insert.table;
-  TH_ASSIGN_OR_RETURN(KeySchema keys, lookup(insert.table, std::nullopt));
-  ExpressionWriter writer(parameters, plan.names, plan.values);
+  TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(insert.table, std::nullopt));
+  ExpressionWriter writer(in, plan.names, plan.values);
   if (insert.value->kind != Kind::kMap) {
     return Error::Validation(
         "Unsupported format in item expression. Please use struct format {...} to express item values for "
@@ -414,18 +436,17 @@ Result<Plan> plan_insert(const InsertStatement& insert, const std::vector<Attrib
     }
     plan.key[*name] = it->second;
   }
-  plan.condition = "attribute_not_exists(" + writer.path({{false, keys.hash, 0}}) + ")";
+  plan.condition = key_exists(writer, keys, false);
   return plan;
 }
 
-Result<Plan> plan_update(const UpdateStatement& update, const std::vector<AttributeValue>& parameters,
-                         const KeySchemaLookup& lookup) {
+Result<Plan> plan_update(const UpdateStatement& update, const Inputs& in) {
   Plan plan;
   plan.kind = Plan::Kind::kUpdate;
   plan.table = update.table;
   plan.return_values = update.returning;
-  TH_ASSIGN_OR_RETURN(KeySchema keys, lookup(update.table, std::nullopt));
-  ExpressionWriter writer(parameters, plan.names, plan.values);
+  TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(update.table, std::nullopt));
+  ExpressionWriter writer(in, plan.names, plan.values);
   std::vector<const Expr*> parts, rest;
   conjuncts(update.where.get(), parts);
   TH_RETURN_IF_ERROR(take_key(keys, writer, parts, plan.key, rest));
@@ -461,29 +482,25 @@ Result<Plan> plan_update(const UpdateStatement& update, const std::vector<Attrib
   }
   plan.update = std::move(expression);
   // The item must exist: an UPDATE never creates one.
-  std::string exists = "attribute_exists(" + writer.path({{false, keys.hash, 0}}) + ")";
-  TH_ASSIGN_OR_RETURN(auto others, and_all(writer, rest));
-  plan.condition = others ? exists + " AND " + *others : exists;
+  TH_ASSIGN_OR_RETURN(plan.condition, item_condition(writer, keys, rest, true));
   return plan;
 }
 
-Result<Plan> plan_delete(const DeleteStatement& remove, const std::vector<AttributeValue>& parameters,
-                         const KeySchemaLookup& lookup) {
+Result<Plan> plan_delete(const DeleteStatement& remove, const Inputs& in) {
   Plan plan;
   plan.kind = Plan::Kind::kDelete;
   plan.table = remove.table;
   plan.return_values = remove.returning;
-  TH_ASSIGN_OR_RETURN(KeySchema keys, lookup(remove.table, std::nullopt));
-  ExpressionWriter writer(parameters, plan.names, plan.values);
+  TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(remove.table, std::nullopt));
+  ExpressionWriter writer(in, plan.names, plan.values);
   std::vector<const Expr*> parts, rest;
   conjuncts(remove.where.get(), parts);
   TH_RETURN_IF_ERROR(take_key(keys, writer, parts, plan.key, rest));
-  TH_ASSIGN_OR_RETURN(plan.condition, and_all(writer, rest));
+  TH_ASSIGN_OR_RETURN(plan.condition, item_condition(writer, keys, rest, false));
   return plan;
 }
 
-Result<Plan> plan_exists(const ExistsStatement& exists, const std::vector<AttributeValue>& parameters,
-                         const KeySchemaLookup& lookup) {
+Result<Plan> plan_exists(const ExistsStatement& exists, const Inputs& in) {
   const SelectStatement& select = exists.select;
   if (select.from.index || select.projection || select.order_by) {
     return Error::Validation("EXISTS takes SELECT * FROM a table WHERE its whole key and a condition");
@@ -491,14 +508,12 @@ Result<Plan> plan_exists(const ExistsStatement& exists, const std::vector<Attrib
   Plan plan;
   plan.kind = Plan::Kind::kCheck;
   plan.table = select.from.table;
-  TH_ASSIGN_OR_RETURN(KeySchema keys, lookup(select.from.table, std::nullopt));
-  ExpressionWriter writer(parameters, plan.names, plan.values);
+  TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(select.from.table, std::nullopt));
+  ExpressionWriter writer(in, plan.names, plan.values);
   std::vector<const Expr*> parts, rest;
   conjuncts(select.where.get(), parts);
   TH_RETURN_IF_ERROR(take_key(keys, writer, parts, plan.key, rest));
-  std::string exists_text = "attribute_exists(" + writer.path({{false, keys.hash, 0}}) + ")";
-  TH_ASSIGN_OR_RETURN(auto others, and_all(writer, rest));
-  plan.condition = others ? exists_text + " AND " + *others : exists_text;
+  TH_ASSIGN_OR_RETURN(plan.condition, item_condition(writer, keys, rest, true));
   return plan;
 }
 
@@ -525,14 +540,15 @@ const AttributeValue* value_at(const AttributeMap& item, const Path& path) {
 
 Result<Plan> plan(const ParsedStatement& parsed, const std::vector<AttributeValue>& parameters,
                   const KeySchemaLookup& lookup) {
+  const Inputs in{parameters, lookup, parsed.text};
   return std::visit(
       [&](const auto& statement) -> Result<Plan> {
         using T = std::decay_t<decltype(statement)>;
-        if constexpr (std::is_same_v<T, SelectStatement>) return plan_select(statement, parameters, lookup);
-        if constexpr (std::is_same_v<T, InsertStatement>) return plan_insert(statement, parameters, lookup);
-        if constexpr (std::is_same_v<T, UpdateStatement>) return plan_update(statement, parameters, lookup);
-        if constexpr (std::is_same_v<T, DeleteStatement>) return plan_delete(statement, parameters, lookup);
-        if constexpr (std::is_same_v<T, ExistsStatement>) return plan_exists(statement, parameters, lookup);
+        if constexpr (std::is_same_v<T, SelectStatement>) return plan_select(statement, in);
+        if constexpr (std::is_same_v<T, InsertStatement>) return plan_insert(statement, in);
+        if constexpr (std::is_same_v<T, UpdateStatement>) return plan_update(statement, in);
+        if constexpr (std::is_same_v<T, DeleteStatement>) return plan_delete(statement, in);
+        if constexpr (std::is_same_v<T, ExistsStatement>) return plan_exists(statement, in);
       },
       parsed.statement);
 }
