@@ -88,6 +88,7 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("GET", "/api/me/channels", {handle_my_channels});
   r.add("GET", "/api/me/mentions", {handle_my_mentions});
   r.add("POST", "/api/conversations", {handle_open_conversation});
+  r.add("GET", "/api/search", {handle_search});
   r.add("GET", "/api/channels", {handle_list_channels});
   r.add("POST", "/api/channels", {handle_create_channel});
   r.add("GET", "/api/channels/{id}", {handle_get_channel});

@@ -21,6 +21,10 @@
 #include "api/router.h"
 #include "chat/chat_service.h"
 
+namespace townhall::search {
+class SearchService;
+}
+
 namespace townhall::api {
 
 struct ApiOptions {
@@ -37,6 +41,8 @@ struct ApiOptions {
   RateLimit failed_logins_per_account{0.1, 10};
   std::chrono::milliseconds session_cache_ttl{30000};
   CookieOptions cookies;
+  // Message search (GET /api/search); null: answered 503, search is off.
+  search::SearchService* search = nullptr;
 };
 
 class ChatApi;

@@ -42,6 +42,9 @@ HandlerResult handle_my_mentions(Call& call);
 HandlerResult handle_add_reaction(Call& call);
 HandlerResult handle_remove_reaction(Call& call);
 
+// handlers_search.cc
+HandlerResult handle_search(Call& call);
+
 // Shared by the handlers.
 chat::Result<JsonObject> body_object(const Call& call);
 // ?limit=: absent means the default; not an integer is InvalidArgument.

@@ -16,6 +16,10 @@
 #include "chat/model.h"
 #include "ddb/json_writer.h"
 
+namespace townhall::search {
+struct SearchResults;
+}
+
 namespace townhall::api {
 
 // A parsed JSON object (a request body or a WebSocket frame). Field readers
@@ -59,6 +63,10 @@ void write_member(ddb::JsonWriter& w, const chat::Member& member);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
 // {"root": message, "replies": [...], "next_cursor": "<opaque>" | null}
 void write_thread(ddb::JsonWriter& w, const chat::Message& root, const chat::Page<chat::Message>& replies);
+
+// {"results": [{"message", "channel": {"id", "name", "conversation"},
+// "snippet": [{"text", "match"}]}], "next_cursor"} (search_json.cc).
+void write_search_results(ddb::JsonWriter& w, const search::SearchResults& results);
 
 // A page of a listing: {"<key>": [items...], "next_cursor": "<opaque>" | null}.
 template <class T, class WriteItem>

@@ -16,6 +16,7 @@
 //   townhall chat dm --user 12 --with 18 --with 23                            (open a conversation)
 //   townhall chat send --user 18 --channel 7 --thread ID --text "+1" [--also-in-channel]  (a reply)
 //   townhall chat thread 7 ID --as 18                                         (AP30)
+//   townhall chat search "deploy in:#ops" --as 18                             (message search)
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "api/json.h"
 #include "chat/chat_service.h"
 #include "cli/chat_command.h"
+#include "cli/search_setup.h"
 #include "cli/store_factory.h"
 #include "ddb/json_writer.h"
 
@@ -42,6 +44,8 @@ struct ChatCommandOptions {
   std::string thread;
   bool also_in_channel = false;
   int limit = 50;
+  std::string search_index, order;
+  ddb::Database* db = nullptr;  // the opened store, while a command runs
 };
 
 using Writer = std::function<void(ddb::JsonWriter&)>;
@@ -82,6 +86,7 @@ int run(ChatCommandOptions& o, const std::function<int(chat::ChatService&)>& com
   options.table_name = o.table;
   chat::ChatService chat(**store, options);
   if (auto status = chat.ensure_table(); !status.ok()) return fail(status.error());
+  o.db = store->get();
   return command(chat);
 }
 
@@ -307,7 +312,36 @@ void register_chat_command(CLI::App& app, int* exit_code) {
   dm->add_option("--with", x.with,
                  "Another participant's user id (repeat; none: a conversation with oneself)");
 
-  for (CLI::App* cmd : {members, messages, channels, thread}) {
+  auto* search =
+      sub("search", "Search the messages --as may read (words, \"phrases\", in:#channel, from:@name, ...)",
+          [&x](chat::ChatService& chat) {
+            auto who = chat.accounts().find_user(x.as);
+            if (!who.ok()) return fail(who.error());
+            auto parts = open_search(*x.db, chat, search_index_path(x.store, x.search_index));
+            if (!parts.ok()) return fail(parts.error());
+            if (auto status = parts->indexer->update(); !status.ok()) return fail(status.error());
+            search::SearchRequest request;
+            request.query = x.reference;
+            request.cursor = x.cursor;
+            request.channel_id = x.channel;
+            request.limit = std::min(x.limit, search::kMaxHits);
+            request.by_relevance = x.order == "relevance";
+            auto results = parts->service->search(*who, request);
+            if (!results.ok()) return fail(results.error());
+            print([&](ddb::JsonWriter& w) { api::write_search_results(w, *results); });
+            return 0;
+          });
+  search->add_option("query", x.reference, "What to look for")->required();
+  search->add_option("--as", x.as, "The reader: only what they may read is searched")->required();
+  search->add_option("--channel", x.channel, "Only this channel or conversation (id)");
+  search->add_option("--order", x.order, "newest (default) or relevance")
+      ->check(CLI::IsMember({"newest", "relevance"}));
+  search
+      ->add_option("--search-index", x.search_index,
+                   "The index file (default: DATA/search.sqlite on an embedded store, else built in memory)")
+      ->envname("TOWNHALL_SEARCH_INDEX");
+
+  for (CLI::App* cmd : {members, messages, channels, thread, search}) {
     cmd->add_option("--limit", x.limit, "Page size (1-100)")->capture_default_str();
     cmd->add_option("--cursor", x.cursor, "next_cursor of the previous page");
   }

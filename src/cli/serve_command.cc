@@ -14,6 +14,7 @@
 #include "cli/data_dir.h"
 #include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
+#include "cli/search_setup.h"
 #include "cli/serve_settings.h"
 #include "engine/engine.h"
 #include "net/address.h"
@@ -192,7 +193,22 @@ int serve(ServeSettings& settings) {
                  settings.chat.table_name);
   }
 
+  // Message search: an index fed from the table's stream (docs/search.md).
+  SearchParts search;
+  if (std::string path = search_index_path(settings.store, settings.search_index); !path.empty()) {
+    auto started = [&]() -> chat::Status {
+      TH_ASSIGN_OR_RETURN(search, open_search(**store, chat, path));
+      return search.indexer->start();
+    }();
+    if (!started.ok()) {
+      // Chat works without search; /api/search answers that it is off.
+      spdlog::error("search is off: {}", started.error().message);
+      search = {};
+    }
+  }
+
   server::ChatServerOptions& options = settings.server;
+  options.api.search = search.service.get();
   options.api.session_cache_ttl =
       std::chrono::milliseconds(static_cast<int64_t>(settings.session_cache_seconds * 1000));
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
@@ -282,6 +298,7 @@ int serve(ServeSettings& settings) {
   presence.stop();
   if (relay) relay->stop();  // before the server and presence it calls back go away
   pool.stop();
+  if (search.indexer) search.indexer->stop();
   spdlog::info("stopped");
   return signalled ? 0 : kExitStoreFailed;
 }

@@ -38,6 +38,10 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
   cmd->add_option("--pubsub", s.pubsub,
                   "Relay live events between nodes through Redis: redis://[[user]:password@]host[:port]")
       ->envname("TOWNHALL_PUBSUB");
+  cmd->add_option("--search-index", s.search_index,
+                  "Message search index: a file, memory (rebuilt from the table at start) or off "
+                  "(default: DATA/search.sqlite on an embedded store, memory on a remote one)")
+      ->envname("TOWNHALL_SEARCH_INDEX");
   cmd->add_option("--pubsub-buffer", s.pubsub_buffer,
                   "Events kept for Redis while it is slow or away (the oldest are dropped beyond)")
       ->envname("TOWNHALL_PUBSUB_BUFFER")

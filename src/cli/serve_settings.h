@@ -47,6 +47,8 @@ struct ServeSettings {
   size_t dynamodb_max_connections_per_ip = 512;
   bool insecure_public_dynamodb = false;
   std::string pubsub;  // redis://host:port, or empty: in process only
+  // Message search: the index file, "memory" or "off" (cli/search_setup.h).
+  std::string search_index;
   int64_t pubsub_buffer = 10000;
 };
 
