@@ -22,10 +22,35 @@ ApiResponse message_response(int status, const chat::Message& message) {
 
 }  // namespace
 
-// Newest first with ?cursor=, or oldest first after a message with ?after=.
+// Newest first with ?cursor=, or oldest first after a message with ?after=,
+// or newest first around a message with ?around= (with "newer_after": where
+// ?after= goes on to the newer ones, or null).
 HandlerResult handle_list_messages(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   auto& messages = call.chat.messages();
+  if (auto around = call.query.find("around"); around != call.query.end()) {
+    TH_ASSIGN_OR_RETURN(auto found, messages.around(call.actor(), call.param("id"), around->second, limit));
+    std::string body;
+    ddb::JsonWriter w(body);
+    w.begin_object();
+    w.key("messages");
+    w.begin_array();
+    for (const auto& message : found.page.items) write_message(w, message);
+    w.end_array();
+    for (const auto& [key, value] : {std::pair<const char*, std::string>{"next_cursor", found.page.next_cursor},
+                                     {"newer_after", found.newer_after.empty()
+                                                         ? std::string()
+                                                         : chat::keys::public_message_id(found.newer_after)}}) {
+      w.key(key);
+      if (value.empty()) {
+        w.null();
+      } else {
+        w.string(value);
+      }
+    }
+    w.end_object();
+    return json_response(200, std::move(body));
+  }
   auto after = call.query.find("after");
   TH_ASSIGN_OR_RETURN(
       auto page, after != call.query.end()

@@ -61,6 +61,16 @@ class MessageService {
   // client missed, thread replies included (they carry thread_root). An empty `after` starts at the channel's
   // first message. next_cursor is set when more follow (pass the last id as `after`).
   Result<Page<Message>> after(const User& actor, std::string_view channel, std::string_view after, int limit);
+  // The history around one message (a search hit's context), as history
+  // shows it: newest first, the message itself included (unless it is a
+  // thread reply only in its thread), up to limit/2 older and limit/2 newer.
+  // next_cursor continues to older messages (history's cursor); newer_after,
+  // when set, is the id to pass to after() for the newer ones not shown.
+  struct Around {
+    Page<Message> page;
+    std::string newer_after;
+  };
+  Result<Around> around(const User& actor, std::string_view channel, std::string_view message_id, int limit);
   // mentions: the edited text's mentions (ids); nullptr keeps those whose
   // "@name" is still in the text. A removed mention stops counting.
   Result<Message> edit(const User& actor, std::string_view channel, std::string_view message_id,
