@@ -37,10 +37,10 @@ HandlerResult handle_list_messages(Call& call) {
     w.begin_array();
     for (const auto& message : found.page.items) write_message(w, message);
     w.end_array();
-    for (const auto& [key, value] : {std::pair<const char*, std::string>{"next_cursor", found.page.next_cursor},
-                                     {"newer_after", found.newer_after.empty()
-                                                         ? std::string()
-                                                         : chat::keys::public_message_id(found.newer_after)}}) {
+    for (const auto& [key, value] :
+         {std::pair<const char*, std::string>{"next_cursor", found.page.next_cursor},
+          {"newer_after",
+           found.newer_after.empty() ? std::string() : chat::keys::public_message_id(found.newer_after)}}) {
       w.key(key);
       if (value.empty()) {
         w.null();

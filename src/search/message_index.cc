@@ -13,8 +13,8 @@ namespace {
 // format is dropped and rebuilt from the table.
 constexpr const char* kFormat = "1";
 
-// A message's row id is its order key: its time in ms, times 1024, plus a
-// hash of its key (probing upwards on a clash). Newest first is then FTS5's
+// A message's row id is its order key: its time in ms, times 1024, plus its
+// slot within the millisecond (probing upwards on a clash). Newest first is then FTS5's
 // own rowid order, and time filters are rowid ranges, so neither needs a sort.
 constexpr int64_t kSlotsPerMs = 1024;
 
@@ -31,6 +31,23 @@ uint64_t key_hash(const std::string& channel_id, const std::string& id) {
   mix(channel_id);
   mix(id);
   return hash;
+}
+
+// The slot within its millisecond: our ids' sequence number
+// ("<s>#<ms:13><seq:6>-<node>"), so messages of one millisecond keep their
+// send order; a hash of the key for ids from elsewhere (the notebook's).
+int64_t slot_of(const std::string& channel_id, const std::string& id) {
+  size_t hash = id.find('#');
+  if (hash != std::string::npos && id.size() > hash + 20 && id[hash + 20] == '-') {
+    int64_t sequence = 0;
+    bool digits = true;
+    for (size_t i = hash + 14; i < hash + 20 && digits; ++i) {
+      digits = id[i] >= '0' && id[i] <= '9';
+      sequence = sequence * 10 + (id[i] - '0');
+    }
+    if (digits) return std::min<int64_t>(sequence, kSlotsPerMs - 1);
+  }
+  return static_cast<int64_t>(key_hash(channel_id, id) % kSlotsPerMs);
 }
 
 // A cached prepared statement in use: bound, stepped, and reset for its
@@ -178,7 +195,7 @@ chat::Status MessageIndex::upsert_locked(const IndexedMessage& message) {
   } else {
     int64_t base = std::max<int64_t>(0, message.created_at_ms);
     base = std::min(base, std::numeric_limits<int64_t>::max() / kSlotsPerMs - 1) * kSlotsPerMs;
-    int64_t slot = static_cast<int64_t>(key_hash(message.channel_id, message.id) % kSlotsPerMs);
+    int64_t slot = slot_of(message.channel_id, message.id);
     for (rowid = base + slot;; ++rowid) {
       Statement probe(statement("SELECT 1 FROM message WHERE rowid = ?1"));
       if (!probe.ok()) return error("probe");

@@ -140,25 +140,25 @@ chat::Result<ParsedQuery> parse_query(std::string_view text) {
       Filter filter = colon == std::string_view::npos ? Filter::kNone : filter_named(word.substr(0, colon));
       if (filter != Filter::kNone) {
         std::string_view value = word.substr(colon + 1);
-        if (!value.empty() && value.front() == '"') {  // in:"two words"
-          i = start + colon + 1;
-          value = read_quoted(text, i);
+        std::string quoted;
+        // A name with spaces: in:"release crew", in:#"release crew", from:@"Ann Lee".
+        size_t sigil = !value.empty() && (value.front() == '#' || value.front() == '@') ? 1 : 0;
+        if (value.size() > sigil && value[sigil] == '"') {
+          i = start + colon + 1 + sigil;
+          quoted = std::string(value.substr(0, sigil)).append(read_quoted(text, i));
+          value = quoted;
         }
         if (++filters > kMaxFilters) {
           return chat::Error::InvalidArgument("a search has at most " + std::to_string(kMaxFilters) +
                                               " filters");
         }
         TH_RETURN_IF_ERROR(apply_filter(filter, value, query));
-        last_was_bare_word = false;
-        continue;
+        continue;  // filters do not end the last word: "depl in:#ops" still finds "deploy"
       }
       term.text = std::string(word);
     }
+    if (!searchable(term.text)) continue;
     last_was_bare_word = !term.phrase;
-    if (!searchable(term.text)) {
-      last_was_bare_word = false;
-      continue;
-    }
     if (query.terms.size() == kMaxTerms) {
       return chat::Error::InvalidArgument("a search has at most " + std::to_string(kMaxTerms) + " words");
     }

@@ -26,7 +26,7 @@ namespace townhall::search {
 
 inline constexpr size_t kMaxQueryBytes = 512;
 inline constexpr size_t kMaxTerms = 16;
-inline constexpr size_t kMaxFilters = 8;
+inline constexpr size_t kMaxFilters = 12;
 
 struct Term {
   std::string text;

@@ -41,25 +41,27 @@ TEST(QueryTest, PhrasesInQuotesNeverAPrefix) {
 TEST(QueryTest, NothingTypedIsReadAsFts5Syntax) {
   // Operators, column filters, NEAR and quotes are only words; a lone * is nothing.
   auto query = parsed(R"(body:x OR NEAR(a) it"s *)");
-  EXPECT_EQ(text_expression(query.terms), R"q({body} : ("body:x" "OR" "NEAR(a)" "it""s"))q");
+  EXPECT_EQ(text_expression(query.terms), R"q({body} : ("body:x" "OR" "NEAR(a)" "it""s"*))q");
 }
 
 TEST(QueryTest, TermsWithoutLettersAreDropped) {
   auto query = parsed("deploy - ... !!");
   ASSERT_EQ(query.terms.size(), 1u);
-  EXPECT_TRUE(query.terms[0].prefix == false);
+  EXPECT_TRUE(query.terms[0].prefix);
   EXPECT_EQ(refused("- ... !!"), chat::Code::kInvalidArgument);
   EXPECT_EQ(refused("   "), chat::Code::kInvalidArgument);
 }
 
 TEST(QueryTest, Filters) {
-  auto query = parsed(R"(In:#ops in:"release crew" in:@ana FROM:@bob from:carl has:link has:FILE x)");
-  EXPECT_EQ(query.in_channels, (std::vector<std::string>{"ops", "release crew"}));
+  auto query = parsed(
+      R"(In:#ops in:"release crew" in:@ana FROM:@bob from:carl has:link has:FILE x from:@"Ann Lee" in:#"a b")");
+  EXPECT_EQ(query.in_channels, (std::vector<std::string>{"ops", "release crew", "a b"}));
   EXPECT_EQ(query.in_people, (std::vector<std::string>{"ana"}));
-  EXPECT_EQ(query.from, (std::vector<std::string>{"bob", "carl"}));
+  EXPECT_EQ(query.from, (std::vector<std::string>{"bob", "carl", "Ann Lee"}));
   EXPECT_TRUE(query.has_link);
   EXPECT_TRUE(query.has_file);
   ASSERT_EQ(query.terms.size(), 1u);
+  EXPECT_TRUE(query.terms[0].prefix);  // the last word, whatever filters follow
   // A filter alone is a search too; a word with a colon that is no filter is a word.
   EXPECT_EQ(parsed("from:@bob").terms.size(), 0u);
   EXPECT_EQ(parsed("https://example.com").terms[0].text, "https://example.com");
