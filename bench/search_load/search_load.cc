@@ -26,20 +26,25 @@ namespace {
 using namespace townhall;
 using Clock = std::chrono::steady_clock;
 
-// Pseudo-words from syllables: a vocabulary whose frequencies follow Zipf's
-// law (rank r drawn with weight 1/r), as words in chat do.
+// Pseudo-words: stems of 3 to 9 letters drawn with English letter
+// frequencies, a third of them also inflected (-s, -ed, -ing), as in real
+// text (a word is the prefix of a few others, not of hundreds). Their
+// frequencies follow Zipf's law (rank r drawn with weight 1/r).
 class Vocabulary {
  public:
   explicit Vocabulary(size_t size) {
-    static const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "po", "za", "gu",
-                                       "be", "fi", "ho", "ja", "ly", "mo", "ni", "qu", "re", "sa", "te", "wu"};
+    static const char kLetters[] = "eeeeeeeeeeeettttttttttaaaaaaaaoooooooiiiiiiinnnnnnnsssssshhhhhhrrrrrrddddllllcccuuummwwffggyyppbbvkjxqz";
     std::mt19937_64 random(7);
     while (words_.size() < size) {
-      std::string word;
-      size_t syllables = 2 + random() % 3;
-      for (size_t i = 0; i < syllables; ++i) word += kSyllables[random() % std::size(kSyllables)];
-      words_.push_back(word);
+      std::string stem;
+      size_t length = 3 + random() % 7;
+      for (size_t i = 0; i < length; ++i) stem += kLetters[random() % (sizeof kLetters - 1)];
+      words_.push_back(stem);
+      if (random() % 3 == 0) {
+        for (const char* ending : {"s", "ed", "ing"}) words_.push_back(stem + ending);
+      }
     }
+    words_.resize(size);
     double total = 0;
     for (size_t r = 1; r <= size; ++r) {
       total += 1.0 / static_cast<double>(r);

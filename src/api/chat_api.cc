@@ -43,6 +43,8 @@ int http_status_of(chat::Code code) {
     case chat::Code::kAlreadyExists:
     case chat::Code::kFailedPrecondition:
       return 409;
+    case chat::Code::kTooLarge:
+      return 413;
     case chat::Code::kUnavailable:
       return 503;
     case chat::Code::kInternal:
@@ -89,6 +91,8 @@ ChatApi::ChatApi(chat::ChatService& chat, Metrics& metrics, ApiOptions options)
   r.add("GET", "/api/me/mentions", {handle_my_mentions});
   r.add("POST", "/api/conversations", {handle_open_conversation});
   r.add("GET", "/api/search", {handle_search});
+  r.add("POST", "/api/channels/{id}/files", {handle_upload_file, true, false, true});
+  r.add("GET", "/api/channels/{id}/files/{file_id}", {handle_download_file});
   r.add("GET", "/api/channels", {handle_list_channels});
   r.add("POST", "/api/channels", {handle_create_channel});
   r.add("GET", "/api/channels/{id}", {handle_get_channel});
@@ -192,12 +196,12 @@ ApiResponse ChatApi::dispatch(const ApiRequest& request) {
       return answer(too_many_requests(decision.retry_after_seconds));
     }
   }
-  if (request.body.size() > options_.max_body_bytes) {
-    return answer(
-        error_response(413, "payload_too_large",
-                       "the body must be at most " + std::to_string(options_.max_body_bytes) + " bytes"));
+  const size_t max_body = route.handler.raw_body ? options_.max_upload_bytes : options_.max_body_bytes;
+  if (request.body.size() > max_body) {
+    return answer(error_response(413, "payload_too_large",
+                                 "the body must be at most " + std::to_string(max_body) + " bytes"));
   }
-  if (!request.body.empty() && !is_json_content_type(request.content_type)) {
+  if (!route.handler.raw_body && !request.body.empty() && !is_json_content_type(request.content_type)) {
     return answer(
         error_response(415, "unsupported_media_type", "send JSON with Content-Type: application/json"));
   }

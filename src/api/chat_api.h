@@ -29,6 +29,8 @@ namespace townhall::api {
 
 struct ApiOptions {
   size_t max_body_bytes = 64 * 1024;
+  // A file upload's body (POST /api/channels/{id}/files): the file itself.
+  size_t max_upload_bytes = 25 * 1024 * 1024;
   // Every request from one address (0 rate = off).
   RateLimit per_ip{100, 200};
   // Every authenticated request and WebSocket send of one user.
@@ -69,6 +71,7 @@ struct RouteSpec {
   Handler handler = nullptr;
   bool needs_auth = true;
   bool auth_limited = false;  // counts against the stricter signup/login bucket
+  bool raw_body = false;      // the body is a file (any type, up to max_upload_bytes), not JSON
 };
 
 class ChatApi {
@@ -120,7 +123,7 @@ ApiResponse json_response(int status, std::string body);
 ApiResponse error_response(int status, std::string_view code, std::string_view message);
 // A chat error with its HTTP status: invalid_argument 400, unauthenticated
 // 401, permission_denied 403, not_found 404, already_exists 409,
-// failed_precondition 409, unavailable 503 (with Retry-After), internal 500
+// failed_precondition 409, payload_too_large 413, unavailable 503 (with Retry-After), internal 500
 // (whose details go to the log, not the client).
 ApiResponse error_response(const chat::Error& error);
 int http_status_of(chat::Code code);

@@ -42,6 +42,10 @@ HandlerResult handle_my_mentions(Call& call);
 HandlerResult handle_add_reaction(Call& call);
 HandlerResult handle_remove_reaction(Call& call);
 
+// handlers_files.cc
+HandlerResult handle_upload_file(Call& call);
+HandlerResult handle_download_file(Call& call);
+
 // handlers_search.cc
 HandlerResult handle_search(Call& call);
 

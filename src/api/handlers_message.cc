@@ -9,6 +9,7 @@ namespace {
 // More ids than a message may mention (chat::kMaxMentions) are refused by
 // chat with a clear error; this only bounds what is parsed.
 constexpr size_t kMaxMentionIds = 64;
+constexpr size_t kMaxFileIds = 64;
 
 ApiResponse message_response(int status, const chat::Message& message) {
   std::string body;
@@ -64,7 +65,8 @@ HandlerResult handle_list_messages(Call& call) {
 
 HandlerResult handle_send_message(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
-  TH_ASSIGN_OR_RETURN(std::string text, body.required_string("text"));
+  TH_ASSIGN_OR_RETURN(auto maybe_text, body.optional_string("text"));  // may be empty with files
+  std::string text = maybe_text.value_or("");
   TH_ASSIGN_OR_RETURN(auto client_message_id, body.optional_string("client_message_id"));
   TH_ASSIGN_OR_RETURN(auto thread_root, body.optional_string("thread_root"));
   TH_ASSIGN_OR_RETURN(bool also_in_channel, body.optional_bool("also_in_channel", false));
@@ -73,9 +75,11 @@ HandlerResult handle_send_message(Call& call) {
   TH_ASSIGN_OR_RETURN(auto mentions, body.string_array("mentions", kMaxMentionIds));
   TH_ASSIGN_OR_RETURN(bool mention_channel, body.optional_bool("mention_channel", false));
   TH_ASSIGN_OR_RETURN(bool mention_here, body.optional_bool("mention_here", false));
+  // Files uploaded before (POST .../files), by id; chat bounds how many.
+  TH_ASSIGN_OR_RETURN(auto files, body.string_array("files", kMaxFileIds));
   const std::string cmid = client_message_id.value_or(""), root = thread_root.value_or("");
-  chat::MessageService::SendOptions options{cmid,        root, also_in_channel, &mentions, mention_channel,
-                                            mention_here};  // views of the above
+  chat::MessageService::SendOptions options{cmid,         root,  also_in_channel, &mentions, mention_channel,
+                                            mention_here, &files};  // views of the above
   TH_ASSIGN_OR_RETURN(auto sent, call.chat.messages().send(call.actor(), call.param("id"), text, options));
   if (!sent.duplicate) call.api.metrics().messages_sent.fetch_add(1, std::memory_order_relaxed);
   std::string out;

@@ -94,7 +94,9 @@ HttpResponse to_http_response(ApiResponse response, unsigned version, bool keep_
   out.set("X-Content-Type-Options", "nosniff");
   out.set("Referrer-Policy", "no-referrer");
   out.set("X-Frame-Options", "DENY");
-  out.set("Content-Security-Policy", html ? kHtmlCsp : kDataCsp);
+  bool own_csp = false;  // a file download sets its own (stricter) policy
+  for (const auto& [name, value] : response.headers) own_csp |= name == "Content-Security-Policy";
+  if (!own_csp) out.set("Content-Security-Policy", html ? kHtmlCsp : kDataCsp);
   if (response.route.rfind("/api", 0) == 0 || response.route == "(unmatched)") {
     bool has_cache_control = false;
     for (const auto& [name, value] : response.headers) has_cache_control |= name == "Cache-Control";
@@ -173,7 +175,8 @@ HttpResponse HttpFrontend::refuse(int status, unsigned version) {
                           : status == 431 ? "headers_too_large"
                                           : "bad_request";
   std::string message =
-      status == 413   ? "the body must be at most " + std::to_string(api_.options().max_body_bytes) + " bytes"
+      status == 413 ? "the body must be at most " + std::to_string(api_.options().max_body_bytes) +
+                          " bytes (a file upload: " + std::to_string(api_.options().max_upload_bytes) + ")"
       : status == 431 ? std::string("the request headers are too large")
                       : std::string("malformed HTTP request");
   ApiResponse answer = json_response(status, error_json(code, message));

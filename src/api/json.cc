@@ -240,6 +240,12 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     w.key("also_in_channel");
     w.boolean(message.also_in_channel);
   }
+  if (!message.files.empty()) {
+    w.key("files");
+    w.begin_array();
+    for (const auto& file : message.files) write_file(w, message.channel_id, file);
+    w.end_array();
+  }
   if (message.reply_count > 0 || message.last_reply_at_ms > 0) {
     w.key("reply_count");
     w.integer(message.reply_count);
@@ -247,6 +253,32 @@ void write_message(ddb::JsonWriter& w, const chat::Message& message) {
     w.integer(message.last_reply_at_ms);
     w.key("last_reply_id");
     w.string(chat::keys::public_message_id(message.last_reply_id));
+  }
+  w.end_object();
+}
+
+void write_file(ddb::JsonWriter& w, const std::string& channel_id, const chat::Attachment& file) {
+  std::string url = "/api/channels/" + channel_id + "/files/" + file.id;
+  w.begin_object();
+  w.key("id");
+  w.string(file.id);
+  w.key("name");
+  w.string(file.name);
+  w.key("type");
+  w.string(file.type);
+  w.key("size");
+  w.integer(file.size);
+  if (file.width > 0 && file.height > 0) {
+    w.key("width");
+    w.integer(file.width);
+    w.key("height");
+    w.integer(file.height);
+  }
+  w.key("url");
+  w.string(url);
+  if (file.thumbnail) {
+    w.key("thumbnail_url");
+    w.string(url + "?thumbnail=1");
   }
   w.end_object();
 }

@@ -61,6 +61,8 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
 void write_participants(ddb::JsonWriter& w, const std::vector<chat::Participant>& people);
 void write_member(ddb::JsonWriter& w, const chat::Member& member);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
+// {"id", "name", "type", "size", "width"?, "height"?, "url", "thumbnail_url"?}
+void write_file(ddb::JsonWriter& w, const std::string& channel_id, const chat::Attachment& file);
 // {"root": message, "replies": [...], "next_cursor": "<opaque>" | null}
 void write_thread(ddb::JsonWriter& w, const chat::Message& root, const chat::Page<chat::Message>& replies);
 

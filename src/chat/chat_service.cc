@@ -56,7 +56,8 @@ ChatService::ChatService(ddb::Database& db, ChatOptions options, ChannelEvents* 
     : store_(db, std::move(options)),
       accounts_(store_, events),
       channels_(store_, events),
-      messages_(store_, channels_, events) {
+      files_(store_, channels_),
+      messages_(store_, channels_, files_, events) {
   if (sodium_init() < 0) std::abort();  // no usable randomness: nothing secure can run
 }
 

@@ -35,6 +35,7 @@ class ChatService {
   AccountService& accounts() { return accounts_; }
   ChannelService& channels() { return channels_; }
   MessageService& messages() { return messages_; }
+  FileService& files() { return files_; }
   // Who is online, for "@here" (the realtime layer's Presence); nullptr: nobody.
   void set_presence(const PresenceView* presence) { messages_.set_presence(presence); }
   const ChatOptions& options() const { return store_.options(); }
@@ -43,6 +44,7 @@ class ChatService {
   ChatStore store_;
   AccountService accounts_;
   ChannelService channels_;
+  FileService files_;
   MessageService messages_;
 };
 

@@ -23,6 +23,8 @@ const char* code_name(Code code) {
       return "unauthenticated";
     case Code::kFailedPrecondition:
       return "failed_precondition";
+    case Code::kTooLarge:
+      return "payload_too_large";
     case Code::kUnavailable:
       return "unavailable";
     case Code::kInternal:

@@ -18,6 +18,7 @@ enum class Code : uint8_t {
   kPermissionDenied,    // authenticated but not allowed (not a member, not the author)
   kUnauthenticated,     // bad credentials, unknown or expired session
   kFailedPrecondition,  // the table exists with an incompatible schema
+  kTooLarge,            // over a size limit or a quota (a file, a user's files)
   kUnavailable,         // the store is throttling or unreachable; retry later
   kInternal,
 };
@@ -32,6 +33,7 @@ struct Error {
   static Error PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
   static Error Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Error Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Error TooLarge(std::string m) { return {Code::kTooLarge, std::move(m)}; }
   // A store failure, as chat reports it.
   static Error FromStore(const ddb::Error& error);
 

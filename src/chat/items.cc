@@ -115,6 +115,7 @@ Message message_from(const AttributeMap& item) {
   };
   read_people("Mentions", message.mentions);
   read_people("MentionHere", message.mentions_here);
+  if (auto files = item.find("Files"); files != item.end()) message.files = files_from(files->second);
   return message;
 }
 
@@ -168,6 +169,7 @@ AttributeMap message_item(const Message& message) {
                     {"UserId", S(keys::user(message.user_id))}};
   if (!message.client_message_id.empty()) item["ClientMsgId"] = S(message.client_message_id);
   if (!message.mentions.empty()) item["Mentions"] = mentions_value(message.mentions);
+  if (!message.files.empty()) item["Files"] = files_value(message.files);
   if (message.mentions_channel) item["MentionAll"] = BOOL(true);
   if (!message.mentions_here.empty()) item["MentionHere"] = mentions_value(message.mentions_here);
   if (!message.thread_root.empty()) {
@@ -183,6 +185,38 @@ AttributeValue mentions_value(const std::vector<Participant>& mentions) {
   AttributeMap names;
   for (const auto& mentioned : mentions) names[mentioned.user_id] = S(mentioned.user_name);
   return AttributeValue::M(std::move(names));
+}
+
+AttributeValue files_value(const std::vector<Attachment>& files) {
+  std::vector<AttributeValue> list;
+  for (const auto& file : files) {
+    AttributeMap m{
+        {"Id", S(file.id)}, {"Name", S(file.name)}, {"Type", S(file.type)}, {"Size", N(file.size)}};
+    if (file.width > 0) m.emplace("Width", N(file.width));
+    if (file.height > 0) m.emplace("Height", N(file.height));
+    if (file.thumbnail) m.emplace("Thumb", BOOL(true));
+    list.push_back(AttributeValue::M(std::move(m)));
+  }
+  return AttributeValue::L(std::move(list));
+}
+
+std::vector<Attachment> files_from(const AttributeValue& value) {
+  std::vector<Attachment> files;
+  if (!value.is(ddb::AttributeType::kL)) return files;
+  for (const auto& entry : value.as_list()) {
+    if (!entry.is(ddb::AttributeType::kM)) continue;
+    const auto& m = entry.as_map();
+    Attachment file;
+    file.id = std::string(string_of(m, "Id"));
+    file.name = std::string(string_of(m, "Name"));
+    file.type = std::string(string_of(m, "Type"));
+    file.size = int_of(m, "Size");
+    file.width = static_cast<int>(int_of(m, "Width"));
+    file.height = static_cast<int>(int_of(m, "Height"));
+    file.thumbnail = bool_of(m, "Thumb");
+    if (!file.id.empty()) files.push_back(std::move(file));
+  }
+  return files;
 }
 
 }  // namespace townhall::chat::items

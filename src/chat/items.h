@@ -38,6 +38,10 @@ AttributeMap channel_item(const Channel& channel);
 // The notebook's membership item: Name, JoinedAt, GSI1PK, GSI1SK, ChanName.
 AttributeMap membership_item(const Channel& channel, const User& user, std::string joined_at);
 AttributeMap message_item(const Message& message);
+// A message's Files attribute: L of M {Id, Name, Type, Size, Width, Height, Thumb}.
+AttributeValue files_value(const std::vector<Attachment>& files);
+std::vector<Attachment> files_from(const AttributeValue& value);
+
 // A message's Mentions attribute: M of user id -> S name.
 AttributeValue mentions_value(const std::vector<Participant>& mentions);
 

@@ -38,6 +38,7 @@ inline constexpr std::string_view kThread = "THREAD#";
 inline constexpr std::string_view kChannelName = "CHANNAME#";
 inline constexpr std::string_view kMention = "MENTION#";
 inline constexpr std::string_view kMentions = "MENTIONS#";
+inline constexpr std::string_view kFile = "FILE#";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }
@@ -57,6 +58,7 @@ inline std::string mention(std::string_view user_id, std::string_view message_id
   return std::string(kMention).append(user_id).append("#").append(message_id);
 }
 inline std::string mentions_of(std::string_view user_id) { return std::string(kMentions).append(user_id); }
+inline std::string file(std::string_view file_id) { return std::string(kFile).append(file_id); }
 // The GSI1 partition of one thread's replies.
 inline std::string thread(std::string_view channel_id, std::string_view root_message_id) {
   return std::string(kThread).append(channel_id).append("#").append(root_message_id);

@@ -26,9 +26,11 @@ std::vector<ddb::AttributeMap> items_of(ddb::QueryResponse& response) {
 
 }  // namespace
 
-MessageService::MessageService(ChatStore& store, ChannelService& channels, ChannelEvents* events)
+MessageService::MessageService(ChatStore& store, ChannelService& channels, FileService& files,
+                               ChannelEvents* events)
     : store_(store),
       channels_(channels),
+      files_(files),
       events_(events),
       ids_(store.options().node_id, store.options().clock_ms) {}
 
@@ -45,7 +47,8 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
                                                   std::string_view text, const SendOptions& options) {
   std::string_view client_message_id = options.client_message_id;
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
-  TH_RETURN_IF_ERROR(check_text(text, "message text", 1, kMaxMessageBytes, true));
+  const bool with_files = options.files && !options.files->empty();
+  TH_RETURN_IF_ERROR(check_text(text, "message text", with_files ? 0 : 1, kMaxMessageBytes, true));
   if (!client_message_id.empty() &&
       (client_message_id.size() > kMaxClientMessageIdBytes || !keys::is_valid_id(client_message_id))) {
     return Error::InvalidArgument("client message id must be 1 to 64 of [A-Za-z0-9_.-]");
@@ -122,6 +125,15 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   }
   mention_actions(actions, channel_id, message.id, actor.id,
                   everyone_mentioned(message.mentions, message.mentions_here), true);
+  // The files, attached in the same transaction: a message never names a
+  // file that is not there, nor one another message took.
+  const size_t files_action = actions.size();
+  if (with_files) {
+    TH_ASSIGN_OR_RETURN(auto claim, files_.claim(actor, channel_id, *options.files, message.id));
+    message.files = std::move(claim.files);
+    (*actions.front().put->item)["Files"] = items::files_value(message.files);
+    for (auto& action : claim.actions) actions.push_back(std::move(action));
+  }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
@@ -132,6 +144,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
     if (guard_action && outcome.failed(guard_action)) return resend(actor, channel_id, client_message_id);
     if (root_action && outcome.failed(root_action)) {
       return Error{Code::kFailedPrecondition, "message " + keys::public_message_id(root_id) + " was deleted"};
+    }
+    for (size_t i = files_action; i < outcome.reasons.size(); ++i) {
+      if (outcome.failed(i))
+        return Error{Code::kFailedPrecondition, "a file was shared meanwhile; upload it again"};
     }
     return Error::Internal("send was cancelled");
   }
@@ -298,6 +314,10 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   }
   mention_actions(actions, channel_id, std::string(message_id), before.user_id,
                   everyone_mentioned(before.mentions, before.mentions_here), false);
+  // Its files go with it (their bytes once the sweep finds them unreferenced).
+  for (auto& action : files_.release_actions(channel_id, before.user_id, before.files)) {
+    actions.push_back(std::move(action));
+  }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
     if (outcome.failed(0)) return explain_failed_change(actor, channel_id, message_id);
@@ -307,6 +327,7 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   // The tombstone, as the transaction left it (no need to read it back).
   Message message = std::move(before);
   message.text.clear();
+  message.files.clear();
   message.deleted = true;
   message.edited_at_ms = now_ms;
   publish(ChannelEvent::Kind::kMessageDeleted, message);

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "chat/channel_service.h"
+#include "chat/file_service.h"
 #include "chat/events.h"
 #include "chat/message_id.h"
 #include "chat/model.h"
@@ -26,7 +27,7 @@ namespace townhall::chat {
 
 class MessageService {
  public:
-  MessageService(ChatStore& store, ChannelService& channels, ChannelEvents* events);
+  MessageService(ChatStore& store, ChannelService& channels, FileService& files, ChannelEvents* events);
   // Who is online, for "@here"; nullptr (the default): nobody is. Set before use; must outlive this.
   void set_presence(const PresenceView* presence) { presence_ = presence; }
 
@@ -49,6 +50,9 @@ class MessageService {
     bool mention_channel = false;
     // "@here": the members online now (chat/mentions.h has the rule).
     bool mention_here = false;
+    // Files actor uploaded to this channel and has not sent yet (ids; chat/file_service.h).
+    // With files the text may be empty. nullptr: none.
+    const std::vector<std::string>* files = nullptr;
   };
   Result<Sent> send(const User& actor, std::string_view channel, std::string_view text,
                     const SendOptions& options);
@@ -154,6 +158,7 @@ class MessageService {
 
   ChatStore& store_;
   ChannelService& channels_;
+  FileService& files_;
   ChannelEvents* events_;
   const PresenceView* presence_ = nullptr;
   MessageIdGenerator ids_;

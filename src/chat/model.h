@@ -69,6 +69,17 @@ struct Reaction {
   std::vector<std::string> user_ids;  // sorted
 };
 
+// A file shared in a message, as the message carries it (chat/file_service.h).
+struct Attachment {
+  std::string id;
+  std::string name;
+  std::string type;  // sniffed MIME type
+  int64_t size = 0;  // bytes
+  int width = 0;     // images: pixels
+  int height = 0;
+  bool thumbnail = false;  // an image with a thumbnail (shown inline)
+};
+
 struct Message {
   std::string id;  // "<seconds>#<time-ordered id>": sorts in send order
   std::string channel_id;
@@ -90,6 +101,7 @@ struct Message {
   int64_t reply_count = 0;       // on a root: replies not deleted
   int64_t last_reply_at_ms = 0;  // on a root: when the latest reply was sent
   std::string last_reply_id;     // on a root: the latest reply (clients count replies newer than it)
+  std::vector<Attachment> files;  // shared with the message (AP35)
 };
 
 // One page of a listing; next_cursor is opaque and empty on the last page.

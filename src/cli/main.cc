@@ -7,6 +7,7 @@
 #include "cli/chat_command.h"
 #include "cli/data_dir.h"
 #include "cli/dynamodb_command.h"
+#include "cli/files_command.h"
 #include "cli/migrate_command.h"
 #include "cli/search_setup.h"
 #include "cli/serve_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   townhall::cli::register_migrate_command(app, &exit_code);
   townhall::cli::register_backup_command(app, &exit_code);
   townhall::cli::register_search_command(app, &exit_code);
+  townhall::cli::register_files_command(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -14,9 +14,11 @@
 #include "cli/data_dir.h"
 #include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
+#include "cli/periodic_task.h"
 #include "cli/search_setup.h"
 #include "cli/serve_settings.h"
 #include "engine/engine.h"
+#include "files/blob_store_factory.h"
 #include "net/address.h"
 #include "net/fd_budget.h"
 #include "net/io_pool.h"
@@ -207,6 +209,37 @@ int serve(ServeSettings& settings) {
     }
   }
 
+  // Shared files: bytes in a blob store, items in the table (docs/files.md).
+  std::unique_ptr<chat::BlobStore> blobs;
+  std::unique_ptr<PeriodicTask> file_sweeper;
+  bool local_store = settings.store.kind == "embedded" && !settings.store.in_memory;
+  if (settings.files != "off" && (!settings.files.empty() || local_store)) {
+    auto opened = files::open_blob_store({settings.files, settings.files_endpoint, ""},
+                                         settings.store.data_dir + "/files");
+    if (!opened.ok()) {
+      std::fprintf(stderr, "townhall serve: --files: %s\n", opened.error().message.c_str());
+      return 1;
+    }
+    blobs = std::move(opened).value();
+    chat::FileOptions file_options;
+    file_options.max_file_bytes = settings.max_file_mb * 1024 * 1024;
+    file_options.quota_bytes = settings.files_quota_mb * 1024 * 1024;
+    file_options.orphan_after_ms = static_cast<int64_t>(settings.files_orphan_seconds * 1000);
+    file_options.blob_grace_ms = static_cast<int64_t>(settings.files_grace_seconds * 1000);
+    chat.files().set_blobs(blobs.get(), file_options);
+    settings.server.api.max_upload_bytes = static_cast<size_t>(file_options.max_file_bytes);
+    file_sweeper = std::make_unique<PeriodicTask>(
+        std::chrono::milliseconds(static_cast<int64_t>(settings.files_sweep_seconds * 1000)), [&chat] {
+          auto swept = chat.files().sweep();
+          if (!swept.ok()) {
+            spdlog::warn("files: sweep: {}", swept.error().message);
+          } else if (swept->orphans || swept->blobs_removed) {
+            spdlog::info("files: removed {} unsent uploads and {} unreferenced blobs", swept->orphans,
+                         swept->blobs_removed);
+          }
+        });
+  }
+
   server::ChatServerOptions& options = settings.server;
   options.api.search = search.service.get();
   options.api.session_cache_ttl =
@@ -299,6 +332,7 @@ int serve(ServeSettings& settings) {
   if (relay) relay->stop();  // before the server and presence it calls back go away
   pool.stop();
   if (search.indexer) search.indexer->stop();
+  if (file_sweeper) file_sweeper->stop();
   spdlog::info("stopped");
   return signalled ? 0 : kExitStoreFailed;
 }

@@ -42,6 +42,38 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
                   "Message search index: a file, memory (rebuilt from the table at start) or off "
                   "(default: DATA/search.sqlite on an embedded store, memory on a remote one)")
       ->envname("TOWNHALL_SEARCH_INDEX");
+  cmd->add_option("--files", s.files,
+                  "Where shared files' bytes go: a directory, s3://bucket/prefix, or off "
+                  "(default: DATA/files on an embedded store; off on a remote one)")
+      ->envname("TOWNHALL_FILES");
+  cmd->add_option(
+         "--files-endpoint", s.files_endpoint,
+         "S3-compatible endpoint for --files s3://... (MinIO, Ceph; default: AWS_ENDPOINT_URL_S3, AWS's)")
+      ->envname("TOWNHALL_FILES_ENDPOINT");
+  cmd->add_option("--max-file-mb", s.max_file_mb, "Largest file one can share (MB)")
+      ->envname("TOWNHALL_MAX_FILE_MB")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cmd->add_option("--files-quota-mb", s.files_quota_mb, "All of one user's files together (MB)")
+      ->envname("TOWNHALL_FILES_QUOTA_MB")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  cmd->add_option("--files-sweep-seconds", s.files_sweep_seconds,
+                  "How often unsent uploads (after a day) and the bytes of deleted files are collected")
+      ->envname("TOWNHALL_FILES_SWEEP_SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--files-orphan-seconds", s.files_orphan_seconds,
+                  "An upload no message took is collected after this (its bytes back in the quota)")
+      ->envname("TOWNHALL_FILES_ORPHAN_SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option(
+         "--files-grace-seconds", s.files_grace_seconds,
+         "Bytes no file references any more are removed once this old (uploads in flight are younger)")
+      ->envname("TOWNHALL_FILES_GRACE_SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--pubsub-buffer", s.pubsub_buffer,
                   "Events kept for Redis while it is slow or away (the oldest are dropped beyond)")
       ->envname("TOWNHALL_PUBSUB_BUFFER")

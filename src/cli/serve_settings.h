@@ -49,6 +49,15 @@ struct ServeSettings {
   std::string pubsub;  // redis://host:port, or empty: in process only
   // Message search: the index file, "memory" or "off" (cli/search_setup.h).
   std::string search_index;
+  // Shared files (docs/files.md): a directory or s3://bucket/prefix; empty:
+  // DATA/files on an embedded store on disk, off otherwise. "off": off.
+  std::string files;
+  std::string files_endpoint;  // s3: the endpoint (MinIO, Ceph, ...); empty: AWS's
+  int64_t max_file_mb = 25;
+  int64_t files_quota_mb = 1024;
+  double files_sweep_seconds = 3600;
+  double files_orphan_seconds = 86400;  // an upload no message took is collected after this
+  double files_grace_seconds = 3600;    // an unreferenced blob is removed once this old
   int64_t pubsub_buffer = 10000;
 };
 

@@ -1,5 +1,7 @@
 #include "net/http_session.h"
 
+#include <array>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -50,6 +52,12 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   bool in_request_ = false;
 };
 
+namespace {
+constexpr std::chrono::seconds kLargeBodyTimeout{120};
+constexpr std::chrono::seconds kLingerTime{3};
+constexpr size_t kLingerBytes = 64 * 1024 * 1024;
+}  // namespace
+
 asio::awaitable<void> HttpSession::run() {
   auto self = shared_from_this();
   asio::io_context& my_loop = loop();
@@ -65,11 +73,26 @@ asio::awaitable<void> HttpSession::run() {
     if (server_.stopping.load(std::memory_order_relaxed) && buffer.size() == 0) break;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
+    parser.body_limit(std::max(limits.max_body_bytes, server_.service.largest_body_limit()));
     stream_.expires_after(first_request        ? std::min(limits.first_request_timeout, limits.read_timeout)
                           : buffer.size() == 0 ? limits.idle_timeout
                                                : limits.read_timeout);
-    co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    // The head first: the service may allow this request a larger body.
+    co_await http::async_read_header(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec && !parser.is_done()) {
+      size_t limit = server_.service.body_limit(parser.get());
+      if (limit == 0) limit = limits.max_body_bytes;
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = http::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+        // A large body gets time to arrive (25 MB in 2 minutes is 210 KB/s);
+        // the per-address connection cap bounds how many can be held open.
+        if (limit > limits.max_body_bytes)
+          stream_.expires_after(std::max(limits.read_timeout, kLargeBodyTimeout));
+        co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
     first_request = false;
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       co_await write_and_close(server_.service.refuse(ec == http::error::body_limit ? 413 : 431, 11));
@@ -120,6 +143,19 @@ asio::awaitable<void> HttpSession::write_and_close(HttpResponse response) {
   beast::error_code ec;
   stream_.expires_after(server_.limits.read_timeout);
   co_await http::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  // A lingering close: the client may still be sending the body we refused
+  // (a file over the limit). Closing with unread data would reset the
+  // connection and the client could lose our answer; so the rest is read and
+  // dropped, for a short while and up to a bound.
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.expires_after(kLingerTime);
+  std::array<char, 16384> scratch;
+  size_t drained = 0;
+  while (!ec && drained < kLingerBytes) {
+    drained += co_await stream_.async_read_some(asio::buffer(scratch),
+                                                asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 
 // Bumped when the schema or what it holds changes: an index of another
 // format is dropped and rebuilt from the table.
-constexpr const char* kFormat = "1";
+constexpr const char* kFormat = "2";
 
 // A message's row id is its order key: its time in ms, times 1024, plus its
 // slot within the millisecond (probing upwards on a clash). Newest first is then FTS5's
@@ -75,6 +75,7 @@ class Statement {
   }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
+  sqlite3_stmt* raw() { return stmt_; }
   int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
   std::string text(int column) {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -147,7 +148,7 @@ chat::Status MessageIndex::prepare_schema() {
   if (!format.empty() && format != kFormat) {
     TH_RETURN_IF_ERROR(
         exec("DROP TABLE IF EXISTS message; DROP TABLE IF EXISTS message_text;"
-             "DROP TABLE IF EXISTS stream_position; DELETE FROM meta;"));
+             "DROP TABLE IF EXISTS stream_position; DROP TABLE IF EXISTS channel_stat; DELETE FROM meta;"));
   }
   TH_RETURN_IF_ERROR(
       exec("CREATE TABLE IF NOT EXISTS message("
@@ -161,7 +162,9 @@ chat::Status MessageIndex::prepare_schema() {
            // Prefix indexes of 2 and 3 characters keep a short prefix quick.
            "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(body, scope,"
            " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
-           "CREATE TABLE IF NOT EXISTS stream_position(shard TEXT PRIMARY KEY, sequence TEXT NOT NULL);"));
+           "CREATE TABLE IF NOT EXISTS stream_position(shard TEXT PRIMARY KEY, sequence TEXT NOT NULL);"
+           // Messages per channel: how much of the index a reader's channels cover.
+           "CREATE TABLE IF NOT EXISTS channel_stat(channel TEXT PRIMARY KEY, messages INTEGER NOT NULL);"));
   Statement write(statement("INSERT OR REPLACE INTO meta(key, value) VALUES('format', ?1)"));
   if (!write.ok() || write.bind(1, std::string(kFormat)).step() != SQLITE_DONE) return error("write format");
   return chat::Status::Ok();
@@ -208,6 +211,7 @@ chat::Status MessageIndex::upsert_locked(const IndexedMessage& message) {
     insert.bind(1, rowid).bind(2, message.channel_id).bind(3, message.id).bind(4, message.user_id);
     insert.bind(5, message.user_name).bind(6, message.thread_root).bind(7, message.created_at_ms);
     if (insert.bind(8, int64_t{message.has_file}).step() != SQLITE_DONE) return error("insert");
+    TH_RETURN_IF_ERROR(count_locked(message.channel_id, 1));
   }
   Statement text(statement("INSERT INTO message_text(rowid, body, scope) VALUES(?1, ?2, ?3)"));
   if (!text.ok()) return error("insert text");
@@ -226,7 +230,32 @@ chat::Status MessageIndex::remove_locked(const std::string& channel_id, const st
   if (!forget_text.ok() || forget_text.bind(1, rowid).step() != SQLITE_DONE) return error("delete text");
   Statement forget(statement("DELETE FROM message WHERE rowid = ?1"));
   if (!forget.ok() || forget.bind(1, rowid).step() != SQLITE_DONE) return error("delete");
+  return count_locked(channel_id, -1);
+}
+
+chat::Status MessageIndex::count_locked(const std::string& channel_id, int64_t delta) {
+  Statement count(statement(
+      "INSERT INTO channel_stat(channel, messages) VALUES(?1, ?2)"
+      " ON CONFLICT(channel) DO UPDATE SET messages = messages + ?2"));
+  if (!count.ok() || count.bind(1, channel_id).bind(2, delta).step() != SQLITE_DONE) return error("count");
   return chat::Status::Ok();
+}
+
+bool MessageIndex::scope_is_most_locked(const std::vector<std::string>& channels) {
+  int64_t total = 0, covered = 0;
+  {
+    Statement all(statement("SELECT coalesce(sum(messages), 0) FROM channel_stat"));
+    if (!all.ok() || all.step() != SQLITE_ROW) return false;
+    total = all.integer(0);
+  }
+  Statement one(statement("SELECT messages FROM channel_stat WHERE channel = ?1"));
+  if (!one.ok()) return false;
+  for (const auto& channel : channels) {
+    one.bind(1, channel);
+    if (one.step() == SQLITE_ROW) covered += one.integer(0);
+    sqlite3_reset(one.raw());
+  }
+  return total > 0 && covered * 4 >= total;  // a quarter or more of the index
 }
 
 chat::Status MessageIndex::apply(const Batch& batch) {
@@ -263,6 +292,7 @@ chat::Status MessageIndex::clear() {
   std::lock_guard lock(mutex_);
   return exec(
       "BEGIN IMMEDIATE; DELETE FROM message; DELETE FROM message_text; DELETE FROM stream_position;"
+      "DELETE FROM channel_stat;"
       "DELETE FROM meta WHERE key = 'stream_arn'; COMMIT;");
 }
 
@@ -285,24 +315,62 @@ chat::Result<std::vector<IndexHit>> MessageIndex::search(const IndexQuery& query
   if (query.before_ms) upper = std::min(upper, *query.before_ms * kSlotsPerMs);
   if (query.below) upper = std::min(upper, *query.below);
   if (query.after_ms) lower = *query.after_ms * kSlotsPerMs;
+  if (query.channels.empty()) return std::vector<IndexHit>();
+  std::string match = query.match;
+  std::string filter = "[]";  // JSON array of channel ids for the per-hit filter, when used
+  bool filter_hits = !match.empty() && scope_is_most_locked(query.channels);
+  if (filter_hits) {
+    filter = "[";
+    for (size_t i = 0; i < query.channels.size(); ++i) {
+      if (i) filter += ',';
+      filter += '"';
+      for (char c : query.channels[i]) {
+        if (c == '"' || c == '\\') filter += '\\';
+        filter += c;
+      }
+      filter += '"';
+    }
+    filter += ']';
+  } else {
+    if (!match.empty()) match += " AND ";
+    match += "{scope} : (";
+    for (size_t i = 0; i < query.channels.size(); ++i) {
+      if (i) match += " OR ";
+      match += channel_token(query.channels[i]);
+    }
+    match += ')';
+  }
   const char* sql =
       query.by_relevance
-          ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-            "m.has_file,"
+          ? (filter_hits
+                 ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
+                   " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
+                   " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
+                   " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
+                   " AND m.channel IN (SELECT value FROM json_each(?6))"
+                   " ORDER BY rank LIMIT ?4 OFFSET ?5"
+                 : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
+                   " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
+                   " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
+                   " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
+                   " ORDER BY rank LIMIT ?4 OFFSET ?5")
+      : filter_hits
+          ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
             " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
             " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
             " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-            " ORDER BY rank LIMIT ?4 OFFSET ?5"
-          : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-            "m.has_file,"
+            " AND m.channel IN (SELECT value FROM json_each(?6))"
+            " ORDER BY message_text.rowid DESC LIMIT ?4"
+          : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
             " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
             " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
             " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
             " ORDER BY message_text.rowid DESC LIMIT ?4";
   Statement select(statement(sql));
   if (!select.ok()) return error("search");
-  select.bind(1, query.match).bind(2, upper).bind(3, lower).bind(4, int64_t{query.limit});
+  select.bind(1, match).bind(2, upper).bind(3, lower).bind(4, int64_t{query.limit});
   if (query.by_relevance) select.bind(5, query.offset);
+  if (filter_hits) select.bind(6, filter);
   std::vector<IndexHit> hits;
   for (;;) {
     int rc = select.step();

@@ -55,7 +55,13 @@ struct StreamPosition {
 };
 
 struct IndexQuery {
-  std::string match;  // an FTS5 expression over the columns body and scope
+  std::string match;  // an FTS5 expression over the columns body and scope (may be empty)
+  // Only messages of these channels (never empty: the reader's). The index
+  // picks how: as FTS5 tokens ANDed into the match when they hold a small
+  // part of the index (the intersection is then cheap), or as a filter on
+  // each hit when they hold most of it (an OR of many tokens costs more
+  // than it saves).
+  std::vector<std::string> channels;
   std::optional<int64_t> before_ms;
   std::optional<int64_t> after_ms;
   bool by_relevance = false;     // bm25 order (paged by offset) instead of newest first
@@ -120,6 +126,9 @@ class MessageIndex {
   chat::Status prepare_schema();
   chat::Status upsert_locked(const IndexedMessage& message);
   chat::Status remove_locked(const std::string& channel_id, const std::string& id);
+  chat::Status count_locked(const std::string& channel_id, int64_t delta);
+  // Whether channels hold a quarter or more of the indexed messages.
+  bool scope_is_most_locked(const std::vector<std::string>& channels);
   chat::Status exec(const char* sql);
   chat::Error error(const char* what) const;
   // The prepared statement for sql (a string literal: cached by its

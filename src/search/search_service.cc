@@ -176,10 +176,6 @@ chat::Result<SearchResults> SearchService::search(const chat::User& actor, const
 
   std::vector<std::string> parts;
   if (!query.terms.empty()) parts.push_back(text_expression(query.terms));
-  std::vector<std::string> channel_tokens;
-  channel_tokens.reserve(scope.size());
-  for (const auto& id : scope) channel_tokens.push_back(channel_token(id));
-  parts.push_back(any_of("scope", channel_tokens));
   if (!authors.empty()) parts.push_back(any_of("scope", authors));
   if (query.has_link) parts.push_back(any_of("scope", {std::string(kHasLinkToken)}));
   if (query.has_file) parts.push_back(any_of("scope", {std::string(kHasFileToken)}));
@@ -188,6 +184,7 @@ chat::Result<SearchResults> SearchService::search(const chat::User& actor, const
     if (i) index_query.match += " AND ";
     index_query.match += parts[i];
   }
+  index_query.channels.assign(scope.begin(), scope.end());
   index_query.before_ms = query.before_ms;
   index_query.after_ms = query.after_ms;
   index_query.by_relevance = request.by_relevance;

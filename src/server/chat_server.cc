@@ -83,6 +83,21 @@ void ChatServer::on_access(const chat::AccessEvent& event) {
   for (auto& session : registry_.with_token(event.subject)) session->end_session();
 }
 
+size_t ChatServer::body_limit(const net::HttpRequest& head) const {
+  // POST /api/channels/{id}/files: an upload, up to the file size limit.
+  if (head.method() != boost::beast::http::verb::post) return 0;
+  std::string_view target = head.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  constexpr std::string_view kChannels = "/api/channels/", kFiles = "/files";
+  if (!path.starts_with(kChannels) || !path.ends_with(kFiles) ||
+      path.size() <= kChannels.size() + kFiles.size()) {
+    return 0;
+  }
+  std::string_view id = path.substr(kChannels.size(), path.size() - kChannels.size() - kFiles.size());
+  if (id.find('/') != std::string_view::npos) return 0;
+  return options_.api.max_upload_bytes;
+}
+
 boost::asio::awaitable<net::HttpResponse> ChatServer::serve(net::HttpRequest& request,
                                                             const net::Peer& peer) {
   co_return co_await frontend_.serve(request, peer);

@@ -116,3 +116,52 @@ test('reactions: the latest copy wins, a fresh page refreshes them, a tombstone 
   assert.equal(log.putReactions(msg('0#z', { reactions: thumbs })).change, 'none');
   assert.equal(log.get('0#z').reactions, undefined);
 });
+
+// --- a window around an older message (a search hit: ?around=) ---
+
+test('a page around a message stops short of the present', () => {
+  const log = new MessageLog();
+  log.putAroundPage([msg('5#e'), msg('4#d'), msg('3#c')], 'older', '5#e');
+  assert.deepEqual(log.ids, ['3#c', '4#d', '5#e']);
+  assert.equal(log.detached, true);
+  assert.equal(log.newerAfter, '5#e');
+  assert.equal(log.olderCursor, 'older');
+  assert.equal(log.loaded, true);
+  // A page that reaches the present is an ordinary one.
+  const present = new MessageLog();
+  present.putAroundPage([msg('2#b'), msg('1#a')], null, null);
+  assert.equal(present.detached, false);
+  assert.equal(present.reachedStart, true);
+});
+
+test('live messages past a window in the past are left out; edits inside it go in', () => {
+  const log = new MessageLog();
+  log.putAroundPage([msg('5#e'), msg('4#d')], null, '5#e');
+  assert.equal(log.isBeyond('9#z'), true);
+  assert.equal(log.isBeyond('4#d'), false);
+  assert.deepEqual(log.put(msg('9#z')), { id: '9#z', change: 'none', index: -1, settled: '' });
+  assert.deepEqual(log.ids, ['4#d', '5#e']);
+  assert.equal(log.put(msg('4#d', { text: 'changed', edited_at_ms: 5 })).change, 'updated');
+  assert.equal(log.get('4#d').text, 'changed');
+  // Before its page arrives, the window takes no live message at all.
+  const loading = new MessageLog();
+  loading.newerAfter = '5#e';
+  assert.equal(loading.put(msg('9#z')).change, 'none');
+  assert.equal(loading.size, 0);
+});
+
+test('newer pages extend a window in the past until it reaches the present', () => {
+  const log = new MessageLog();
+  log.putAroundPage([msg('5#e'), msg('4#d')], null, '5#e');
+  const results = log.putNewerPage([msg('6#f'), msg('7#g', { thread_root: '6#f' }), msg('8#h')], '8#h');
+  assert.deepEqual(results.map((r) => [r.id, r.change]), [['6#f', 'added'], ['8#h', 'added']]);
+  assert.deepEqual(log.ids, ['4#d', '5#e', '6#f', '8#h'], 'a reply only in its thread is not in the channel');
+  assert.equal(log.newerAfter, '8#h');
+  assert.equal(log.detached, true);
+  log.putNewerPage([msg('9#i', { thread_root: '6#f', also_in_channel: true })], null);
+  assert.deepEqual(log.ids, ['4#d', '5#e', '6#f', '8#h', '9#i'], 'a reply also sent to the channel is');
+  assert.equal(log.detached, false);
+  // At the present again, live messages are appended as usual.
+  assert.equal(log.put(msg('99#j')).change, 'added');
+  assert.equal(log.newestId, '99#j');
+});

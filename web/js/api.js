@@ -104,6 +104,12 @@ export const api = {
     request('GET', `/api/channels/${part(id)}/messages${query({ cursor, limit })}`),
   after: (id, after, limit = 100) =>
     request('GET', `/api/channels/${part(id)}/messages${query({ after, limit })}`),
+  // The history around one message (newest first), with next_cursor (older) and newer_after.
+  around: (id, messageId, limit = 50) =>
+    request('GET', `/api/channels/${part(id)}/messages${query({ around: messageId, limit })}`),
+  // Message search: {results: [{message, channel, snippet}], next_cursor}.
+  search: (q, { cursor, channelId, limit = 20, order } = {}) =>
+    request('GET', `/api/search${query({ q, channel_id: channelId, cursor, limit, order })}`),
   send: (id, text, clientMessageId, mentions = []) =>
     request('POST', `/api/channels/${part(id)}/messages`, {
       text,

@@ -149,7 +149,18 @@ export const liveMethods = {
     const mine = message.user_id === this.me.id;
     let fresh;
     let newlyDeleted;
-    if (ch.log.loaded || ch.loading) {
+    // Reading older history (a search hit): a new message is not shown below
+    // it, but counted, and the "Jump to latest" bar says so.
+    const beyond = kind === 'message.created' && ch.log.isBeyond(message.id);
+    if (beyond) {
+      fresh = !message.deleted && !ch.counted.has(message.id);
+      if (fresh) {
+        if (ch.counted.size > COUNTED_IDS_KEPT) ch.counted.clear();
+        ch.counted.add(message.id);
+      }
+      newlyDeleted = false;
+      if (active && fresh && !mine) this.view.noteNewer();
+    } else if (ch.log.loaded || ch.loading) {
       const result = ch.log.put(message);
       if (active) this.view.apply([result], { live: kind === 'message.created' });
       fresh = result.change === 'added' && !message.deleted;
@@ -173,7 +184,7 @@ export const liveMethods = {
     if (fresh && !mine && kind === 'message.created') {
       const forMe = mentionsMe(message, this.me.id);
       this.notifier.consider(ch, message, forMe);
-      if (active) this.scheduleRead();
+      if (active && !beyond) this.scheduleRead();
       else {
         ch.unread++;
         if (forMe) ch.mentions++;

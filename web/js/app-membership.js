@@ -23,7 +23,7 @@ export const membershipMethods = {
       ch.info = result.channel;
       ch.absorb(result.channel, this.me.id);
     }
-    if (this.realtime) this.realtime.subscribe([ch.log.loaded ? { id, after: ch.log.newestId } : { id }]);
+    if (this.realtime) this.realtime.subscribe([ch.subscription()]);
     this.renderSidebar();
     if (id === this.activeId) this.renderHeader(ch);
   },

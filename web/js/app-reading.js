@@ -26,6 +26,7 @@ export const readingMethods = {
   markRead() {
     const ch = this.channels.get(this.activeId);
     if (!ch || !ch.member || document.visibilityState !== 'visible' || !this.view.isAtBottom()) return;
+    if (ch.log.detached) return; // reading older history (a search hit): not caught up
     const newest = ch.log.newestId;
     if (!newest || newest <= ch.readId) return;
     ch.readId = newest;

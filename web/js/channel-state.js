@@ -28,6 +28,13 @@ export class ChannelState {
     return this.kind === 'dm' || this.kind === 'group';
   }
 
+  // What to follow it with on the live connection: resume where the loaded
+  // log ends; a channel not loaded yet, or read around an older message (its
+  // newer messages come with the log's own pages), only needs live events.
+  subscription() {
+    return this.log.loaded && !this.log.detached ? { id: this.id, after: this.log.newestId } : { id: this.id };
+  }
+
   // Takes what a channel object ({kind, participants, last_message_at_ms, ...}) says.
   absorb(info, meId) {
     if (info.kind) this.kind = info.kind;

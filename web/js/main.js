@@ -7,10 +7,11 @@
 // extend it, older pages come on scroll. Every copy of a message goes through
 // ingest(), which dedupes by id and keeps the counts and badges right.
 //
-// App's methods live in four files: this one (session, channels shown,
+// App's methods live in five files: this one (session, channels shown,
 // history, sending), app-live.js (the connection and live events),
-// app-membership.js (joining, leaving, conversations, people, muting) and
-// app-reading.js (read markers and the "New messages" line). Presence dots
+// app-membership.js (joining, leaving, conversations, people, muting),
+// app-reading.js (read markers and the "New messages" line) and
+// app-search.js (opening a search hit: the history around a message). Presence dots
 // and the away status are presence.js's.
 
 import { api, ApiError, hasSessionCookie } from './api.js';
@@ -27,10 +28,12 @@ import { Typing } from './typing.js';
 import { Presence, watchedUsers } from './presence.js';
 import { Notifier } from './notifier.js';
 import { MentionsDialog } from './mentions-dialog.js';
+import { SearchPanel } from './search-panel.js';
 import { AuthView } from './auth-view.js';
 import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
 import { readingMethods } from './app-reading.js';
+import { searchMethods } from './app-search.js';
 import { $, show, plural } from './dom.js';
 
 const PAGE_SIZE = 50;
@@ -48,6 +51,7 @@ class App {
     this.focusComposerOnOpen = false; // after creating or joining a channel
     this.readTimer = 0;
     this.resyncTimer = 0;
+    this.pendingJump = null; // a search hit to open when its channel opens (app-search.js)
 
     this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields) });
     this.presence = new Presence({
@@ -66,6 +70,8 @@ class App {
       onRetry: (cmid) => this.retry(cmid),
       onDiscard: (cmid) => this.discard(cmid),
       onLoadOlder: () => this.loadOlder(),
+      onLoadNewer: () => this.loadNewer(),
+      onJumpToPresent: () => this.jumpToPresent(),
       onReadBottom: () => this.scheduleRead(),
       confirm: confirmDialog,
     });
@@ -126,6 +132,11 @@ class App {
       me: () => this.me,
     });
     $('mentions-open').addEventListener('click', () => this.mentionsView.open());
+    this.search = new SearchPanel({
+      search: (q, cursor) => api.search(q, { cursor }),
+      onPick: (hit) => this.openHit(hit),
+      fatal: (err) => err instanceof ApiError && err.status === 401,
+    });
     this.people = new PeopleDialog({
       run: (mode, names) => (mode === 'add' ? this.addPeople(names) : this.openConversation({ user_names: names })),
     });
@@ -330,6 +341,7 @@ class App {
 
   closeChannel(note = 'Pick a channel on the left, browse the public ones, or start a new one.') {
     this.forgetPreview();
+    this.leaveHistory();
     this.activeId = '';
     show($('channel-pane'), false);
     show($('no-channel'), true);
@@ -347,7 +359,10 @@ class App {
       this.channels.set(id, ch);
     }
     const switching = this.activeId !== id;
-    if (switching) this.forgetPreview();
+    if (switching) {
+      this.forgetPreview();
+      this.leaveHistory();
+    }
     this.activeId = id;
     this.sidebar.setOpen(false);
     const unreadAtOpen = switching && ch.member ? ch.unread : 0;
@@ -367,7 +382,9 @@ class App {
     this.focusComposerOnOpen = false;
     if (!ch.member && this.realtime) this.realtime.subscribe([{ id }]);
     const info = this.refreshInfo(ch);
-    if (!ch.log.loaded && !ch.loading) await this.loadNewest(ch);
+    const jump = this.takeJump(id);
+    if (jump) await this.loadAround(ch, jump);
+    else if (!ch.log.loaded && !ch.loading) await this.loadNewest(ch);
     else this.scheduleRead();
     if (unreadAtOpen > 0 && ch.id === this.activeId) this.markFirstUnread(ch);
     await info;
@@ -415,9 +432,12 @@ class App {
   }
 
   async loadNewest(ch) {
-    ch.loading = api.history(ch.id, '', PAGE_SIZE);
+    const log = ch.log;
+    const loading = api.history(ch.id, '', PAGE_SIZE);
+    ch.loading = loading;
     try {
-      const page = await ch.loading;
+      const page = await loading;
+      if (ch.log !== log) return; // replaced meanwhile (a search hit opened)
       this.ingestPage(ch, page);
       if (ch.id === this.activeId) {
         this.view.fillViewport();
@@ -430,11 +450,12 @@ class App {
       if (ch.id === this.activeId) this.view.showComposerError(`Could not load messages: ${describe(err)}`);
       if (err instanceof ApiError && err.status === 401) throw err;
     } finally {
-      ch.loading = null;
+      if (ch.loading === loading) ch.loading = null;
     }
   }
 
   async refreshNewest(ch) {
+    if (ch.log.detached) return; // reading older history: its newer pages come as it scrolls
     const page = await api.history(ch.id, '', PAGE_SIZE);
     const results = ch.log.merge(page.messages || []);
     if (ch.id === this.activeId) this.view.apply(results);
@@ -443,8 +464,10 @@ class App {
   async loadOlder() {
     const ch = this.channels.get(this.activeId);
     if (!ch || !ch.log.olderCursor) return;
+    const log = ch.log;
     try {
-      this.ingestPage(ch, await api.history(ch.id, ch.log.olderCursor, PAGE_SIZE));
+      const page = await api.history(ch.id, log.olderCursor, PAGE_SIZE);
+      if (ch.log === log) this.ingestPage(ch, page);
     } catch (err) {
       if (ch.id === this.activeId) this.view.showComposerError(`Could not load older messages: ${describe(err)}`);
     }
@@ -459,26 +482,28 @@ class App {
     const list = [];
     for (const ch of this.channels.values()) {
       if (!ch.member && ch.id !== this.activeId) continue;
-      // Resume where the loaded log ends; a channel not loaded yet only needs live events.
-      list.push(ch.log.loaded ? { id: ch.id, after: ch.log.newestId } : { id: ch.id });
+      list.push(ch.subscription());
     }
     return list;
   }
 
   // --- live events ---
 
-  openThread(rootId) {
+  // replyId: a reply to show (a search hit).
+  openThread(rootId, replyId = '') {
     const ch = this.channels.get(this.activeId);
     if (!ch) return;
     this.thread.setCanAct(ch.member);
-    this.thread.open(ch.id, rootId);
+    this.thread.open(ch.id, rootId, replyId);
   }
 
   // --- sending, editing, deleting ---
 
   send(text, mentions) {
     const ch = this.channels.get(this.activeId);
-    if (ch && ch.member) this.outbox.send(ch, text, mentions);
+    if (!ch || !ch.member) return;
+    if (ch.log.detached) this.jumpToPresent(); // what one writes goes below the newest
+    this.outbox.send(ch, text, mentions);
   }
 
   retry(clientMessageId) {
@@ -513,7 +538,7 @@ class App {
 
 }
 
-// The live side, the memberships and the reading are App's methods too, in their own files.
-Object.assign(App.prototype, liveMethods, membershipMethods, readingMethods);
+// The live side, the memberships, the reading and search are App's methods too, in their own files.
+Object.assign(App.prototype, liveMethods, membershipMethods, readingMethods, searchMethods);
 
 new App().boot();

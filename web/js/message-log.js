@@ -7,6 +7,12 @@
 // put() keeps one copy, the most recent version of it. Messages being sent
 // wait in `pending` under their client message id until confirmed.
 //
+// The window normally reaches the present. Opened around an older message
+// (a search hit, ?around=), it stops short of it: `newerAfter` holds where
+// the newer messages resume (pass as ?after=), and live messages beyond the
+// window are left out until it reaches the present again, so that no gap is
+// ever shown as if nothing had been said in between.
+//
 // No DOM here, so it is unit-tested under Node.
 
 export function compareIds(a, b) {
@@ -55,7 +61,8 @@ export class MessageLog {
     this.ids = []; // ascending
     this.olderCursor = ''; // next history page, '' once reachedStart
     this.reachedStart = false;
-    this.loaded = false; // the newest page has been fetched
+    this.loaded = false; // the newest page (or the page around a message) has been fetched
+    this.newerAfter = ''; // non-empty: the window stops short of the present; the newer messages follow this id
     this.pending = new Map(); // client_message_id -> {clientMessageId, text, status, error}
   }
 
@@ -73,6 +80,17 @@ export class MessageLog {
 
   get(id) {
     return this.byId.get(id);
+  }
+
+  // Whether the window stops short of the present (history around an older message).
+  get detached() {
+    return this.newerAfter !== '';
+  }
+
+  // Whether a message with this id would fall past the newest end of a
+  // detached window (a live message while reading older history).
+  isBeyond(id) {
+    return this.detached && (!this.ids.length || compareIds(id, this.newestId) > 0) && !this.byId.has(id);
   }
 
   at(index) {
@@ -110,6 +128,8 @@ export class MessageLog {
     if (!fromHistory && this.ids.length && !this.reachedStart && compareIds(message.id, this.ids[0]) < 0) {
       return { id: message.id, change: 'none', index: -1, settled };
     }
+    // Past the end of a detached window: it comes with the newer pages.
+    if (!fromHistory && this.isBeyond(message.id)) return { id: message.id, change: 'none', index: -1, settled };
     const index = insertionPoint(this.ids, message.id);
     this.ids.splice(index, 0, message.id);
     this.byId.set(message.id, message);
@@ -145,6 +165,28 @@ export class MessageLog {
     this.loaded = true;
     this.olderCursor = nextCursor || '';
     this.reachedStart = !nextCursor;
+    return results;
+  }
+
+  // Records the page around one message (newest first, as the server sends
+  // it): nextCursor pages further back as usual; newerAfter (null when the
+  // page reaches the present) is where the newer messages resume.
+  putAroundPage(messages, nextCursor, newerAfter) {
+    const results = this.putHistoryPage(messages, nextCursor);
+    this.newerAfter = newerAfter || '';
+    return results;
+  }
+
+  // Records a page of newer messages (?after=newerAfter: oldest first).
+  // nextCursor (null at the present) is where the next newer page resumes.
+  // Thread replies not sent to the channel come too and are left out.
+  putNewerPage(messages, nextCursor) {
+    const results = [];
+    for (const message of messages) {
+      if (message.thread_root && !message.also_in_channel) continue;
+      results.push(this.put(message, { fromHistory: true }));
+    }
+    this.newerAfter = nextCursor || '';
     return results;
   }
 

@@ -5,10 +5,14 @@
 // The list sticks to the bottom while the reader is there; otherwise new
 // messages raise a "New messages" button instead of moving the page. Reaching
 // the top loads older history and keeps the reader's place.
+//
+// A log opened around an older message (a search hit; MessageLog.detached)
+// shows a "Jump to latest" bar instead, and reaching its bottom loads the
+// newer messages a page at a time, without moving the reader.
 
 import { $, el, clear, show } from './dom.js';
 import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './format.js';
-import { threadLink } from './thread-panel.js';
+import { HIGHLIGHT_MS, threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText, mentionsMe } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
@@ -22,7 +26,7 @@ export class MessageView {
   // people() -> Promise<[{user_id, user_name}]> (who can be mentioned),
   // onReact(id, emoji, on) -> Promise, onOpenThread(rootId), onTyping() (text is being written),
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
-  // onReadBottom(), confirm(text) -> Promise<boolean>
+  // onLoadNewer() -> Promise, onJumpToPresent(), onReadBottom(), confirm(text) -> Promise<boolean>
   constructor(callbacks) {
     this.cb = callbacks;
     this.scroller = $('messages');
@@ -38,6 +42,9 @@ export class MessageView {
     this.me = null;
     this.editingId = '';
     this.loadingOlder = false;
+    this.loadingNewer = false;
+    this.historyBar = $('history-bar');
+    this.historyNote = $('history-note');
 
     $('composer').addEventListener('submit', (e) => {
       e.preventDefault();
@@ -57,6 +64,7 @@ export class MessageView {
       this.input.focus();
     });
     this.loadOlderButton.addEventListener('click', () => this.loadOlder());
+    $('jump-present').addEventListener('click', () => this.cb.onJumpToPresent());
     // Loads older history as the top of the list comes into view.
     this.observer = new IntersectionObserver(
       (entries) => {
@@ -83,6 +91,7 @@ export class MessageView {
     this.renderTop();
     this.setChannelName(label);
     this.composerError.textContent = '';
+    this.historyNote.textContent = 'You are viewing older messages.';
     show(this.jump, false);
     this.scrollToBottom();
   }
@@ -94,9 +103,10 @@ export class MessageView {
   }
 
   // Applies the results of MessageLog.put calls on the shown log.
-  // live: they came from others just now (announce them, raise "New messages").
-  apply(results, { live = false } = {}) {
-    const atBottom = this.isAtBottom();
+  // live: they came from others just now (announce them, raise "New messages");
+  // keepPlace: do not follow them to the bottom (pages of a log in the past).
+  apply(results, { live = false, keepPlace = false } = {}) {
+    const atBottom = !keepPlace && this.isAtBottom();
     const heightBefore = this.scroller.scrollHeight;
     const topBefore = this.scroller.scrollTop;
     let addedAbove = false;
@@ -310,6 +320,7 @@ export class MessageView {
     show(start, log.loaded && log.reachedStart);
     show(this.loadOlderButton, log.loaded && !log.reachedStart && !this.loadingOlder);
     show($('history-loading'), !log.loaded || this.loadingOlder);
+    show(this.historyBar, log.loaded && log.detached);
   }
 
   async loadOlder() {
@@ -336,6 +347,48 @@ export class MessageView {
     });
   }
 
+  // The next newer page of a log in the past, once its bottom is reached.
+  async loadNewer() {
+    if (!this.log || !this.log.loaded || !this.log.detached || this.loadingNewer) return;
+    const log = this.log;
+    this.loadingNewer = true;
+    try {
+      await this.cb.onLoadNewer();
+    } finally {
+      this.loadingNewer = false;
+      if (this.log === log) {
+        this.renderTop();
+        this.fillBelow();
+      }
+    }
+  }
+
+  // A log in the past whose bottom is in sight (too short to scroll): load on.
+  fillBelow() {
+    requestAnimationFrame(() => {
+      if (this.log && this.log.loaded && this.log.detached && this.isAtBottom()) this.loadNewer();
+    });
+  }
+
+  // Brings a message into view, highlighted for a moment. False when it is not shown.
+  reveal(id) {
+    const li = this.elements.get(id);
+    if (!li) return false;
+    li.scrollIntoView({ block: 'center' });
+    li.classList.add('msg--highlight');
+    setTimeout(() => li.classList.remove('msg--highlight'), HIGHLIGHT_MS);
+    return true;
+  }
+
+  // New messages came while a log in the past is shown.
+  noteNewer() {
+    this.historyNote.textContent = 'New messages have arrived.';
+  }
+
+  focusList() {
+    this.scroller.focus({ preventScroll: true });
+  }
+
   isAtBottom() {
     const s = this.scroller;
     return s.scrollHeight - s.scrollTop - s.clientHeight <= BOTTOM_SLACK_PX;
@@ -347,6 +400,10 @@ export class MessageView {
   }
 
   scrolled() {
+    if (this.log && this.log.detached) {
+      if (this.isAtBottom()) this.loadNewer();
+      return;
+    }
     if (this.isAtBottom()) {
       show(this.jump, false);
       this.cb.onReadBottom();

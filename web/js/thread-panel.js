@@ -13,6 +13,7 @@ import { messageText } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
 
 const PAGE_SIZE = 100;
+export const HIGHLIGHT_MS = 6000; // how long a message opened from search stays highlighted
 
 // "3 replies · last 14:05": the button under a root that opens its thread.
 export function threadLink(message) {
@@ -85,6 +86,7 @@ export class ThreadPanel {
     this.cursor = '';
     this.generation = 0;
     this.draft = null; // {text, cmid}: a failed reply keeps its id, so a retry is not doubled
+    this.revealId = ''; // a reply to bring into view once loaded
     $('thread-close').addEventListener('click', () => this.close());
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.close();
@@ -174,8 +176,11 @@ export class ThreadPanel {
     return !this.panel.hidden;
   }
 
-  open(channelId, rootId) {
+  // replyId: a reply to bring into view and highlight once loaded (a search hit).
+  open(channelId, rootId, replyId = '') {
+    this.revealId = replyId;
     if (this.isOpen && this.channelId === channelId && this.rootId === rootId) {
+      this.reveal();
       this.input.focus();
       return;
     }
@@ -218,6 +223,7 @@ export class ThreadPanel {
       for (const reply of page.replies || []) this.replies.set(reply.id, reply);
       if (fresh || this.cursor) this.cursor = page.next_cursor || '';
       this.render();
+      this.reveal();
     } catch (err) {
       if (generation === this.generation) this.error.textContent = `Could not load the thread: ${err.message}`;
     }
@@ -257,6 +263,17 @@ export class ThreadPanel {
     $('thread-count').textContent = live ? plural(live, 'reply', 'replies') : 'No replies yet.';
     show($('thread-more'), Boolean(this.cursor));
     if (atBottom) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+  }
+
+  // Scrolls the reply asked for by open() into view, highlighted for a moment.
+  reveal() {
+    if (!this.revealId) return;
+    const li = [...$('thread-replies').children].find((item) => item.dataset.id === this.revealId);
+    if (!li) return;
+    this.revealId = '';
+    li.scrollIntoView({ block: 'center' });
+    li.classList.add('msg--highlight');
+    setTimeout(() => li.classList.remove('msg--highlight'), HIGHLIGHT_MS);
   }
 
   async send() {

@@ -1,0 +1,141 @@
+#include "files/local_blob_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+
+namespace townhall::files {
+namespace {
+
+namespace fs = std::filesystem;
+
+chat::Error io_error(const std::string& what, const std::string& path) {
+  return chat::Error::Internal(what + " " + path + ": " + std::strerror(errno));
+}
+
+bool is_key(const std::string& key) {
+  if (key.size() != 64) return false;
+  for (char c : key) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+chat::Status fsync_path(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return io_error("open", path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return io_error("fsync", path);
+  return chat::Status::Ok();
+}
+
+}  // namespace
+
+chat::Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(const std::string& directory) {
+  std::error_code ec;
+  fs::create_directories(directory, ec);
+  if (ec) return chat::Error::Internal("files directory " + directory + ": " + ec.message());
+  return std::unique_ptr<LocalBlobStore>(new LocalBlobStore(directory));
+}
+
+chat::Result<std::string> LocalBlobStore::path_of(const std::string& key) const {
+  if (!is_key(key)) return chat::Error::InvalidArgument("not a blob key");
+  return directory_ + "/" + key.substr(0, 2) + "/" + key;
+}
+
+chat::Status LocalBlobStore::put(const std::string& key, std::string_view bytes) {
+  TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
+  std::error_code ec;
+  if (fs::exists(path, ec)) return chat::Status::Ok();  // content-addressed: the same bytes
+  std::string shard = directory_ + "/" + key.substr(0, 2);
+  bool new_shard = !fs::exists(shard, ec);
+  fs::create_directories(shard, ec);
+  if (ec) return chat::Error::Internal("files directory " + shard + ": " + ec.message());
+  std::string temporary = shard + "/." + key + ".tmp" + std::to_string(std::random_device{}());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("create", temporary);
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      auto error = io_error("write", temporary);
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      return error;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    auto error = io_error("fsync", temporary);
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  ::close(fd);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    auto error = io_error("rename", temporary);
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  // The rename is durable once its directory is (and a new shard once its parent is).
+  TH_RETURN_IF_ERROR(fsync_path(shard, O_RDONLY | O_DIRECTORY));
+  if (new_shard) TH_RETURN_IF_ERROR(fsync_path(directory_, O_RDONLY | O_DIRECTORY));
+  return chat::Status::Ok();
+}
+
+chat::Result<std::string> LocalBlobStore::get(const std::string& key) {
+  TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return chat::Error::NotFound("no such file");
+    return io_error("open", path);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    auto error = io_error("stat", path);
+    ::close(fd);
+    return error;
+  }
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (done != bytes.size()) return chat::Error::Internal("short read of " + path);
+  return bytes;
+}
+
+chat::Status LocalBlobStore::remove(const std::string& key) {
+  TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("remove", path);
+  return chat::Status::Ok();
+}
+
+chat::Result<std::vector<chat::BlobStore::Entry>> LocalBlobStore::list() {
+  std::vector<Entry> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(directory_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    std::string name = it->path().filename().string();
+    if (!is_key(name)) continue;  // a temporary file of a put in progress (or left by a crash)
+    struct stat st {};
+    if (::stat(it->path().c_str(), &st) != 0) continue;
+    out.push_back({name, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000});
+  }
+  if (ec) return chat::Error::Internal("listing " + directory_ + ": " + ec.message());
+  return out;
+}
+
+}  // namespace townhall::files
