@@ -2,21 +2,28 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "search/query.h"
+#include "search/words.h"
 
 namespace townhall::search {
 namespace {
 
 // Bumped when the schema or what it holds changes: an index of another
 // format is dropped and rebuilt from the table.
-constexpr const char* kFormat = "2";
+constexpr const char* kFormat = "3";
 
 // A message's row id is its order key: its time in ms, times 1024, plus its
 // slot within the millisecond (probing upwards on a clash). Newest first is then FTS5's
 // own rowid order, and time filters are rowid ranges, so neither needs a sort.
 constexpr int64_t kSlotsPerMs = 1024;
+
+// A last word that begins more words than this matches the most common of
+// them (a longer prefix narrows it down; every word of a message still
+// matches in full).
+constexpr size_t kMaxCompletions = 48;
 
 uint64_t key_hash(const std::string& channel_id, const std::string& id) {
   uint64_t hash = 1469598103934665603ULL;
@@ -146,25 +153,28 @@ chat::Status MessageIndex::prepare_schema() {
     if (read.step() == SQLITE_ROW) format = read.text(0);
   }
   if (!format.empty() && format != kFormat) {
-    TH_RETURN_IF_ERROR(
-        exec("DROP TABLE IF EXISTS message; DROP TABLE IF EXISTS message_text;"
-             "DROP TABLE IF EXISTS stream_position; DROP TABLE IF EXISTS channel_stat; DELETE FROM meta;"));
+    TH_RETURN_IF_ERROR(exec(
+        "DROP TABLE IF EXISTS message; DROP TABLE IF EXISTS message_text;"
+        "DROP TABLE IF EXISTS stream_position; DROP TABLE IF EXISTS channel_stat; DROP TABLE IF EXISTS word;"
+        "DELETE FROM meta;"));
   }
-  TH_RETURN_IF_ERROR(
-      exec("CREATE TABLE IF NOT EXISTS message("
-           "rowid INTEGER PRIMARY KEY, channel TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL,"
-           "user_name TEXT NOT NULL, thread_root TEXT NOT NULL, created_ms INTEGER NOT NULL,"
-           "has_file INTEGER NOT NULL, UNIQUE(channel, id));"
-           // unicode61 folds case and accents ("cafe" finds "café"). No
-           // stemmer: Porter's stems surprise ("deploy" is stored as "deploi",
-           // "deployment" as "deploy", so a prefix search for one misses the
-           // other); the last word's prefix match finds a word's other forms.
-           // Prefix indexes of 2 and 3 characters keep a short prefix quick.
-           "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(body, scope,"
-           " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
-           "CREATE TABLE IF NOT EXISTS stream_position(shard TEXT PRIMARY KEY, sequence TEXT NOT NULL);"
-           // Messages per channel: how much of the index a reader's channels cover.
-           "CREATE TABLE IF NOT EXISTS channel_stat(channel TEXT PRIMARY KEY, messages INTEGER NOT NULL);"));
+  TH_RETURN_IF_ERROR(exec(
+      "CREATE TABLE IF NOT EXISTS message("
+      "rowid INTEGER PRIMARY KEY, channel TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL,"
+      "user_name TEXT NOT NULL, thread_root TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+      "has_file INTEGER NOT NULL, UNIQUE(channel, id));"
+      // unicode61 folds case and accents ("cafe" finds "café"). No
+      // stemmer: Porter's stems surprise ("deploy" is stored as "deploi",
+      // "deployment" as "deploy", so a prefix search for one misses the
+      // other); the last word's prefix match finds a word's other forms.
+      // Prefix indexes of 2 and 3 characters keep a short prefix quick.
+      "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(body, scope,"
+      " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
+      "CREATE TABLE IF NOT EXISTS stream_position(shard TEXT PRIMARY KEY, sequence TEXT NOT NULL);"
+      // Messages per channel: how much of the index a reader's channels cover.
+      "CREATE TABLE IF NOT EXISTS channel_stat(channel TEXT PRIMARY KEY, messages INTEGER NOT NULL);"
+      // Messages per word (search/words.h): a prefix's most common words.
+      "CREATE TABLE IF NOT EXISTS word(term TEXT PRIMARY KEY, messages INTEGER NOT NULL) WITHOUT ROWID;"));
   Statement write(statement("INSERT OR REPLACE INTO meta(key, value) VALUES('format', ?1)"));
   if (!write.ok() || write.bind(1, std::string(kFormat)).step() != SQLITE_DONE) return error("write format");
   return chat::Status::Ok();
@@ -185,7 +195,12 @@ chat::Status MessageIndex::upsert_locked(const IndexedMessage& message) {
     Statement old(statement("SELECT body, scope FROM message_text WHERE rowid = ?1"));
     if (!old.ok()) return error("read text");
     old.bind(1, rowid);
-    bool same_words = old.step() == SQLITE_ROW && old.text(0) == message.text && old.text(1) == scope;
+    std::optional<std::string> old_body;
+    bool same_words = false;
+    if (old.step() == SQLITE_ROW) {
+      old_body = old.text(0);
+      same_words = *old_body == message.text && old.text(1) == scope;
+    }
     Statement update(
         statement("UPDATE message SET user_id = ?2, user_name = ?3, thread_root = ?4, has_file = ?5 "
                   "WHERE rowid = ?1"));
@@ -193,6 +208,7 @@ chat::Status MessageIndex::upsert_locked(const IndexedMessage& message) {
     update.bind(1, rowid).bind(2, message.user_id).bind(3, message.user_name).bind(4, message.thread_root);
     if (update.bind(5, int64_t{message.has_file}).step() != SQLITE_DONE) return error("update");
     if (same_words) return chat::Status::Ok();
+    if (old_body) TH_RETURN_IF_ERROR(count_words_locked(*old_body, -1));
     Statement forget(statement("DELETE FROM message_text WHERE rowid = ?1"));
     if (!forget.ok() || forget.bind(1, rowid).step() != SQLITE_DONE) return error("delete text");
   } else {
@@ -213,6 +229,7 @@ chat::Status MessageIndex::upsert_locked(const IndexedMessage& message) {
     if (insert.bind(8, int64_t{message.has_file}).step() != SQLITE_DONE) return error("insert");
     TH_RETURN_IF_ERROR(count_locked(message.channel_id, 1));
   }
+  TH_RETURN_IF_ERROR(count_words_locked(message.text, 1));
   Statement text(statement("INSERT INTO message_text(rowid, body, scope) VALUES(?1, ?2, ?3)"));
   if (!text.ok()) return error("insert text");
   if (text.bind(1, rowid).bind(2, message.text).bind(3, scope).step() != SQLITE_DONE)
@@ -226,6 +243,11 @@ chat::Status MessageIndex::remove_locked(const std::string& channel_id, const st
   find.bind(1, channel_id).bind(2, id);
   if (find.step() != SQLITE_ROW) return chat::Status::Ok();
   int64_t rowid = find.integer(0);
+  {
+    Statement old(statement("SELECT body, scope FROM message_text WHERE rowid = ?1"));
+    if (!old.ok()) return error("read text");
+    if (old.bind(1, rowid).step() == SQLITE_ROW) TH_RETURN_IF_ERROR(count_words_locked(old.text(0), -1));
+  }
   Statement forget_text(statement("DELETE FROM message_text WHERE rowid = ?1"));
   if (!forget_text.ok() || forget_text.bind(1, rowid).step() != SQLITE_DONE) return error("delete text");
   Statement forget(statement("DELETE FROM message WHERE rowid = ?1"));
@@ -234,10 +256,36 @@ chat::Status MessageIndex::remove_locked(const std::string& channel_id, const st
 }
 
 chat::Status MessageIndex::count_locked(const std::string& channel_id, int64_t delta) {
-  Statement count(statement(
-      "INSERT INTO channel_stat(channel, messages) VALUES(?1, ?2)"
-      " ON CONFLICT(channel) DO UPDATE SET messages = messages + ?2"));
+  Statement count(
+      statement("INSERT INTO channel_stat(channel, messages) VALUES(?1, ?2)"
+                " ON CONFLICT(channel) DO UPDATE SET messages = messages + ?2"));
   if (!count.ok() || count.bind(1, channel_id).bind(2, delta).step() != SQLITE_DONE) return error("count");
+  return chat::Status::Ok();
+}
+
+std::vector<std::string> MessageIndex::completions_locked(const std::string& prefix) {
+  std::string end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);
+  Statement words(
+      statement("SELECT term FROM word WHERE term >= ?1 AND term < ?2 AND messages > 0 AND term != ?1"
+                " ORDER BY messages DESC LIMIT ?3"));
+  if (!words.ok()) return {};
+  words.bind(1, prefix).bind(2, end).bind(3, static_cast<int64_t>(kMaxCompletions));
+  std::vector<std::string> out;
+  while (words.step() == SQLITE_ROW) out.push_back(words.text(0));
+  return out;
+}
+
+chat::Status MessageIndex::count_words_locked(std::string_view text, int64_t delta) {
+  Statement count(
+      statement("INSERT INTO word(term, messages) VALUES(?1, ?2)"
+                " ON CONFLICT(term) DO UPDATE SET messages = messages + ?2"));
+  if (!count.ok()) return error("words");
+  for (const auto& word : words_of(text)) {
+    count.bind(1, word).bind(2, delta);
+    if (count.step() != SQLITE_DONE) return error("words");
+    sqlite3_reset(count.raw());
+  }
   return chat::Status::Ok();
 }
 
@@ -292,7 +340,7 @@ chat::Status MessageIndex::clear() {
   std::lock_guard lock(mutex_);
   return exec(
       "BEGIN IMMEDIATE; DELETE FROM message; DELETE FROM message_text; DELETE FROM stream_position;"
-      "DELETE FROM channel_stat;"
+      "DELETE FROM channel_stat; DELETE FROM word;"
       "DELETE FROM meta WHERE key = 'stream_arn'; COMMIT;");
 }
 
@@ -316,7 +364,12 @@ chat::Result<std::vector<IndexHit>> MessageIndex::search(const IndexQuery& query
   if (query.below) upper = std::min(upper, *query.below);
   if (query.after_ms) lower = *query.after_ms * kSlotsPerMs;
   if (query.channels.empty()) return std::vector<IndexHit>();
-  std::string match = query.match;
+  std::optional<std::vector<std::string>> completions;
+  for (const auto& term : query.terms) {
+    if (auto prefix = plain_prefix(term)) completions = completions_locked(*prefix);
+  }
+  std::string match = text_expression(query.terms, completions);
+  if (!query.filters.empty()) match += (match.empty() ? "" : " AND ") + query.filters;
   std::string filter = "[]";  // JSON array of channel ids for the per-hit filter, when used
   bool filter_hits = !match.empty() && scope_is_most_locked(query.channels);
   if (filter_hits) {
@@ -343,29 +396,32 @@ chat::Result<std::vector<IndexHit>> MessageIndex::search(const IndexQuery& query
   const char* sql =
       query.by_relevance
           ? (filter_hits
-                 ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
+                 ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
+                   "m.has_file,"
                    " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
                    " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
                    " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
                    " AND m.channel IN (SELECT value FROM json_each(?6))"
                    " ORDER BY rank LIMIT ?4 OFFSET ?5"
-                 : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
+                 : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
+                   "m.has_file,"
                    " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
                    " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
                    " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
                    " ORDER BY rank LIMIT ?4 OFFSET ?5")
-      : filter_hits
-          ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
-            " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-            " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-            " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-            " AND m.channel IN (SELECT value FROM json_each(?6))"
-            " ORDER BY message_text.rowid DESC LIMIT ?4"
-          : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, m.has_file,"
-            " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-            " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-            " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-            " ORDER BY message_text.rowid DESC LIMIT ?4";
+      : filter_hits ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
+                      "m.has_file,"
+                      " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
+                      " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
+                      " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
+                      " AND m.channel IN (SELECT value FROM json_each(?6))"
+                      " ORDER BY message_text.rowid DESC LIMIT ?4"
+                    : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
+                      "m.has_file,"
+                      " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
+                      " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
+                      " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
+                      " ORDER BY message_text.rowid DESC LIMIT ?4";
   Statement select(statement(sql));
   if (!select.ok()) return error("search");
   select.bind(1, match).bind(2, upper).bind(3, lower).bind(4, int64_t{query.limit});

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "chat/error.h"
+#include "search/query.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -55,7 +56,8 @@ struct StreamPosition {
 };
 
 struct IndexQuery {
-  std::string match;  // an FTS5 expression over the columns body and scope (may be empty)
+  std::vector<Term> terms;  // the words (search/query.h); the index expands a prefix term itself
+  std::string filters;      // more FTS5 expression over the scope column, ANDed (may be empty)
   // Only messages of these channels (never empty: the reader's). The index
   // picks how: as FTS5 tokens ANDed into the match when they hold a small
   // part of the index (the intersection is then cheap), or as a filter on
@@ -127,8 +129,12 @@ class MessageIndex {
   chat::Status upsert_locked(const IndexedMessage& message);
   chat::Status remove_locked(const std::string& channel_id, const std::string& id);
   chat::Status count_locked(const std::string& channel_id, int64_t delta);
+  chat::Status count_words_locked(std::string_view text, int64_t delta);
   // Whether channels hold a quarter or more of the indexed messages.
   bool scope_is_most_locked(const std::vector<std::string>& channels);
+  // The index's words that begin with prefix (lower-case ASCII), the most
+  // common first, at most kMaxCompletions of them.
+  std::vector<std::string> completions_locked(const std::string& prefix);
   chat::Status exec(const char* sql);
   chat::Error error(const char* what) const;
   // The prepared statement for sql (a string literal: cached by its

@@ -172,22 +172,52 @@ chat::Result<ParsedQuery> parse_query(std::string_view text) {
   return query;
 }
 
-std::string text_expression(const std::vector<Term>& terms) {
+namespace {
+
+void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';  // FTS5 escapes a quote in a string by doubling it
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string text_expression(const std::vector<Term>& terms,
+                            const std::optional<std::vector<std::string>>& completions) {
   if (terms.empty()) return {};
   std::string out = "{body} : (";
   bool first = true;
   for (const auto& term : terms) {
-    if (!first) out += ' ';
+    if (!first) out += " AND ";  // explicit: FTS5 has no implicit AND before a parenthesis
     first = false;
-    out += '"';
-    for (char c : term.text) {
-      if (c == '"') out += '"';  // FTS5 escapes a quote in a string by doubling it
-      out += c;
+    if (term.prefix && completions) {
+      out += '(';
+      append_quoted(out, term.text);  // the word itself, in case it has no completion listed
+      for (const auto& word : *completions) {
+        out += " OR ";
+        append_quoted(out, word);
+      }
+      out += ')';
+      continue;
     }
-    out += '"';
+    append_quoted(out, term.text);
     if (term.prefix) out += '*';
   }
   out += ')';
+  return out;
+}
+
+std::optional<std::string> plain_prefix(const Term& term) {
+  if (!term.prefix || term.text.empty()) return std::nullopt;
+  std::string out;
+  for (char c : term.text) {
+    auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) || u >= 0x80) return std::nullopt;
+    out += static_cast<char>(std::tolower(u));
+  }
   return out;
 }
 

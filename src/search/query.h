@@ -57,8 +57,16 @@ chat::Result<ParsedQuery> parse_query(std::string_view text);
 
 // The FTS5 expression for the terms, on the index's `body` column; empty
 // when there are none. Every term is a quoted FTS5 string, so nothing the
-// user types is read as FTS5 syntax.
-std::string text_expression(const std::vector<Term>& terms);
+// user types is read as FTS5 syntax. A prefix term is `"x"*`, or, when
+// completions are given (the index's words it begins), those words as
+// alternatives: FTS5 reads an OR of words lazily, newest first, where a
+// prefix query merges every matching word's whole list first.
+std::string text_expression(const std::vector<Term>& terms,
+                            const std::optional<std::vector<std::string>>& completions = std::nullopt);
+
+// The lower-case ASCII form of a prefix term when it is one word of ASCII
+// letters and digits (as the index's tokenizer stores it); nullopt otherwise.
+std::optional<std::string> plain_prefix(const Term& term);
 
 // The tokens the index keeps beside a message's words (its `scope` column):
 // its channel, its author and what it has. Hex-encoded (and ending in a

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "search/search_service.h"
+#include "search/words.h"
 
 namespace townhall::search {
 namespace {
@@ -24,7 +25,7 @@ TEST(QueryTest, WordsInAnyOrderTheLastAlsoAsAPrefix) {
   ASSERT_EQ(query.terms.size(), 2u);
   EXPECT_EQ(query.terms[0], (Term{"deploy", false, false}));
   EXPECT_EQ(query.terms[1], (Term{"stag", false, true}));
-  EXPECT_EQ(text_expression(query.terms), R"({body} : ("deploy" "stag"*))");
+  EXPECT_EQ(text_expression(query.terms), R"({body} : ("deploy" AND "stag"*))");
 }
 
 TEST(QueryTest, PhrasesInQuotesNeverAPrefix) {
@@ -41,7 +42,7 @@ TEST(QueryTest, PhrasesInQuotesNeverAPrefix) {
 TEST(QueryTest, NothingTypedIsReadAsFts5Syntax) {
   // Operators, column filters, NEAR and quotes are only words; a lone * is nothing.
   auto query = parsed(R"(body:x OR NEAR(a) it"s *)");
-  EXPECT_EQ(text_expression(query.terms), R"q({body} : ("body:x" "OR" "NEAR(a)" "it""s"*))q");
+  EXPECT_EQ(text_expression(query.terms), R"q({body} : ("body:x" AND "OR" AND "NEAR(a)" AND "it""s"*))q");
 }
 
 TEST(QueryTest, TermsWithoutLettersAreDropped) {
@@ -91,6 +92,22 @@ TEST(QueryTest, Limits) {
   EXPECT_EQ(refused("has:pictures"), chat::Code::kInvalidArgument);
   EXPECT_EQ(refused("in:"), chat::Code::kInvalidArgument);
   EXPECT_EQ(refused("from:@"), chat::Code::kInvalidArgument);
+}
+
+TEST(QueryTest, APrefixWithCompletionsIsTheirAlternatives) {
+  auto query = parsed("ship depl");
+  EXPECT_EQ(text_expression(query.terms, std::vector<std::string>{"deploy", "deployed"}),
+            R"({body} : ("ship" AND ("depl" OR "deploy" OR "deployed")))");
+  EXPECT_EQ(plain_prefix(query.terms[1]), "depl");
+  EXPECT_FALSE(plain_prefix(query.terms[0]));           // not a prefix
+  EXPECT_FALSE(plain_prefix(parsed("café").terms[0]));  // left to FTS5's own folding
+  EXPECT_EQ(plain_prefix(parsed("DePl").terms[0]), "depl");
+}
+
+TEST(QueryTest, WordsAreFoldedAsTheTokenizerFoldsThem) {
+  EXPECT_EQ(words_of("Café, DEPLOY-ing 2nd! ünïcode"),
+            (std::set<std::string>{"2nd", "cafe", "deploy", "ing", "unicode"}));
+  EXPECT_TRUE(words_of(" ... ").empty());
 }
 
 TEST(QueryTest, ScopeTokensAreHexEndingInADigit) {

@@ -175,15 +175,15 @@ chat::Result<SearchResults> SearchService::search(const chat::User& actor, const
   }
 
   std::vector<std::string> parts;
-  if (!query.terms.empty()) parts.push_back(text_expression(query.terms));
   if (!authors.empty()) parts.push_back(any_of("scope", authors));
   if (query.has_link) parts.push_back(any_of("scope", {std::string(kHasLinkToken)}));
   if (query.has_file) parts.push_back(any_of("scope", {std::string(kHasFileToken)}));
   IndexQuery index_query;
   for (size_t i = 0; i < parts.size(); ++i) {
-    if (i) index_query.match += " AND ";
-    index_query.match += parts[i];
+    if (i) index_query.filters += " AND ";
+    index_query.filters += parts[i];
   }
+  index_query.terms = query.terms;
   index_query.channels.assign(scope.begin(), scope.end());
   index_query.before_ms = query.before_ms;
   index_query.after_ms = query.after_ms;
