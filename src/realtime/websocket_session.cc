@@ -158,7 +158,10 @@ void WebSocketSession::unsubscribe(const JsonObject& frame) {
 
 asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto channel = frame.required_string("channel");
-  auto text = frame.required_string("text");
+  auto maybe_text = frame.optional_string("text");  // may be empty with files
+  chat::Result<std::string> text = maybe_text.ok() ? chat::Result<std::string>(maybe_text->value_or(""))
+                                                   : chat::Result<std::string>(maybe_text.error());
+  auto files = frame.string_array("files", 64);  // uploaded before (REST), by id
   auto client_message_id = frame.optional_string("client_message_id");
   auto thread_root = frame.optional_string("thread_root");
   auto also_in_channel = frame.optional_bool("also_in_channel", false);
@@ -177,11 +180,12 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
     co_return;
   }
   if (!thread_root.ok() || !also_in_channel.ok() || !mentions.ok() || !mention_channel.ok() ||
-      !mention_here.ok()) {
+      !mention_here.ok() || !files.ok()) {
     const chat::Error& error = !thread_root.ok()       ? thread_root.error()
                                : !also_in_channel.ok() ? also_in_channel.error()
                                : !mentions.ok()        ? mentions.error()
                                : !mention_channel.ok() ? mention_channel.error()
+                               : !files.ok()           ? files.error()
                                                        : mention_here.error();
     send_error("invalid_argument", error.message, cmid);
     co_return;
@@ -199,8 +203,9 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto sent = co_await offload(context_.workers, [&] {
     return context_.api.chat().messages().send(
         user, *channel, *text,
-        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions,
-                                          *mention_channel, *mention_here});
+        chat::MessageService::SendOptions{cmid,          root,          *also_in_channel && !root.empty(),
+                                          &*mentions,    *mention_channel, *mention_here,
+                                          &*files});
   });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);
