@@ -4,8 +4,8 @@
 // as text), privacy (a private channel's message only for its members),
 // filters, a bad query's error, "No messages match", "Load more"; opening a
 // hit (the history around it, highlighted, live messages held back, "Jump to
-// latest", newer pages on scrolling down) and a thread reply's hit opening
-// its thread.
+// latest", newer pages on scrolling down), a direct message's hit named by
+// the person, and a thread reply's hit opening its thread.
 //
 //   TOWNHALL_BIN=build/townhall node tests/e2e/web_search.mjs
 
@@ -195,6 +195,18 @@ await runBrowserTest('web search e2e', async (browser, base) => {
   assert.equal(new Set(snippets).size, FILLERS, 'no result twice');
   await searchBox(alice).press('Escape');
 
+  // --- a direct message's hit is named by the person, and opens the conversation ---
+  const { channel: dm } = await restAs(alice, base, 'POST', '/api/conversations', { user_names: ['Bob'] });
+  await restAs(alice, base, 'POST', `/api/channels/${dm.id}/messages`, { text: 'a meerkat for you', client_message_id: 'dm-1' });
+  await search(bob, 'meerkat');
+  assert.equal(await hits(bob).count(), 1);
+  assert.deepEqual(await hitTexts(bob, 'channel'), ['Alice'], 'the person, not "#..."');
+  await hits(bob).first().click();
+  await until('Bob in the conversation with Alice', async () => (await heading(bob)) === 'Alice');
+  await until('the direct message highlighted', async () =>
+    /\bmsg--highlight\b/.test(await messageItem(bob, 'a meerkat for you').getAttribute('class')));
+  assert.equal(await historyBar(bob).isVisible(), false, 'the newest message: nothing newer to jump to');
+
   // --- a thread reply's hit opens its thread (keyboard: "/", arrows, Enter) ---
   const found = await restAs(alice, base, 'GET', `/api/search?q=${encodeURIComponent(`zebra in:#${PUBLIC}`)}`);
   const zebraId = found.results[0].message.id;
@@ -206,7 +218,7 @@ await runBrowserTest('web search e2e', async (browser, base) => {
   await bob.page.locator('#messages').focus();
   await bob.page.keyboard.press('/');
   await until('the search box focused by "/"', async () => (await activeElementId(bob)) === 'search-input');
-  assert.equal(await searchBox(bob).inputValue(), 'zebra', 'the last query, selected');
+  assert.equal(await searchBox(bob).inputValue(), 'meerkat', 'the last query, selected');
   await search(bob, 'giraffe');
   assert.equal(await hits(bob).count(), 1);
   assert.deepEqual(await hitTexts(bob, 'thread'), ['in a thread']);

@@ -73,8 +73,13 @@ export const searchMethods = {
       if (!log.detached) this.scheduleRead();
       if (rootId) this.openThread(rootId, replyId);
     } catch (err) {
-      if (ch.id === this.activeId && ch.log === log) this.view.showComposerError(`Could not load messages: ${describe(err)}`);
       if (err && err.status === 401) throw err;
+      if (ch.log !== log) return;
+      // Gone (deleted) or unreachable: the channel at the present instead.
+      log.newerAfter = '';
+      this.loadNewest(ch).then(() => {
+        if (ch.id === this.activeId) this.view.showComposerError(`Could not open that message: ${describe(err)}`);
+      });
     } finally {
       if (ch.loading === loading) ch.loading = null;
     }

@@ -11,8 +11,8 @@
 // history, sending), app-live.js (the connection and live events),
 // app-membership.js (joining, leaving, conversations, people, muting),
 // app-reading.js (read markers and the "New messages" line) and
-// app-search.js (opening a search hit: the history around a message). Presence dots
-// and the away status are presence.js's.
+// app-search.js (opening a search hit: the history around a message).
+// Presence dots and the away status are presence.js's.
 
 import { api, ApiError, hasSessionCookie } from './api.js';
 import { Realtime } from './realtime.js';
