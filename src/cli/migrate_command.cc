@@ -109,6 +109,36 @@ int run_migrate(const MigrateSettings& settings) {
   return 0;
 }
 
+// The shared files' bytes beside a store (DATA/files), into a backup: hard
+// links (blobs are never changed in place: a new one is written under a
+// temporary name and renamed), copies across file systems. Files already
+// there are kept (a second pass adds what came since the first).
+bool link_files(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(from, ec)) return true;
+  for (fs::recursive_directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!it->is_regular_file(ec) || name.size() != 64 ||
+        name.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      continue;  // a directory, or a temporary file of an upload in flight
+    }
+    fs::path target = fs::path(to) / fs::relative(it->path(), from, ec);
+    fs::create_directories(target.parent_path(), ec);
+    if (fs::exists(target, ec)) continue;
+    fs::create_hard_link(it->path(), target, ec);
+    if (ec) {
+      ec.clear();
+      fs::copy_file(it->path(), target, ec);
+    }
+    if (ec) {
+      std::fprintf(stderr, "townhall backup: %s: %s\n", target.c_str(), ec.message().c_str());
+      return false;
+    }
+  }
+  return !ec;
+}
+
 int run_backup(const std::string& dir_arg, const StoreOptions& store) {
   if (store.kind != "embedded" || store.in_memory) {
     std::fprintf(stderr,
@@ -122,6 +152,18 @@ int run_backup(const std::string& dir_arg, const StoreOptions& store) {
     std::fprintf(stderr, "townhall backup: %s already exists; name a new directory\n", dir_arg.c_str());
     return 1;
   }
+  // The files' bytes are linked before the checkpoint and again after it:
+  // every blob an item of the checkpoint names existed before it, and one
+  // stored after the first pass is too young for the sweep to remove.
+  const std::string files_from = store.data_dir + "/files", files_to = dir + ".files-partial";
+  if (!link_files(files_from, files_to)) return 1;
+  auto finish_files = [&]() {
+    if (!link_files(files_from, files_to)) return false;
+    std::error_code rename_error;
+    if (std::filesystem::exists(files_to)) std::filesystem::rename(files_to, dir + "/files", rename_error);
+    if (rename_error) std::fprintf(stderr, "townhall backup: files: %s\n", rename_error.message().c_str());
+    return !rename_error;
+  };
   // A running server holds the store: it takes the checkpoint itself.
   if (auto through_server = backup_through_socket(store.data_dir, dir)) {
     if (!through_server->ok()) {
@@ -129,6 +171,7 @@ int run_backup(const std::string& dir_arg, const StoreOptions& store) {
                    through_server->error().message.c_str());
       return 1;
     }
+    if (!finish_files()) return 1;
     std::printf("backup of %s written to %s (by the running server)\n", store.data_dir.c_str(), dir.c_str());
     return 0;
   }
@@ -151,6 +194,7 @@ int run_backup(const std::string& dir_arg, const StoreOptions& store) {
     std::fprintf(stderr, "townhall backup: %s\n", status.error().message.c_str());
     return 1;
   }
+  if (!finish_files()) return 1;
   std::printf("backup of %s written to %s\n", store.data_dir.c_str(), dir.c_str());
   return 0;
 }

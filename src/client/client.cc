@@ -138,16 +138,7 @@ class Client::Impl {
   }
 
   TransportResult<HttpResponse> exchange(const HttpRequest& request) {
-    auto lease = pool_.acquire(/*fresh=*/false, options_.request_timeout);
-    if (!lease.ok()) return std::move(lease).error();
-    auto response = (*lease)->post(request, options_.request_timeout);
-    if (response.ok() || !lease->reused() || !response.error().nothing_received) return response;
-    // The server closed this idle connection as we reused it: try once on a
-    // new connection right away; that is not a failed attempt.
-    { auto discard = std::move(lease).value(); }
-    auto fresh = pool_.acquire(/*fresh=*/true, options_.request_timeout);
-    if (!fresh.ok()) return std::move(fresh).error();
-    return (*fresh)->post(request, options_.request_timeout);
+    return pool_.exchange(request, options_.request_timeout);
   }
 
   const ClientOptions options_;
@@ -164,18 +155,7 @@ ddb::Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
   }
   std::unique_ptr<asio::ssl::context> tls;
   if (endpoint.tls) {
-    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
-    boost::system::error_code ec;
-    tls->set_default_verify_paths(ec);
-    if (ec) return ddb::Error::Validation("Cannot load the system CA certificates: " + ec.message());
-    if (!options.ca_bundle.empty()) {
-      tls->load_verify_file(options.ca_bundle, ec);
-      if (ec) {
-        return ddb::Error::Validation("Cannot load the CA bundle " + options.ca_bundle + ": " + ec.message());
-      }
-    }
-    tls->set_verify_mode(asio::ssl::verify_peer);
+    TH_ASSIGN_OR_RETURN(tls, make_tls_context(options.ca_bundle));
   }
   auto impl = std::make_unique<Impl>(std::move(options), std::move(endpoint), std::move(tls));
   return std::unique_ptr<Client>(new Client(std::move(impl)));

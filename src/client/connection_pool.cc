@@ -86,4 +86,31 @@ size_t ConnectionPool::idle_connections() const {
   return idle_.size();
 }
 
+TransportResult<HttpResponse> ConnectionPool::exchange(const HttpRequest& request,
+                                                       std::chrono::milliseconds timeout) {
+  auto lease = acquire(/*fresh=*/false, timeout);
+  if (!lease.ok()) return std::move(lease).error();
+  auto response = (*lease)->exchange(request, timeout);
+  if (response.ok() || !lease->reused() || !response.error().nothing_received) return response;
+  { auto discard = std::move(lease).value(); }
+  auto fresh = acquire(/*fresh=*/true, timeout);
+  if (!fresh.ok()) return std::move(fresh).error();
+  return (*fresh)->exchange(request, timeout);
+}
+
+ddb::Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const std::string& ca_bundle) {
+  namespace asio = boost::asio;
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+  boost::system::error_code ec;
+  tls->set_default_verify_paths(ec);
+  if (ec) return ddb::Error::Validation("Cannot load the system CA certificates: " + ec.message());
+  if (!ca_bundle.empty()) {
+    tls->load_verify_file(ca_bundle, ec);
+    if (ec) return ddb::Error::Validation("Cannot load the CA bundle " + ca_bundle + ": " + ec.message());
+  }
+  tls->set_verify_mode(asio::ssl::verify_peer);
+  return tls;
+}
+
 }  // namespace townhall::client

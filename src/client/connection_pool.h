@@ -61,6 +61,11 @@ class ConnectionPool {
   // a free slot when max_connections are all busy (a kTimeout error then).
   TransportResult<Lease> acquire(bool fresh, std::chrono::milliseconds wait);
 
+  // One exchange on a pooled connection. When a reused idle connection
+  // turns out closed by the server before anything came back, it is tried
+  // once more on a new connection at once (not a failed attempt).
+  TransportResult<HttpResponse> exchange(const HttpRequest& request, std::chrono::milliseconds timeout);
+
   const Endpoint& endpoint() const { return endpoint_; }
   // For tests and metrics.
   size_t open_connections() const;
@@ -78,5 +83,9 @@ class ConnectionPool {
   std::vector<std::unique_ptr<HttpConnection>> idle_;  // GUARDED_BY(mutex_); most recently used last
   size_t open_ = 0;                                    // GUARDED_BY(mutex_); idle + leased + opening
 };
+
+// A TLS client context: TLS 1.2 or later, the system's CAs and ca_bundle's
+// (a PEM file; empty: none), peers verified (host names by each connection).
+ddb::Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const std::string& ca_bundle);
 
 }  // namespace townhall::client

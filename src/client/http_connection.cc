@@ -133,9 +133,12 @@ class HttpConnection::Impl {
     return true;
   }
 
-  TransportResult<HttpResponse> post(const HttpRequest& request, std::chrono::milliseconds timeout) {
+  TransportResult<HttpResponse> exchange(const HttpRequest& request, std::chrono::milliseconds timeout) {
     reusable_ = false;  // until the exchange completes cleanly
-    http::request<http::string_body> message{http::verb::post, request.target, 11};
+    http::verb verb = http::string_to_verb(request.method);
+    if (verb == http::verb::unknown)
+      return TransportError{TransportError::Kind::kProtocol, "unknown method", true};
+    http::request<http::string_body> message{verb, request.target, 11};
     message.set(http::field::host, endpoint_.host_header());
     for (const auto& [name, value] : request.headers) message.set(name, value);
     message.body() = request.body;
@@ -152,7 +155,8 @@ class HttpConnection::Impl {
     if (ec) return failure(ec, "sending the request", /*nothing_received=*/true);
 
     http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
+    parser.body_limit(request.max_response_bytes ? request.max_response_bytes : kMaxResponseBytes);
+    parser.skip(verb == http::verb::head);  // a HEAD answer has a length but no body
     ec = run([&](auto handler) {
       if (tls_) {
         http::async_read(*tls_, buffer_, parser, handler);
@@ -232,9 +236,9 @@ TransportResult<std::unique_ptr<HttpConnection>> HttpConnection::open(const Endp
 HttpConnection::HttpConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpConnection::~HttpConnection() = default;
 
-TransportResult<HttpResponse> HttpConnection::post(const HttpRequest& request,
-                                                   std::chrono::milliseconds timeout) {
-  return impl_->post(request, timeout);
+TransportResult<HttpResponse> HttpConnection::exchange(const HttpRequest& request,
+                                                       std::chrono::milliseconds timeout) {
+  return impl_->exchange(request, timeout);
 }
 bool HttpConnection::reusable() const { return impl_->reusable(); }
 std::chrono::steady_clock::time_point HttpConnection::last_used() const { return impl_->last_used(); }

@@ -24,9 +24,11 @@
 namespace townhall::client {
 
 struct HttpRequest {
+  std::string method = "POST";  // DynamoDB's; S3 uses GET, PUT, DELETE, HEAD too
   std::string target = "/";
   std::vector<std::pair<std::string, std::string>> headers;  // Host and Content-Length are added
   std::string body;
+  size_t max_response_bytes = 0;  // 0: HttpConnection::kMaxResponseBytes
 };
 
 struct HttpResponse {
@@ -69,10 +71,10 @@ class HttpConnection {
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  // POSTs the request and reads the whole response within `timeout`.
+  // Sends the request and reads the whole response within `timeout`.
   // After a failure, or a response that does not keep the connection alive,
   // reusable() is false.
-  TransportResult<HttpResponse> post(const HttpRequest& request, std::chrono::milliseconds timeout);
+  TransportResult<HttpResponse> exchange(const HttpRequest& request, std::chrono::milliseconds timeout);
 
   bool reusable() const;
   std::chrono::steady_clock::time_point last_used() const;

@@ -16,11 +16,12 @@ client::Environment env(std::map<std::string, std::string> variables) {
   return client::fixed_environment(std::move(variables));
 }
 
-const std::map<std::string, std::string> kKeys = {{"AWS_ACCESS_KEY_ID", "id"},
-                                                  {"AWS_SECRET_ACCESS_KEY", "secret"}};
+std::map<std::string, std::string> keys() {
+  return {{"AWS_ACCESS_KEY_ID", "id"}, {"AWS_SECRET_ACCESS_KEY", "secret"}};
+}
 
 std::map<std::string, std::string> with_keys(std::map<std::string, std::string> more) {
-  more.insert(kKeys.begin(), kKeys.end());
+  more.merge(keys());
   return more;
 }
 
@@ -80,13 +81,13 @@ TEST(BlobStoreFactory, EndpointFromFlagThenEnvironment) {
 }
 
 TEST(BlobStoreFactory, AwsS3IsVirtualHostedUnlessTheBucketHasDots) {
-  auto plain = resolve_s3_options({"s3://my-bucket/f", "", "eu-west-1"}, env(kKeys));
+  auto plain = resolve_s3_options({"s3://my-bucket/f", "", "eu-west-1"}, env(keys()));
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->endpoint_url, "https://s3.eu-west-1.amazonaws.com");
   EXPECT_FALSE(plain->path_style);
-  auto dotted = resolve_s3_options({"s3://my.bucket/f", "", "eu-west-1"}, env(kKeys));
+  auto dotted = resolve_s3_options({"s3://my.bucket/f", "", "eu-west-1"}, env(keys()));
   EXPECT_TRUE(dotted->path_style);
-  EXPECT_EQ(resolve_s3_options({"s3://b", "", "cn-north-1"}, env(kKeys))->endpoint_url,
+  EXPECT_EQ(resolve_s3_options({"s3://b", "", "cn-north-1"}, env(keys()))->endpoint_url,
             "https://s3.cn-north-1.amazonaws.com.cn");
 }
 
@@ -94,7 +95,7 @@ TEST(BlobStoreFactory, CredentialsAndRegionAreRequired) {
   auto no_keys = resolve_s3_options({"s3://b/f", "http://h:1", ""}, env({}));
   ASSERT_FALSE(no_keys.ok());
   EXPECT_TRUE(no_keys.error().is(chat::Code::kInvalidArgument));
-  auto no_region = resolve_s3_options({"s3://b/f", "", ""}, env(kKeys));
+  auto no_region = resolve_s3_options({"s3://b/f", "", ""}, env(keys()));
   ASSERT_FALSE(no_region.ok());
   EXPECT_NE(no_region.error().message.find("region"), std::string::npos) << no_region.error().message;
   auto with_token =
@@ -116,14 +117,14 @@ TEST(BlobStoreFactory, OpensLocalOrS3Stores) {
   ASSERT_TRUE(named.ok());
   EXPECT_EQ(dynamic_cast<LocalBlobStore*>(named->get())->directory(), root + "/named");
 
-  auto s3 = open_blob_store({"s3://b/files", "http://127.0.0.1:4569", ""}, root, env(kKeys));
+  auto s3 = open_blob_store({"s3://b/files", "http://127.0.0.1:4569", ""}, root, env(keys()));
   ASSERT_TRUE(s3.ok()) << s3.error().message;
   auto* remote = dynamic_cast<S3BlobStore*>(s3->get());
   ASSERT_NE(remote, nullptr);
   EXPECT_EQ(remote->object_target(std::string(64, 'a')), "/b/files/" + std::string(64, 'a'));
 
-  EXPECT_FALSE(open_blob_store({"gs://b/files", "", ""}, root, env(kKeys)).ok());
-  EXPECT_FALSE(open_blob_store({root + "/x", "http://127.0.0.1:4569", ""}, root, env(kKeys)).ok());
+  EXPECT_FALSE(open_blob_store({"gs://b/files", "", ""}, root, env(keys())).ok());
+  EXPECT_FALSE(open_blob_store({root + "/x", "http://127.0.0.1:4569", ""}, root, env(keys())).ok());
   std::filesystem::remove_all(root);
 }
 

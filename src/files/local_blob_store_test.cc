@@ -118,6 +118,7 @@ TEST_F(LocalBlobStoreTest, LeavesNoTemporaryFiles) {
   // Concurrent puts, several of the same blob: each is renamed into place or
   // finds it there; no temporary name survives.
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([this, t] {
       for (int i = 0; i < 20; ++i) {

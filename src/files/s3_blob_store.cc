@@ -11,6 +11,10 @@ namespace townhall::files {
 namespace {
 
 constexpr std::string_view kUserAgent = "townhall/0.1";
+// One exchange of a whole blob (25 MB by default).
+constexpr std::chrono::milliseconds kRequestTimeout{60'000};
+// Blobs are at most the server's file limit (up to 4 GB by --max-file-mb).
+constexpr size_t kMaxResponseBytes = size_t{4} * 1024 * 1024 * 1024;
 
 bool is_key(std::string_view key) {
   return key.size() == 64 && std::all_of(key.begin(), key.end(), [](char c) {
@@ -36,13 +40,21 @@ chat::Result<std::unique_ptr<S3BlobStore>> S3BlobStore::open(S3Options options) 
     }
     endpoint->host = options.bucket + "." + endpoint->host;
   }
-  S3HttpOptions http_options;
-  http_options.ca_bundle = options.ca_bundle;
-  TH_ASSIGN_OR_RETURN(std::unique_ptr<S3Http> http, S3Http::open(std::move(*endpoint), http_options));
-  std::string host = http->host_header();
-  Transport transport = [raw = http.get()](const S3HttpRequest& request) { return raw->exchange(request); };
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (endpoint->tls) {
+    auto made = client::make_tls_context(options.ca_bundle);
+    if (!made.ok()) return chat::Error::InvalidArgument("S3 endpoint: " + made.error().message);
+    tls = std::move(made).value();
+  }
+  std::string host = endpoint->host_header();
+  auto pool =
+      std::make_unique<client::ConnectionPool>(std::move(*endpoint), tls.get(), client::PoolOptions{});
+  Transport transport = [raw = pool.get()](const client::HttpRequest& request) {
+    return raw->exchange(request, kRequestTimeout);
+  };
   TH_ASSIGN_OR_RETURN(auto store, open(std::move(options), std::move(host), std::move(transport)));
-  store->http_ = std::move(http);
+  store->tls_ = std::move(tls);
+  store->pool_ = std::move(pool);
   return store;
 }
 
@@ -84,7 +96,11 @@ std::string S3BlobStore::list_target(std::string_view continuation_token) const 
 
 chat::Result<client::HttpResponse> S3BlobStore::call(std::string_view method, std::string target,
                                                      std::string body, std::string_view payload_hash) {
-  S3HttpRequest request{std::string(method), std::move(target), {}, std::move(body)};
+  client::HttpRequest request;
+  request.method = std::string(method);
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.max_response_bytes = kMaxResponseBytes;
   client::RetryOptions backoff{options_.max_attempts, std::chrono::milliseconds(50), std::chrono::seconds(1)};
   for (int attempt = 1;; ++attempt) {
     // Signed per attempt: a retry after a backoff needs a current X-Amz-Date.

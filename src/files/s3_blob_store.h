@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "chat/blob_store.h"
+#include "client/connection_pool.h"
 #include "client/http_connection.h"
-#include "files/s3_http.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::files {
@@ -37,8 +37,9 @@ struct S3Options {
 
 class S3BlobStore : public chat::BlobStore {
  public:
-  // One exchange with the endpoint; open() uses an S3Http pool, tests a fake.
-  using Transport = std::function<client::TransportResult<client::HttpResponse>(const S3HttpRequest&)>;
+  // One exchange with the endpoint; open() uses client's connection pool
+  // (the DynamoDB client's keep-alive HTTP(S) connections), tests a fake.
+  using Transport = std::function<client::TransportResult<client::HttpResponse>(const client::HttpRequest&)>;
 
   // InvalidArgument for a bad endpoint URL, an empty bucket or missing keys.
   // Nothing is sent until the first call.
@@ -71,7 +72,9 @@ class S3BlobStore : public chat::BlobStore {
   const S3Options options_;
   const std::string host_header_;
   const std::string bucket_path_;  // "/bucket" (path style) or "" (virtual-hosted)
-  std::unique_ptr<S3Http> http_;   // owned here when open() made the transport
+  // Owned here when open() made the transport (the pool uses the context).
+  std::unique_ptr<boost::asio::ssl::context> tls_;
+  std::unique_ptr<client::ConnectionPool> pool_;
   Transport transport_;
   Clock clock_;
 };

@@ -17,7 +17,9 @@ using client::HttpResponse;
 using client::TransportError;
 using client::TransportResult;
 
-const sigv4::Credentials kExampleKeys{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+sigv4::Credentials example_keys() {
+  return {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+}
 constexpr std::string_view kEmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 std::chrono::system_clock::time_point may_24_2013() { return *sigv4::parse_amz_date("20130524T000000Z"); }
@@ -38,7 +40,7 @@ TEST(S3Protocol, SignsAwsDocumentedGetObject) {
                           {"x-amz-content-sha256", kEmptyHash},
                           {"x-amz-date", "20130524T000000Z"}},
                          {}};
-  auto signed_headers = s3::sign(request, kExampleKeys, "us-east-1", may_24_2013());
+  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
@@ -56,7 +58,7 @@ TEST(S3Protocol, SignsAwsDocumentedPutObjectWithAnEncodedKey) {
                           {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
                           {"x-amz-content-sha256", hash}},
                          body};
-  auto signed_headers = s3::sign(request, kExampleKeys, "us-east-1", may_24_2013());
+  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, "
@@ -68,7 +70,7 @@ TEST(S3Protocol, SignsAwsDocumentedListObjects) {
                          "/?max-keys=2&prefix=J",
                          {{"Host", "examplebucket.s3.amazonaws.com"}, {"x-amz-content-sha256", kEmptyHash}},
                          {}};
-  auto signed_headers = s3::sign(request, kExampleKeys, "us-east-1", may_24_2013());
+  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
   EXPECT_EQ(signed_headers.amz_date, "20130524T000000Z");
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
@@ -178,11 +180,11 @@ TEST(S3Protocol, DescribesErrors) {
 // --- The store over a fake transport ------------------------------------------
 
 struct FakeS3 {
-  std::vector<S3HttpRequest> requests;
+  std::vector<client::HttpRequest> requests;
   std::deque<TransportResult<HttpResponse>> answers;  // empty: 200 with no body
 
   S3BlobStore::Transport transport() {
-    return [this](const S3HttpRequest& request) -> TransportResult<HttpResponse> {
+    return [this](const client::HttpRequest& request) -> TransportResult<HttpResponse> {
       requests.push_back(request);
       if (answers.empty()) return HttpResponse{200, {}, {}};
       auto answer = std::move(answers.front());
@@ -192,7 +194,7 @@ struct FakeS3 {
   }
 };
 
-const std::string* header(const S3HttpRequest& request, std::string_view name) {
+const std::string* header(const client::HttpRequest& request, std::string_view name) {
   for (const auto& [key, value] : request.headers) {
     if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
@@ -207,27 +209,30 @@ std::unique_ptr<S3BlobStore> fake_store(FakeS3& fake, std::string prefix = "file
   S3Options options;
   options.bucket = "townhall";
   options.prefix = std::move(prefix);
-  options.credentials = kExampleKeys;
+  options.credentials = example_keys();
   options.path_style = path_style;
   auto store = S3BlobStore::open(std::move(options), "localhost:4569", fake.transport(), may_24_2013);
   EXPECT_TRUE(store.ok());
   return std::move(store).value();
 }
 
-const std::string kHello = "hello";
-const std::string kHelloKey = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+constexpr std::string_view kHello = "hello";
+const std::string& hello_key() {
+  static const std::string key = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  return key;
+}
 
 TEST(S3BlobStore, PutSendsASignedPutObject) {
   FakeS3 fake;
   auto store = fake_store(fake);
-  ASSERT_EQ(chat::blob_key(kHello), kHelloKey);
-  ASSERT_TRUE(store->put(kHelloKey, kHello).ok());
+  ASSERT_EQ(chat::blob_key(kHello), hello_key());
+  ASSERT_TRUE(store->put(hello_key(), kHello).ok());
   ASSERT_EQ(fake.requests.size(), 1u);
   const auto& request = fake.requests[0];
   EXPECT_EQ(request.method, "PUT");
-  EXPECT_EQ(request.target, "/townhall/files/" + kHelloKey);
+  EXPECT_EQ(request.target, "/townhall/files/" + hello_key());
   EXPECT_EQ(request.body, kHello);
-  EXPECT_EQ(*header(request, "x-amz-content-sha256"), kHelloKey);
+  EXPECT_EQ(*header(request, "x-amz-content-sha256"), hello_key());
   EXPECT_EQ(*header(request, "content-type"), "application/octet-stream");
   EXPECT_EQ(*header(request, "x-amz-date"), "20130524T000000Z");
   // botocore's S3SigV4Auth signs this same request (at this time, with these keys) so:
@@ -246,7 +251,7 @@ TEST(S3BlobStore, ListPagesThroughContinuationTokens) {
                    {},
                    "<ListBucketResult><IsTruncated>true</IsTruncated>"
                    "<Contents><Key>files/" +
-                       kHelloKey +
+                       hello_key() +
                        "</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified></Contents>"
                        "<Contents><Key>files/notes.txt</Key><LastModified>2009-10-12T17:50:30Z"
                        "</LastModified></Contents>"
@@ -267,7 +272,7 @@ TEST(S3BlobStore, ListPagesThroughContinuationTokens) {
   auto listed = store->list();
   ASSERT_TRUE(listed.ok()) << listed.error().message;
   ASSERT_EQ(listed->size(), 2u);
-  EXPECT_EQ((*listed)[0].key, kHelloKey);
+  EXPECT_EQ((*listed)[0].key, hello_key());
   EXPECT_EQ((*listed)[0].modified_ms, 1255369830000);
   EXPECT_EQ((*listed)[1].key, other);
   EXPECT_EQ((*listed)[1].modified_ms, 2000);
@@ -297,7 +302,7 @@ TEST(S3BlobStore, ListRefusesATokenThatRepeats) {
 TEST(S3BlobStore, VirtualHostedBucketsAreNotInThePath) {
   FakeS3 fake;
   auto store = fake_store(fake, "", /*path_style=*/false);
-  EXPECT_EQ(store->object_target(kHelloKey), "/" + kHelloKey);
+  EXPECT_EQ(store->object_target(hello_key()), "/" + hello_key());
   EXPECT_EQ(store->list_target(""), "/?list-type=2");
 }
 
@@ -305,13 +310,13 @@ TEST(S3BlobStore, MapsAnswersToErrors) {
   FakeS3 fake;
   auto store = fake_store(fake);
   fake.answers.push_back(HttpResponse{404, {}, "<Error><Code>NoSuchKey</Code></Error>"});
-  auto missing = store->get(kHelloKey);
+  auto missing = store->get(hello_key());
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(missing.error().is(chat::Code::kNotFound));
 
   fake.answers.push_back(
       HttpResponse{404, {}, "<Error><Code>NoSuchBucket</Code><Message>gone</Message></Error>"});
-  auto no_bucket = store->get(kHelloKey);
+  auto no_bucket = store->get(hello_key());
   ASSERT_FALSE(no_bucket.ok());
   EXPECT_TRUE(no_bucket.error().is(chat::Code::kInternal));
   EXPECT_NE(no_bucket.error().message.find("NoSuchBucket: gone"), std::string::npos)
@@ -319,26 +324,26 @@ TEST(S3BlobStore, MapsAnswersToErrors) {
 
   fake.answers.push_back(
       HttpResponse{403, {}, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"});
-  auto denied = store->put(kHelloKey, kHello);
+  auto denied = store->put(hello_key(), kHello);
   ASSERT_FALSE(denied.ok());
   EXPECT_TRUE(denied.error().is(chat::Code::kInternal));
   EXPECT_NE(denied.error().message.find("HTTP 403"), std::string::npos) << denied.error().message;
 
   fake.answers.push_back(HttpResponse{204, {}, {}});
-  EXPECT_TRUE(store->remove(kHelloKey).ok());
+  EXPECT_TRUE(store->remove(hello_key()).ok());
   fake.answers.push_back(HttpResponse{404, {}, {}});
-  EXPECT_TRUE(store->remove(kHelloKey).ok());
+  EXPECT_TRUE(store->remove(hello_key()).ok());
   EXPECT_EQ(fake.requests.back().method, "DELETE");
 
-  fake.answers.push_back(HttpResponse{200, {}, kHello});
-  auto got = store->get(kHelloKey);
+  fake.answers.push_back(HttpResponse{200, {}, std::string(kHello)});
+  auto got = store->get(hello_key());
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, kHello);
   EXPECT_EQ(fake.requests.back().method, "GET");
   EXPECT_EQ(*header(fake.requests.back(), "x-amz-content-sha256"), kEmptyHash);
 
   size_t sent = fake.requests.size();
-  for (const std::string& bad : {std::string("../etc/passwd"), std::string(64, 'G'), kHelloKey + "0"}) {
+  for (const std::string& bad : {std::string("../etc/passwd"), std::string(64, 'G'), hello_key() + "0"}) {
     EXPECT_TRUE(store->put(bad, "x").error().is(chat::Code::kInvalidArgument));
     EXPECT_TRUE(store->get(bad).error().is(chat::Code::kInvalidArgument));
     EXPECT_TRUE(store->remove(bad).error().is(chat::Code::kInvalidArgument));
@@ -352,14 +357,14 @@ TEST(S3BlobStore, RetriesTransportFailuresAnd5xx) {
   fake.answers.push_back(TransportError{TransportError::Kind::kDropped, "reset", false});
   fake.answers.push_back(HttpResponse{503, {}, "<Error><Code>SlowDown</Code></Error>"});
   fake.answers.push_back(HttpResponse{200, {}, {}});
-  EXPECT_TRUE(store->put(kHelloKey, kHello).ok());
+  EXPECT_TRUE(store->put(hello_key(), kHello).ok());
   EXPECT_EQ(fake.requests.size(), 3u);
 
   // Four attempts in all, then the last answer.
   fake.requests.clear();
   for (int i = 0; i < 5; ++i)
     fake.answers.push_back(HttpResponse{500, {}, "<Error><Code>InternalError</Code></Error>"});
-  auto failed = store->put(kHelloKey, kHello);
+  auto failed = store->put(hello_key(), kHello);
   ASSERT_FALSE(failed.ok());
   EXPECT_TRUE(failed.error().is(chat::Code::kInternal));
   EXPECT_EQ(fake.requests.size(), 4u);
@@ -368,7 +373,7 @@ TEST(S3BlobStore, RetriesTransportFailuresAnd5xx) {
   fake.requests.clear();
   for (int i = 0; i < 4; ++i)
     fake.answers.push_back(TransportError{TransportError::Kind::kConnect, "refused", true});
-  auto unreachable = store->get(kHelloKey);
+  auto unreachable = store->get(hello_key());
   ASSERT_FALSE(unreachable.ok());
   EXPECT_TRUE(unreachable.error().is(chat::Code::kUnavailable));
   EXPECT_NE(unreachable.error().message.find("gave up after 4 attempts"), std::string::npos);
@@ -377,9 +382,9 @@ TEST(S3BlobStore, RetriesTransportFailuresAnd5xx) {
   // A bad certificate and a 4xx are final.
   fake.requests.clear();
   fake.answers.push_back(TransportError{TransportError::Kind::kTls, "certificate verify failed", true});
-  EXPECT_TRUE(store->get(kHelloKey).error().is(chat::Code::kUnavailable));
+  EXPECT_TRUE(store->get(hello_key()).error().is(chat::Code::kUnavailable));
   fake.answers.push_back(HttpResponse{400, {}, "<Error><Code>RequestTimeTooSkewed</Code></Error>"});
-  EXPECT_TRUE(store->get(kHelloKey).error().is(chat::Code::kInternal));
+  EXPECT_TRUE(store->get(hello_key()).error().is(chat::Code::kInternal));
   EXPECT_EQ(fake.requests.size(), 2u);
 }
 
@@ -387,7 +392,7 @@ TEST(S3BlobStore, OpenRefusesBadSettings) {
   S3Options options;
   options.endpoint_url = "http://127.0.0.1:4569";
   options.bucket = "b";
-  options.credentials = kExampleKeys;
+  options.credentials = example_keys();
   EXPECT_TRUE(S3BlobStore::open(options).ok());
   auto with = [&](auto change) {
     S3Options changed = options;

@@ -188,10 +188,12 @@ export async function restAs(user, base, method, urlPath, body) {
 // null with TOWNHALL_URL). Afterwards no page may have logged a problem. On
 // a failure every page is photographed and the server's output printed;
 // the server's log is kept with the screenshots. Sets the exit code.
-export async function runBrowserTest(label, body) {
+// options.serveArgs: more `townhall serve` flags (e.g. ['--max-file-mb', '1']);
+// not applied to a server at TOWNHALL_URL.
+export async function runBrowserTest(label, body, { serveArgs = [] } = {}) {
   await mkdir(artifacts, { recursive: true });
   const external = process.env.TOWNHALL_URL;
-  const server = external ? null : await startTownhall();
+  const server = external ? null : await startTownhall({ extraArgs: serveArgs });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
   try {
     await body(browser, external || server.url, server);

@@ -29,6 +29,18 @@ function readCookie(name) {
   return '';
 }
 
+// The server's {"error": {code, message}} of a failed response, as an ApiError.
+function errorOf(status, statusText, text) {
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  const error = data && data.error;
+  return new ApiError(status, (error && error.code) || `http_${status}`, (error && error.message) || statusText || 'Request failed.');
+}
+
 async function request(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -49,6 +61,7 @@ async function request(method, path, body) {
     throw new ApiError(0, 'network', 'Cannot reach the server.');
   }
   const text = response.status === 204 ? '' : await response.text();
+  if (!response.ok) throw errorOf(response.status, response.statusText, text);
   let data = null;
   if (text) {
     try {
@@ -57,15 +70,40 @@ async function request(method, path, body) {
       data = null;
     }
   }
-  if (!response.ok) {
-    const error = data && data.error;
-    throw new ApiError(
-      response.status,
-      (error && error.code) || `http_${response.status}`,
-      (error && error.message) || response.statusText || 'Request failed.',
-    );
-  }
   return data;
+}
+
+// Uploads one file (the body is the file itself) with progress, which
+// fetch cannot report: XMLHttpRequest, with the same cookies and CSRF
+// header as request(). onProgress(loadedBytes). Returns {promise, abort}:
+// the promise resolves with the server's file ({id, name, type, size,
+// url, ...}) and rejects with an ApiError (code 'aborted' after abort()).
+export function uploadFile(channelId, blob, name, onProgress = () => {}) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open('POST', `/api/channels/${encodeURIComponent(channelId)}/files?name=${encodeURIComponent(name)}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    // The server sniffs the type from the bytes; this is only a hint.
+    xhr.setRequestHeader('Content-Type', blob.type || 'application/octet-stream');
+    const token = readCookie('th_csrf');
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(errorOf(xhr.status, xhr.statusText, xhr.responseText));
+        return;
+      }
+      try {
+        resolve(JSON.parse(xhr.responseText).file);
+      } catch {
+        reject(new ApiError(xhr.status, 'bad_response', 'The server answered strangely.'));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server.'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
+    xhr.send(blob);
+  });
+  return { promise, abort: () => xhr.abort() };
 }
 
 const part = encodeURIComponent; // ids are URL-safe; encoding anyway costs nothing
@@ -110,13 +148,15 @@ export const api = {
   // Message search: {results: [{message, channel, snippet}], next_cursor}.
   search: (q, { cursor, channelId, limit = 20, order } = {}) =>
     request('GET', `/api/search${query({ q, channel_id: channelId, cursor, limit, order })}`),
-  send: (id, text, clientMessageId, mentions = []) =>
+  // files: ids of uploaded files the message shares (the text may then be empty).
+  send: (id, text, clientMessageId, mentions = [], files = []) =>
     request('POST', `/api/channels/${part(id)}/messages`, {
       text,
       client_message_id: clientMessageId,
       mentions: mentionFields(mentions).people,
       mention_channel: mentionFields(mentions).channel,
       mention_here: mentionFields(mentions).here,
+      ...(files.length ? { files } : {}),
     }),
   mentions: (cursor, limit = 30) => request('GET', `/api/me/mentions${query({ cursor, limit })}`),
   reply: (id, rootId, text, alsoInChannel, clientMessageId, mentions = []) =>

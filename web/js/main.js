@@ -14,10 +14,10 @@
 // app-search.js (opening a search hit: the history around a message).
 // Presence dots and the away status are presence.js's.
 
-import { api, ApiError, hasSessionCookie } from './api.js';
+import { api, ApiError, hasSessionCookie, uploadFile } from './api.js';
 import { Realtime } from './realtime.js';
 import { ChannelState, membershipOf, channelLabel } from './channel-state.js';
-import { Outbox, describeError as describe } from './outbox.js';
+import { Outbox, describeError as describe, newClientMessageId } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref, setFaviconBadge } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
@@ -34,6 +34,8 @@ import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
 import { readingMethods } from './app-reading.js';
 import { searchMethods } from './app-search.js';
+import { AttachmentTray } from './attachments.js';
+import { setUpLightbox } from './files-view.js';
 import { $, show, plural } from './dom.js';
 
 const PAGE_SIZE = 50;
@@ -74,7 +76,16 @@ class App {
       onJumpToPresent: () => this.jumpToPresent(),
       onReadBottom: () => this.scheduleRead(),
       confirm: confirmDialog,
+      attachments: () => this.attachments.state(this.activeId),
     });
+    this.attachments = new AttachmentTray({
+      upload: uploadFile,
+      canAttach: () => Boolean(this.channels.get(this.activeId)?.member),
+      showError: (text) => this.view.showComposerError(text),
+      onChange: () => this.view.attachmentsChanged(),
+      onUnauthorized: () => this.sessionEnded(),
+    });
+    setUpLightbox();
     this.outbox = new Outbox({
       send: (id, text, cmid, mentions) => api.send(id, text, cmid, mentions),
       realtime: () => this.realtime,
@@ -82,6 +93,7 @@ class App {
         if (ch.id === this.activeId) this.view.updatePending(entry);
       },
       onConfirmed: (ch, entry, message) => {
+        this.attachments.sent(ch.id, entry.clientMessageId); // its files are shared
         if (ch.log.pending.delete(entry.clientMessageId) && ch.id === this.activeId) {
           this.view.removePending(entry.clientMessageId);
         }
@@ -343,6 +355,7 @@ class App {
     this.forgetPreview();
     this.leaveHistory();
     this.activeId = '';
+    this.attachments.setChannel('');
     show($('channel-pane'), false);
     show($('no-channel'), true);
     $('no-channel').querySelector('p').textContent = note;
@@ -376,6 +389,7 @@ class App {
       this.thread.close();
       this.typing.render();
       this.view.show(ch.log, this.me, channelLabel(ch), ch.isConversation ? 'conversation' : 'channel');
+      this.attachments.setChannel(id);
       this.members.reset(id);
     }
     if (this.focusComposerOnOpen && ch.member) this.view.focusComposer();
@@ -503,7 +517,10 @@ class App {
     const ch = this.channels.get(this.activeId);
     if (!ch || !ch.member) return;
     if (ch.log.detached) this.jumpToPresent(); // what one writes goes below the newest
-    this.outbox.send(ch, text, mentions);
+    // The uploaded files attached go with it; their chips stay until the server has it.
+    const clientMessageId = newClientMessageId();
+    const files = this.attachments.take(ch.id, clientMessageId);
+    this.outbox.send(ch, text, mentions, { files, clientMessageId });
   }
 
   retry(clientMessageId) {
@@ -516,6 +533,7 @@ class App {
     if (!ch) return;
     ch.log.pending.delete(clientMessageId);
     this.view.removePending(clientMessageId);
+    this.attachments.returned(ch.id, clientMessageId); // not sent: attached again
   }
 
   async edit(id, text) {

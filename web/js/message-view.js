@@ -16,6 +16,8 @@ import { HIGHLIGHT_MS, threadLink } from './thread-panel.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText, mentionsMe } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
+import { renderFiles } from './files-view.js';
+import { messageSummary } from './files.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 48;
@@ -26,7 +28,8 @@ export class MessageView {
   // people() -> Promise<[{user_id, user_name}]> (who can be mentioned),
   // onReact(id, emoji, on) -> Promise, onOpenThread(rootId), onTyping() (text is being written),
   // onRetry(clientMessageId), onDiscard(clientMessageId), onLoadOlder() -> Promise,
-  // onLoadNewer() -> Promise, onJumpToPresent(), onReadBottom(), confirm(text) -> Promise<boolean>
+  // onLoadNewer() -> Promise, onJumpToPresent(), onReadBottom(), confirm(text) -> Promise<boolean>,
+  // attachments() -> {ready, blocker}: the files attached to the message (attachments.js)
   constructor(callbacks) {
     this.cb = callbacks;
     this.scroller = $('messages');
@@ -191,6 +194,8 @@ export class MessageView {
           ? el('div', { class: 'msg__body' }, text, el('span', { class: 'msg__edited msg__edited--inline', title: fullTime(message.edited_at_ms), text: '(edited)' }))
           : text,
       );
+      const files = renderFiles(message);
+      if (files) li.append(files);
       const reactions = renderReactions(message, this.me);
       if (reactions) li.append(reactions);
       const thread = threadLink(message);
@@ -292,6 +297,9 @@ export class MessageView {
         el('span', { class: 'msg__status', text: status }),
       ),
       el('p', { class: 'msg__text', text: entry.text }),
+      entry.files && entry.files.length
+        ? el('ul', { class: 'msg__pending-files' }, entry.files.map((file) => el('li', { text: `📎 ${file.name}` })))
+        : null,
       failed || queued
         ? el('div', { class: 'msg__actions msg__actions--always' }, failed ? button('retry', 'Retry') : null, button('discard', 'Discard'))
         : null,
@@ -411,20 +419,38 @@ export class MessageView {
   }
 
   announce(message) {
-    const text = message.text.length > 200 ? `${message.text.slice(0, 200)}…` : message.text;
+    const summary = messageSummary(message);
+    const text = summary.length > 200 ? `${summary.slice(0, 200)}…` : summary;
     this.announcer.append(el('p', { text: `${message.user_name}: ${text}` }));
     while (this.announcer.childElementCount > ANNOUNCEMENTS_KEPT) this.announcer.firstElementChild.remove();
   }
 
   // --- composer ---
 
+  // Text, attached files, or both; not while a file is still uploading (or failed).
   submitComposer() {
     const text = this.input.value.trim();
-    if (!text) return;
+    const files = this.cb.attachments ? this.cb.attachments() : { ready: 0, blocker: '' };
+    if (files.blocker) {
+      this.blocker = files.blocker;
+      this.showComposerError(files.blocker);
+      return;
+    }
+    if (!text && !files.ready) return;
     this.cb.onSend(text, this.mentions.take(text));
     this.input.value = '';
     this.autosize(this.input);
     this.composerError.textContent = '';
+    this.blocker = '';
+  }
+
+  // The attached files changed: the reason not to send may be gone.
+  attachmentsChanged() {
+    if (!this.blocker || !this.cb.attachments) return;
+    const { blocker } = this.cb.attachments();
+    if (blocker === this.blocker) return;
+    if (this.composerError.textContent === this.blocker) this.composerError.textContent = blocker;
+    this.blocker = blocker;
   }
 
   composerKey(e) {

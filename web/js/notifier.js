@@ -4,6 +4,7 @@
 // the page up on that conversation.
 
 import { $, show } from './dom.js';
+import { messageSummary } from './files.js';
 
 const QUIET_MS = 5000; // per conversation, between two notifications
 const BODY_CHARS = 140;
@@ -45,7 +46,8 @@ export class Notifier {
     const now = Date.now();
     if (now - (this.last.get(ch.id) || 0) < QUIET_MS) return;
     this.last.set(ch.id, now);
-    const text = message.text.length > BODY_CHARS ? `${message.text.slice(0, BODY_CHARS)}…` : message.text;
+    const summary = messageSummary(message); // the text, or what it shares
+    const text = summary.length > BODY_CHARS ? `${summary.slice(0, BODY_CHARS)}…` : summary;
     let title = message.user_name;
     if (ch.kind === 'group') title = `${message.user_name} in ${ch.name}`;
     if (!ch.isConversation) title = `${message.user_name} in #${ch.name}`;

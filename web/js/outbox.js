@@ -29,7 +29,7 @@ function isTransient(err) {
 }
 
 export class Outbox {
-  // send(channelId, text, cmid) -> Promise<{message}> over REST;
+  // send(channelId, text, cmid, mentions, fileIds) -> Promise<{message}> over REST;
   // realtime() -> the Realtime or null;
   // onChanged(ch, entry): an entry was added or changed state;
   // onConfirmed(ch, entry, message): the server has it;
@@ -42,11 +42,15 @@ export class Outbox {
     this.onUnauthorized = onUnauthorized;
   }
 
-  // mentions: user ids, or EVERYONE's for "@channel" (mention-picker.js).
-  send(ch, text, mentions = []) {
-    const entry = ch.log.addPending(newClientMessageId(), text);
+  // mentions: user ids, or EVERYONE's for "@channel" (mention-picker.js);
+  // files: the uploaded files it shares (the server's {id, name, ...});
+  // clientMessageId: chosen by the caller (to know the send by), else new.
+  send(ch, text, mentions = [], { files = [], clientMessageId = newClientMessageId() } = {}) {
+    const entry = ch.log.addPending(clientMessageId, text);
     entry.mentions = mentions;
+    entry.files = files;
     this.deliver(ch, entry);
+    return entry;
   }
 
   async deliver(ch, entry) {
@@ -55,17 +59,22 @@ export class Outbox {
     entry.transient = false;
     this.onChanged(ch, entry);
     let result;
+    const fileIds = (entry.files || []).map((file) => file.id);
     try {
       const realtime = this.realtime();
       try {
         if (!realtime || !realtime.isOpen) throw Object.assign(new Error('Not connected.'), { code: 'disconnected' });
-        result = await realtime.send(ch.id, entry.text, entry.clientMessageId, entry.mentions || []);
+        result = await realtime.send(ch.id, entry.text, entry.clientMessageId, entry.mentions || [], fileIds);
       } catch (err) {
         if (err.code !== 'disconnected' && err.code !== 'timeout') throw err;
-        result = await this.restSend(ch.id, entry.text, entry.clientMessageId, entry.mentions || []);
+        result = await this.restSend(ch.id, entry.text, entry.clientMessageId, entry.mentions || [], fileIds);
       }
     } catch (err) {
-      if (!ch.log.pending.has(entry.clientMessageId)) return; // confirmed by an event meanwhile, or discarded
+      if (!ch.log.pending.has(entry.clientMessageId)) {
+        // Confirmed by an event meanwhile (or discarded, which the app has handled).
+        this.onConfirmed(ch, entry, null);
+        return;
+      }
       entry.error = describeError(err);
       entry.transient = isTransient(err);
       // Without a connection it is not a failure: it goes when the connection is back.

@@ -92,7 +92,8 @@ export class Realtime {
 
   // Resolves with the ack ({message, duplicate}); rejects with a RealtimeError
   // whose code is 'disconnected', 'timeout' or the server's error code.
-  send(channel, text, clientMessageId, mentions = []) {
+  // files: ids of uploaded files the message shares.
+  send(channel, text, clientMessageId, mentions = [], files = []) {
     if (!this.isOpen) return Promise.reject(new RealtimeError('disconnected', 'Not connected.'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -105,6 +106,7 @@ export class Realtime {
       if (people.length) frame.mentions = people;
       if (everyone) frame.mention_channel = true;
       if (here) frame.mention_here = true;
+      if (files.length) frame.files = files;
       this.sendFrame(frame);
     });
   }

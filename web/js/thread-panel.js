@@ -11,6 +11,7 @@ import { newClientMessageId } from './outbox.js';
 import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
+import { renderFiles } from './files-view.js';
 
 const PAGE_SIZE = 100;
 export const HIGHLIGHT_MS = 6000; // how long a message opened from search stays highlighted
@@ -57,6 +58,7 @@ function renderMessage(message, me, canAct) {
     message.deleted
       ? el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' })
       : messageText(message, 'msg__text', me?.id),
+    renderFiles(message),
     message.deleted ? null : renderReactions(message, me),
     actions,
   );
