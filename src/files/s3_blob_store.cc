@@ -108,7 +108,8 @@ chat::Result<client::HttpResponse> S3BlobStore::call(std::string_view method, st
     if (method == "PUT") request.headers.emplace_back("Content-Type", "application/octet-stream");
     sigv4::Request to_sign{request.method, request.target, {{"host", host_header_}}, {}};
     for (const auto& [name, value] : request.headers) to_sign.headers.push_back({name, value});
-    sigv4::SignedHeaders signature = s3::sign(to_sign, options_.credentials, options_.region, clock_());
+    sigv4::SignedHeaders signature = sigv4::sign(
+        to_sign, options_.credentials, sigv4::SigningOptions{options_.region, "s3", clock_(), true});
     request.headers.emplace_back("X-Amz-Date", std::move(signature.amz_date));
     if (!signature.security_token.empty()) {
       request.headers.emplace_back("X-Amz-Security-Token", std::move(signature.security_token));

@@ -40,7 +40,8 @@ TEST(S3Protocol, SignsAwsDocumentedGetObject) {
                           {"x-amz-content-sha256", kEmptyHash},
                           {"x-amz-date", "20130524T000000Z"}},
                          {}};
-  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
+  auto signed_headers =
+      sigv4::sign(request, example_keys(), sigv4::SigningOptions{"us-east-1", "s3", may_24_2013(), true});
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
@@ -58,7 +59,8 @@ TEST(S3Protocol, SignsAwsDocumentedPutObjectWithAnEncodedKey) {
                           {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
                           {"x-amz-content-sha256", hash}},
                          body};
-  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
+  auto signed_headers =
+      sigv4::sign(request, example_keys(), sigv4::SigningOptions{"us-east-1", "s3", may_24_2013(), true});
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, "
@@ -70,7 +72,8 @@ TEST(S3Protocol, SignsAwsDocumentedListObjects) {
                          "/?max-keys=2&prefix=J",
                          {{"Host", "examplebucket.s3.amazonaws.com"}, {"x-amz-content-sha256", kEmptyHash}},
                          {}};
-  auto signed_headers = s3::sign(request, example_keys(), "us-east-1", may_24_2013());
+  auto signed_headers =
+      sigv4::sign(request, example_keys(), sigv4::SigningOptions{"us-east-1", "s3", may_24_2013(), true});
   EXPECT_EQ(signed_headers.amz_date, "20130524T000000Z");
   EXPECT_EQ(signed_headers.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
@@ -82,10 +85,10 @@ TEST(S3Protocol, CanonicalRequestKeepsThePathAsSent) {
   // Other services normalize "a//b/../c"; S3 signs the path as it is.
   std::vector<std::string> names = {"host"};
   sigv4::Request request{"GET", "/bucket/a//b/../c%20d?b=2&a=%2F", {{"Host", "h"}}, {}};
-  EXPECT_EQ(s3::canonical_request(request, names, "UNSIGNED-PAYLOAD"),
+  EXPECT_EQ(sigv4::canonical_request(request, names, "UNSIGNED-PAYLOAD", sigv4::PathRule::kAsSent),
             "GET\n/bucket/a//b/../c%20d\na=%2F&b=2\nhost:h\n\nhost\nUNSIGNED-PAYLOAD");
   EXPECT_NE(sigv4::canonical_request(request, names, "UNSIGNED-PAYLOAD"),
-            s3::canonical_request(request, names, "UNSIGNED-PAYLOAD"));
+            sigv4::canonical_request(request, names, "UNSIGNED-PAYLOAD", sigv4::PathRule::kAsSent));
 }
 
 TEST(S3Protocol, ParsesIso8601) {

@@ -7,32 +7,6 @@
 namespace townhall::files {
 namespace {
 
-constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Trims the value and collapses runs of spaces to one, as SigV4 requires.
-void append_trimmed(std::string_view value, std::string& out) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-  size_t begin = 0, end = value.size();
-  while (begin < end && is_space(value[begin])) ++begin;
-  while (end > begin && is_space(value[end - 1])) --end;
-  bool in_space = false;
-  for (size_t i = begin; i < end; ++i) {
-    if (is_space(value[i])) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) out.push_back(' ');
-    in_space = false;
-    out.push_back(value[i]);
-  }
-}
-
 // --- A minimal reader for S3's XML answers: flat elements without CDATA,
 // comments or nesting of one name in itself. Malformed input yields nullopt,
 // never a crash.
@@ -133,88 +107,6 @@ std::string s3::uri_encode(std::string_view text, bool keep_slash) {
       out.push_back(kDigits[c & 0xF]);
     }
   }
-  return out;
-}
-
-std::string s3::canonical_request(const sigv4::Request& request, std::span<const std::string> signed_headers,
-                                  std::string_view payload_hash) {
-  std::string_view path = request.target, query;
-  if (size_t q = path.find('?'); q != std::string_view::npos) {
-    query = path.substr(q + 1);
-    path = path.substr(0, q);
-  }
-  std::string out;
-  out.append(request.method).push_back('\n');
-  out.append(path.empty() ? std::string_view("/") : path).push_back('\n');
-  out.append(sigv4::canonical_query(query)).push_back('\n');
-  for (const auto& name : signed_headers) {
-    out.append(name).push_back(':');
-    bool first = true;
-    for (const auto& header : request.headers) {
-      if (lower(header.name) != name) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      append_trimmed(header.value, out);
-    }
-    out.push_back('\n');
-  }
-  out.push_back('\n');
-  for (size_t i = 0; i < signed_headers.size(); ++i) {
-    if (i) out.push_back(';');
-    out.append(signed_headers[i]);
-  }
-  out.push_back('\n');
-  out.append(payload_hash);
-  return out;
-}
-
-sigv4::SignedHeaders s3::sign(const sigv4::Request& request, const sigv4::Credentials& credentials,
-                              std::string_view region, std::chrono::system_clock::time_point time) {
-  sigv4::SignedHeaders out;
-  out.amz_date = sigv4::format_amz_date(time);
-  out.security_token = credentials.session_token;
-  sigv4::Request signed_request = request;
-  signed_request.headers.clear();
-  std::vector<std::string> names;
-  std::string payload_hash;
-  bool has_date = false, has_token = false;
-  for (const auto& header : request.headers) {
-    std::string name = lower(header.name);
-    if (name == "authorization") continue;
-    if (name == "x-amz-date") {
-      has_date = true;
-      out.amz_date = std::string(header.value);
-    }
-    if (name == "x-amz-security-token") has_token = true;
-    if (name == "x-amz-content-sha256") payload_hash = std::string(header.value);
-    signed_request.headers.push_back(header);
-    names.push_back(std::move(name));
-  }
-  if (!has_date) {
-    signed_request.headers.push_back({"x-amz-date", out.amz_date});
-    names.emplace_back("x-amz-date");
-  }
-  if (!has_token && !out.security_token.empty()) {
-    signed_request.headers.push_back({"x-amz-security-token", out.security_token});
-    names.emplace_back("x-amz-security-token");
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  if (payload_hash.empty()) payload_hash = sigv4::sha256_hex(request.payload);
-
-  std::string date = out.amz_date.substr(0, 8);
-  std::string scope = date + "/" + std::string(region) + "/s3/aws4_request";
-  std::string canonical = s3::canonical_request(signed_request, names, payload_hash);
-  std::string signature =
-      sigv4::signature_hex(sigv4::signing_key(credentials.secret_access_key, date, region, "s3"),
-                           sigv4::string_to_sign(out.amz_date, scope, canonical));
-  out.authorization.append(kAlgorithm).append(" Credential=").append(credentials.access_key_id);
-  out.authorization.append("/").append(scope).append(", SignedHeaders=");
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) out.authorization.push_back(';');
-    out.authorization.append(names[i]);
-  }
-  out.authorization.append(", Signature=").append(signature);
   return out;
 }
 

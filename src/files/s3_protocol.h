@@ -22,19 +22,8 @@ namespace townhall::files::s3 {
 // upper-case hex, as S3 wants object keys and query values.
 std::string uri_encode(std::string_view text, bool keep_slash);
 
-// The canonical request as S3 computes it: unlike other services, S3 takes
-// the path exactly as sent (each segment URI-encoded once, dot segments and
-// repeated slashes kept), so sigv4::canonical_request's normalization must
-// not be applied to it. request.target is the encoded path [? query].
-// REQUIRES: signed_headers are lower case and sorted.
-std::string canonical_request(const sigv4::Request& request, std::span<const std::string> signed_headers,
-                              std::string_view payload_hash);
-
-// Signs every header of request (which must carry Host and
-// x-amz-content-sha256, the payload hash S3 signs instead of hashing the body
-// again), plus X-Amz-Date and X-Amz-Security-Token, added when absent.
-sigv4::SignedHeaders sign(const sigv4::Request& request, const sigv4::Credentials& credentials,
-                          std::string_view region, std::chrono::system_clock::time_point time);
+// Signing is sigv4::sign with SigningOptions::s3 (the path as sent, the
+// payload hash from x-amz-content-sha256).
 
 // "2009-10-12T17:50:30.000Z" (or with a numeric offset) as ms since the epoch.
 std::optional<int64_t> parse_iso8601_ms(std::string_view text);

@@ -125,7 +125,7 @@ std::string canonical_query(std::string_view query) {
 }
 
 std::string canonical_request(const Request& request, std::span<const std::string> signed_headers,
-                              std::string_view payload_hash) {
+                              std::string_view payload_hash, PathRule path_rule) {
   std::string_view path = request.target, query;
   if (size_t q = path.find('?'); q != std::string_view::npos) {
     query = path.substr(q + 1);
@@ -134,7 +134,11 @@ std::string canonical_request(const Request& request, std::span<const std::strin
   std::string out;
   out.reserve(256 + request.target.size());
   out.append(request.method).push_back('\n');
-  out.append(canonical_uri(path)).push_back('\n');
+  if (path_rule == PathRule::kAsSent) {
+    out.append(path.empty() ? std::string_view("/") : path).push_back('\n');
+  } else {
+    out.append(canonical_uri(path)).push_back('\n');
+  }
   out.append(canonical_query(query)).push_back('\n');
   for (const auto& name : signed_headers) {
     out.append(name).push_back(':');

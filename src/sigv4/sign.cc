@@ -34,10 +34,12 @@ SignedHeaders sign(const Request& request, const Credentials& credentials, const
   Request signed_request = request;
   signed_request.headers.clear();
   std::vector<std::string> names;
+  std::string payload_hash;
   bool has_date = false, has_token = false;
   for (const auto& header : request.headers) {
     std::string name = lower(header.name);
     if (is_unsigned_header(name)) continue;
+    if (options.s3 && name == "x-amz-content-sha256") payload_hash = std::string(header.value);
     if (name == "x-amz-date") {
       has_date = true;
       out.amz_date = std::string(header.value);
@@ -59,7 +61,9 @@ SignedHeaders sign(const Request& request, const Credentials& credentials, const
 
   std::string date = out.amz_date.substr(0, 8);
   std::string scope = date + "/" + options.region + "/" + options.service + "/" + std::string(kTerminator);
-  std::string canonical = canonical_request(signed_request, names, sha256_hex(request.payload));
+  if (payload_hash.empty()) payload_hash = sha256_hex(request.payload);
+  std::string canonical = canonical_request(signed_request, names, payload_hash,
+                                            options.s3 ? PathRule::kAsSent : PathRule::kNormalized);
   std::string signature =
       signature_hex(signing_key(credentials.secret_access_key, date, options.region, options.service),
                     string_to_sign(out.amz_date, scope, canonical));

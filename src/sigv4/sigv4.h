@@ -55,9 +55,13 @@ std::string sha256_hex(std::string_view data);
 std::string canonical_uri(std::string_view path);
 // The query, parameters URI-encoded and sorted by name, then value.
 std::string canonical_query(std::string_view query);
+// How the canonical request writes the path: normalized and encoded (every
+// service but S3), or as sent (S3: already encoded once, dot segments and
+// repeated slashes kept).
+enum class PathRule { kNormalized, kAsSent };
 // REQUIRES: signed_headers are lower case and sorted, as in an Authorization header.
 std::string canonical_request(const Request& request, std::span<const std::string> signed_headers,
-                              std::string_view payload_hash);
+                              std::string_view payload_hash, PathRule path_rule = PathRule::kNormalized);
 // amz_date is ISO-8601 basic ("20150830T123600Z"); scope is "20150830/us-east-1/service/aws4_request".
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request);
@@ -78,6 +82,10 @@ struct SigningOptions {
   std::string service;  // "dynamodb"
   // The request time; unset: now. Used for X-Amz-Date and the scope.
   std::optional<std::chrono::system_clock::time_point> time;
+  // S3's rules: the path as sent (PathRule::kAsSent), and the payload hash
+  // the request's x-amz-content-sha256 header states (UNSIGNED-PAYLOAD, or
+  // the hash of a body not in Request::payload) when it has one.
+  bool s3 = false;
 };
 
 // The headers the caller adds to the request it sends.
