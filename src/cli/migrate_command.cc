@@ -9,9 +9,11 @@
 #include <sstream>
 
 #include "cli/admin_socket.h"
+#include "cli/blob_copy.h"
 #include "cli/progress_display.h"
 #include "cli/store_factory.h"
 #include "engine/engine.h"
+#include "files/blob_store_factory.h"
 #include "migrate/migrate.h"
 
 namespace townhall::cli {
@@ -19,6 +21,9 @@ namespace {
 
 struct MigrateSettings {
   std::string from, to, tables, state;
+  // Shared files' bytes (docs/files.md): a directory or s3://bucket/prefix
+  // each; by default an embedded store's DATA/files.
+  std::string from_files, to_files, from_files_endpoint, to_files_endpoint;
   int segments = 4;
   int max_attempts = 12;
   std::string region, profile;  // for dynamodb: stores without their own
@@ -52,6 +57,43 @@ ddb::Result<std::unique_ptr<ddb::Database>> open_spec(const std::string& spec,
     if (options.profile.empty()) options.profile = settings.profile;
   }
   return open_store(options);
+}
+
+// The blob store a migrate side names: --from-files/--to-files, else an
+// embedded store's DATA/files; nullopt when there is none.
+std::optional<std::string> files_of(const std::string& spec, const std::string& given) {
+  if (!given.empty()) return given;
+  auto options = parse_store_spec(spec);
+  if (options.ok() && options->kind == "embedded" && !options->in_memory) return options->data_dir + "/files";
+  return std::nullopt;
+}
+
+int migrate_files(const MigrateSettings& settings) {
+  auto from = files_of(settings.from, settings.from_files);
+  if (!from || (settings.from_files.empty() && !std::filesystem::exists(*from))) return 0;  // no files there
+  auto to = files_of(settings.to, settings.to_files);
+  if (!to) {
+    std::fprintf(
+        stderr,
+        "townhall migrate: %s has files; give --to-files (a directory or s3://bucket/prefix) for them\n",
+        from->c_str());
+    return 1;
+  }
+  auto source = files::open_blob_store({*from, settings.from_files_endpoint, ""}, *from);
+  auto target = files::open_blob_store({*to, settings.to_files_endpoint, ""}, *to);
+  if (!source.ok() || !target.ok()) {
+    std::fprintf(stderr, "townhall migrate: files: %s\n",
+                 (!source.ok() ? source.error() : target.error()).message.c_str());
+    return 1;
+  }
+  auto report = copy_blobs(**source, **target);
+  if (!report.ok()) {
+    std::fprintf(stderr, "\ntownhall migrate: files: %s\n", report.error().message.c_str());
+    return 1;
+  }
+  std::printf("files: %lld blobs, %lld copied, verified\n", static_cast<long long>(report->source),
+              static_cast<long long>(report->copied));
+  return 0;
 }
 
 int run_migrate(const MigrateSettings& settings) {
@@ -106,7 +148,7 @@ int run_migrate(const MigrateSettings& settings) {
   std::fflush(stdout);
   // Done: a later migration with the same --state must not skip everything.
   if (!settings.state.empty()) std::filesystem::remove(settings.state);
-  return 0;
+  return migrate_files(settings);
 }
 
 // The shared files' bytes beside a store (DATA/files), into a backup: hard
@@ -220,6 +262,15 @@ void register_migrate_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-attempts", settings->max_attempts,
                   "Tries per batch when the target throttles or fails, with exponential backoff")
       ->capture_default_str();
+  cmd->add_option("--from-files", settings->from_files,
+                  "The source's shared files: a directory or s3://bucket/prefix (default: an embedded "
+                  "store's DATA/files)");
+  cmd->add_option(
+      "--to-files", settings->to_files,
+      "Where the files go: a directory or s3://bucket/prefix (default: an embedded target's DATA/files)");
+  cmd->add_option("--from-files-endpoint", settings->from_files_endpoint,
+                  "S3-compatible endpoint of --from-files");
+  cmd->add_option("--to-files-endpoint", settings->to_files_endpoint, "S3-compatible endpoint of --to-files");
   cmd->add_option("--region", settings->region, "Region for dynamodb stores (default: AWS_REGION, ~/.aws)");
   cmd->add_option("--profile", settings->profile, "AWS profile for dynamodb stores");
   cmd->callback([settings, exit_code] { *exit_code = run_migrate(*settings); });

@@ -227,5 +227,40 @@ class FilesDurabilityTest(unittest.TestCase):
             self.assertEqual(history[0]["files"][0]["id"], file["id"])
 
 
+class FilesCopiesTest(unittest.TestCase):
+    def test_backup_and_migrate_carry_the_files(self):
+        import shutil
+        import subprocess
+        import tempfile
+        with townhall.ChatServer(extra_args=UNLIMITED) as server:
+            alice = ChatUser(server, "Alice")
+            channel = alice.channel("archive")
+            data = os.urandom(100_000)
+            file = upload(alice, channel, data, "report.pdf").json()["file"]
+            self.assertEqual(send(alice, channel, "report", [file["id"]]).status_code, 201)
+            work = tempfile.mkdtemp(prefix="townhall-files-copies-")
+            try:
+                backup = os.path.join(work, "backup")
+                done = subprocess.run([townhall.binary(), "backup", "--data", server.data_dir, backup],
+                                      capture_output=True, text=True, timeout=60)  # online: through the server
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertEqual(server.stop(), 0)
+                migrated = os.path.join(work, "migrated")
+                done = subprocess.run([townhall.binary(), "migrate", "--from", "embedded:" + server.data_dir,
+                                       "--to", "embedded:" + migrated], capture_output=True, text=True, timeout=120)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertIn("files: ", done.stdout)
+                for copy in (backup, migrated):
+                    server.data_dir, original = copy, server.data_dir
+                    server.start()
+                    r = download(alice, file["url"])
+                    self.assertEqual(r.status_code, 200, copy)
+                    self.assertEqual(r.content, data)
+                    self.assertEqual(server.stop(), 0)
+                    server.data_dir = original
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     townhall.main()
