@@ -71,6 +71,13 @@ std::optional<std::string> files_of(const std::string& spec, const std::string& 
 int migrate_files(const MigrateSettings& settings) {
   auto from = files_of(settings.from, settings.from_files);
   if (!from || (settings.from_files.empty() && !std::filesystem::exists(*from))) return 0;  // no files there
+  auto source = files::open_blob_store({*from, settings.from_files_endpoint, ""}, *from);
+  if (!source.ok()) {
+    std::fprintf(stderr, "townhall migrate: files: %s\n", source.error().message.c_str());
+    return 1;
+  }
+  auto listed = (*source)->list();
+  if (listed.ok() && listed->empty()) return 0;  // nothing was ever shared
   auto to = files_of(settings.to, settings.to_files);
   if (!to) {
     std::fprintf(
@@ -79,11 +86,9 @@ int migrate_files(const MigrateSettings& settings) {
         from->c_str());
     return 1;
   }
-  auto source = files::open_blob_store({*from, settings.from_files_endpoint, ""}, *from);
   auto target = files::open_blob_store({*to, settings.to_files_endpoint, ""}, *to);
-  if (!source.ok() || !target.ok()) {
-    std::fprintf(stderr, "townhall migrate: files: %s\n",
-                 (!source.ok() ? source.error() : target.error()).message.c_str());
+  if (!target.ok()) {
+    std::fprintf(stderr, "townhall migrate: files: %s\n", target.error().message.c_str());
     return 1;
   }
   auto report = copy_blobs(**source, **target);
