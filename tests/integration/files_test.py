@@ -110,6 +110,10 @@ class FilesTest(unittest.TestCase):
         # In the history too, with the message.
         history = self.bob.call("GET", "/api/channels/%s/messages" % self.public).json()["messages"]
         self.assertEqual(next(m for m in history if m["id"] == message["id"])["files"][0]["id"], file["id"])
+        # Search finds it by its files.
+        r = self.bob.call("GET", "/api/search", params={"q": "has:file", "channel_id": self.public})
+        self.assertEqual(r.status_code, 200, r.text)
+        self.assertIn(message["id"], [hit["message"]["id"] for hit in r.json()["results"]])
         # A message of only files needs no text.
         r = upload(self.alice, self.public, png(10, 10, seed=3), "tiny.png")
         r = send(self.alice, self.public, "", [r.json()["file"]["id"]])
