@@ -5,9 +5,11 @@
 // the lightbox. Alice attaches an HTML page through the paperclip's file
 // input; Bob sees a download card (name, size, type) and downloads the very
 // bytes, served as an attachment that cannot run in the chat's origin. A
-// file dropped on the conversation, more than ten files at once, and one
-// over the size limit (the server's 413 on its chip, the send held back)
-// complete it; the files show again from history after a reload.
+// file dropped on the conversation (its chip's progress, the send held back
+// until it is uploaded), more than ten files at once, one over the size
+// limit (the server's 413 on its chip), a send whose socket drops (the files
+// go over REST) and a file in a thread reply complete it; the files show
+// again from history after a reload.
 //
 //   TOWNHALL_BIN=build/townhall node tests/e2e/web_files.mjs
 
@@ -248,10 +250,29 @@ await runBrowserTest(
     assert.equal(await response.text(), PAGE_HTML);
     assert.equal(await bob.page.evaluate(() => window.pwned), undefined, 'nothing ran in the chat');
 
-    // --- a file dropped on the conversation ---
+    // --- a file dropped on the conversation (its upload held back a moment: the chip shows
+    // the progress bar, and the message waits for it) ---
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await alice.page.route('**/files?name=numbers.csv', async (route) => {
+      await held;
+      await route.continue();
+    });
     await dropFile(alice, 'a,b\n1,2\n', 'numbers.csv', 'text/csv');
+    await until('the chip uploading', async () => JSON.stringify(await chipStatuses(alice)) === '["uploading"]');
+    const uploading = chips(alice).first();
+    assert.equal(await uploading.locator('.attachment__name').textContent(), 'numbers.csv');
+    assert.equal(await uploading.locator('progress').count(), 1);
+    assert.match(await uploading.locator('.attachment__meta').textContent(), /^8 bytes · Uploading \d+%$/);
+    await alice.page.locator('#composer-input').fill('dropped in');
+    await alice.page.locator('#composer-input').press('Enter');
+    assert.equal(await composerError(alice), 'Wait for the file to finish uploading.');
+    assert.equal(await alice.page.locator('#composer-input').inputValue(), 'dropped in', 'not sent yet');
+    await screenshot(alice, 'uploading');
+    release();
     await uploadsDone(alice, 1);
-    assert.equal(await chips(alice).first().locator('.attachment__name').textContent(), 'numbers.csv');
+    await until('the reason gone once uploaded', async () => (await composerError(alice)) === '');
+    await alice.page.unroute('**/files?name=numbers.csv');
     await sendComposer(alice, 'dropped in');
     await until('Bob sees the dropped file', async () =>
       (await bob.page.locator('#message-list .file-card__name').allTextContents()).includes('numbers.csv'));
@@ -294,11 +315,56 @@ await runBrowserTest(
     await until('the text sent alone', async () =>
       (await bob.page.locator('#message-list .msg__text').allTextContents()).includes('with the big one'));
 
+    // --- the socket drops as the message goes: it goes over REST, files and all ---
+    let dropped = 0;
+    await alice.page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        if (typeof frame === 'string' && JSON.parse(frame).type === 'send') {
+          dropped++;
+          ws.close();
+          return;
+        }
+        server.send(frame);
+      });
+    });
+    await alice.page.reload(); // a connection through the route
+    await until('Alice back, connected', async () =>
+      (await heading(alice)) === `#${CHANNEL}` && (await alice.page.locator('#connection').getAttribute('data-state')) === 'open');
+    await alice.page.locator('#attach-input').setInputFiles({ name: 'rest.txt', mimeType: 'text/plain', buffer: Buffer.from('over REST\n') });
+    await uploadsDone(alice, 1);
+    await sendComposer(alice, 'sent while the socket dropped');
+    assert.equal(dropped, 1, 'the socket was closed on the send frame');
+    await until('Bob sees the file sent over REST', async () =>
+      (await bob.page.locator('#message-list .file-card__name').allTextContents()).includes('rest.txt'));
+    await alice.page.unrouteAll();
+
+    // --- a file in a thread reply shows in the thread ---
+    const reply = await alice.context.request.post(`${base}/api/channels/${channelId}/files?name=${encodeURIComponent('reply notes.txt')}`, {
+      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'text/plain' },
+      data: Buffer.from('thread notes\n'),
+    });
+    assert.equal(reply.status(), 201);
+    const { file: replyFile } = await reply.json();
+    const root = (await restAs(alice, base, 'GET', `/api/channels/${channelId}/messages?limit=10`)).messages
+      .find((m) => m.text === 'the page I mentioned');
+    await restAs(alice, base, 'POST', `/api/channels/${channelId}/messages`, {
+      text: '', client_message_id: 'thread-file-1', thread_root: root.id, files: [replyFile.id],
+    });
+    await until('the thread link under the page', async () => (await cardMessage.locator('.thread-link').count()) === 1);
+    await cardMessage.locator('.thread-link').click();
+    await until('the thread open', async () => bob.page.locator('#thread-panel').isVisible());
+    await until('the reply\'s file in the thread', async () =>
+      (await bob.page.locator('#thread-replies .file-card__name').allTextContents()).includes('reply notes.txt'));
+    assert.deepEqual(await bob.page.locator('#thread-root .file-card__name').allTextContents(), ['page.html'], 'and the root\'s');
+    await screenshot(bob, 'thread');
+    await bob.page.getByRole('button', { name: 'Close thread' }).click();
+
     // --- after a reload the files come with the history ---
     await bob.page.reload();
     await until(`Bob back in #${CHANNEL}`, async () => (await heading(bob)) === `#${CHANNEL}`);
     await until('the thumbnail from history', async () => (await thumb.count()) === 1 && imageLoaded(thumb));
-    assert.deepEqual(await bob.page.locator('#message-list .file-card__name').allTextContents(), ['page.html', 'numbers.csv']);
+    assert.deepEqual(await bob.page.locator('#message-list .file-card__name').allTextContents(), ['page.html', 'numbers.csv', 'rest.txt']);
     await screenshot(bob, 'history');
 
     // Nothing was left on the server unshared but the removed notes: the message

@@ -10,6 +10,7 @@ import {
   Attachments,
   MAX_FILES_PER_MESSAGE,
   dragHasFiles,
+  fileBadge,
   fileKind,
   filesFromDrop,
   filesFromPaste,
@@ -108,6 +109,11 @@ test('a file\'s kind picks its icon; its type reads without parameters', () => {
   assert.equal(fileKind('text/plain; charset=utf-8', 'page.html'), 'text');
   assert.equal(fileKind('video/mp4', 'clip.mp4'), 'video');
   assert.equal(fileKind('application/octet-stream', 'blob.bin'), 'other');
+  assert.equal(fileBadge('text/plain; charset=utf-8', 'page.html'), 'HTML');
+  assert.equal(fileBadge('text/csv', 'numbers.csv'), 'CSV');
+  assert.equal(fileBadge('application/pdf', 'no extension'), 'PDF');
+  assert.equal(fileBadge('application/octet-stream', 'archive.tar.gz'), 'GZ');
+  assert.equal(fileBadge('application/octet-stream', 'weird.extension'), 'FILE', 'a long "extension" is no extension');
   assert.equal(shortType('text/plain; charset=utf-8'), 'text/plain');
   assert.equal(shortType(''), 'file');
 });
@@ -217,4 +223,44 @@ test('a message shares at most ten files', () => {
   for (const item of set.items) set.uploaded(item.key, uploaded(item.key));
   set.take('cm1');
   assert.equal(set.add(many.slice(0, 10)).refused, 0);
+});
+
+test('a send carries its files\' ids over the socket, and over REST when the socket drops', async () => {
+  const { Outbox } = await import('../../web/js/outbox.js');
+  const { MessageLog } = await import('../../web/js/message-log.js');
+  const calls = [];
+  let socketFails = false;
+  const realtime = {
+    isOpen: true,
+    send: async (channel, text, cmid, mentions, files) => {
+      calls.push(['ws', channel, text, files]);
+      if (socketFails) throw Object.assign(new Error('dropped'), { code: 'disconnected' });
+      return { message: { id: `m-${cmid}`, client_message_id: cmid } };
+    },
+  };
+  const confirmed = [];
+  const outbox = new Outbox({
+    send: async (channel, text, cmid, mentions, files) => {
+      calls.push(['rest', channel, text, files]);
+      return { message: { id: `m-${cmid}`, client_message_id: cmid } };
+    },
+    realtime: () => realtime,
+    onChanged: () => {},
+    onConfirmed: (ch, entry, message) => confirmed.push([entry.clientMessageId, message && message.id]),
+    onUnauthorized: () => {},
+  });
+  const ch = { id: 'c1', log: new MessageLog() };
+  const entry = outbox.send(ch, '', [], { files: [uploaded('f1'), uploaded('f2')], clientMessageId: 'cm1' });
+  assert.equal(entry.clientMessageId, 'cm1');
+  assert.deepEqual(entry.files.map((f) => f.id), ['f1', 'f2'], 'the pending message knows its files');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  socketFails = true;
+  outbox.send(ch, 'again', [], { files: [uploaded('f3')], clientMessageId: 'cm2' });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(calls, [
+    ['ws', 'c1', '', ['f1', 'f2']],
+    ['ws', 'c1', 'again', ['f3']],
+    ['rest', 'c1', 'again', ['f3']],
+  ]);
+  assert.deepEqual(confirmed, [['cm1', 'm-cm1'], ['cm2', 'm-cm2']]);
 });

@@ -14,9 +14,9 @@
 import { $, el, clear, show } from './dom.js';
 import {
   Attachments,
-  FILE_ICONS,
   MAX_FILES_PER_MESSAGE,
   dragHasFiles,
+  fileBadge,
   fileKind,
   filesFromDrop,
   filesFromPaste,
@@ -52,9 +52,11 @@ export class AttachmentTray {
   // canAttach() -> whether the open channel takes files (one is a member);
   // showError(text): a message for the composer ('' clears it);
   // onChange(): the attachments of the open channel changed;
-  // onUnauthorized(): the session is gone.
-  constructor({ upload, canAttach, showError, onChange, onUnauthorized }) {
+  // onUnauthorized(): the session is gone;
+  // keepingBottom(change): runs change, which may resize the message list, keeping its bottom in view.
+  constructor({ upload, canAttach, showError, onChange, onUnauthorized, keepingBottom = (change) => change() }) {
     this.upload = upload;
+    this.keepingBottom = keepingBottom;
     this.canAttach = canAttach;
     this.showError = showError;
     this.onChange = onChange;
@@ -251,10 +253,12 @@ export class AttachmentTray {
 
   render() {
     const set = this.channelId ? this.channels.get(this.channelId) : null;
-    clear(this.list);
     const items = set ? set.items : [];
-    for (const item of items) this.list.append(this.renderChip(item));
-    show(this.list, items.length > 0);
+    this.keepingBottom(() => {
+      clear(this.list);
+      for (const item of items) this.list.append(this.renderChip(item));
+      show(this.list, items.length > 0);
+    });
   }
 
   renderItem(item) {
@@ -262,7 +266,7 @@ export class AttachmentTray {
     if (!old) return;
     const focused = old.contains(document.activeElement) ? document.activeElement.dataset.action : '';
     const chip = this.renderChip(item);
-    old.replaceWith(chip);
+    this.keepingBottom(() => old.replaceWith(chip)); // a failed chip is taller
     const again = focused && chip.querySelector(`button[data-action="${focused}"]`);
     if (again) again.focus();
     else if (focused) $('composer-input').focus();
@@ -288,7 +292,9 @@ export class AttachmentTray {
       el(
         'span',
         { class: 'attachment__preview', 'aria-hidden': 'true' },
-        item.preview ? el('img', { src: item.preview, alt: '' }) : el('span', { class: 'attachment__icon', text: FILE_ICONS[kind] }),
+        item.preview
+          ? el('img', { src: item.preview, alt: '' })
+          : el('span', { class: `file-badge file-badge--${kind}`, text: fileBadge(item.type, item.name) }),
       ),
       el(
         'span',

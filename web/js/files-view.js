@@ -4,7 +4,7 @@
 // a download link. Names and types are the server's; they go in as text.
 
 import { $, el } from './dom.js';
-import { FILE_ICONS, fileKind, fitThumbnail, humanSize, shortType } from './files.js';
+import { fileBadge, fileKind, fitThumbnail, humanSize, shortType } from './files.js';
 
 // The files a message shares, or null when it shares none.
 export function renderFiles(message) {
@@ -50,7 +50,7 @@ function card(file) {
   return el(
     'div',
     { class: `file-card file-card--${kind}`, dataset: { fileId: file.id } },
-    el('span', { class: 'file-card__icon', 'aria-hidden': 'true', text: FILE_ICONS[kind] }),
+    el('span', { class: `file-badge file-badge--${kind}`, 'aria-hidden': 'true', text: fileBadge(file.type, file.name) }),
     el(
       'span',
       { class: 'file-card__text' },

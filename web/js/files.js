@@ -99,7 +99,15 @@ export function fileKind(type = '', name = '') {
   return 'other';
 }
 
-export const FILE_ICONS = { image: '🖼️', video: '🎞️', audio: '🎵', pdf: '📕', archive: '🗜️', text: '📄', other: '📎' };
+const KIND_BADGES = { image: 'IMG', video: 'VID', audio: 'AUD', pdf: 'PDF', archive: 'ZIP', text: 'TXT', other: 'FILE' };
+
+// The few letters on a file's icon (a tile coloured by its kind): its
+// extension ("HTML", "CSV"), else its kind's ("TXT", "FILE"). No emoji: not
+// every system has a font for them.
+export function fileBadge(type = '', name = '') {
+  const ext = /\.([a-z0-9]{1,4})$/i.exec(String(name));
+  return ext ? ext[1].toUpperCase() : KIND_BADGES[fileKind(type, name)];
+}
 
 // A type as people read it: "text/plain; charset=utf-8" → "text/plain".
 export function shortType(type = '') {

@@ -84,10 +84,11 @@ class App {
       showError: (text) => this.view.showComposerError(text),
       onChange: () => this.view.attachmentsChanged(),
       onUnauthorized: () => this.sessionEnded(),
+      keepingBottom: (change) => this.view.keepingBottom(change),
     });
     setUpLightbox();
     this.outbox = new Outbox({
-      send: (id, text, cmid, mentions) => api.send(id, text, cmid, mentions),
+      send: (id, text, cmid, mentions, files) => api.send(id, text, cmid, mentions, files),
       realtime: () => this.realtime,
       onChanged: (ch, entry) => {
         if (ch.id === this.activeId) this.view.updatePending(entry);

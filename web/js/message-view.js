@@ -298,7 +298,7 @@ export class MessageView {
       ),
       el('p', { class: 'msg__text', text: entry.text }),
       entry.files && entry.files.length
-        ? el('ul', { class: 'msg__pending-files' }, entry.files.map((file) => el('li', { text: `📎 ${file.name}` })))
+        ? el('ul', { class: 'msg__pending-files' }, entry.files.map((file) => el('li', { text: `Attached: ${file.name}` })))
         : null,
       failed || queued
         ? el('div', { class: 'msg__actions msg__actions--always' }, failed ? button('retry', 'Retry') : null, button('discard', 'Discard'))
@@ -405,6 +405,14 @@ export class MessageView {
   scrollToBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
     show(this.jump, false);
+  }
+
+  // Runs change (which may make the list shorter, say chips above the
+  // composer), then keeps a reader who was at the bottom there.
+  keepingBottom(change) {
+    const atBottom = this.log && this.isAtBottom();
+    change();
+    if (atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   scrolled() {
