@@ -1,6 +1,7 @@
 #include "net/http_session.h"
 
 #include <array>
+#include <limits>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -73,7 +74,9 @@ asio::awaitable<void> HttpSession::run() {
     if (server_.stopping.load(std::memory_order_relaxed) && buffer.size() == 0) break;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
-    parser.body_limit(std::max(limits.max_body_bytes, server_.service.largest_body_limit()));
+    // No limit while the head is read (Beast would refuse a Content-Length
+    // over it there, before the service could say what this request may send).
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(first_request        ? std::min(limits.first_request_timeout, limits.read_timeout)
                           : buffer.size() == 0 ? limits.idle_timeout
                                                : limits.read_timeout);
@@ -83,7 +86,8 @@ asio::awaitable<void> HttpSession::run() {
       size_t limit = server_.service.body_limit(parser.get());
       if (limit == 0) limit = limits.max_body_bytes;
       if (parser.content_length() && *parser.content_length() > limit) {
-        ec = http::error::body_limit;
+        co_await write_and_close(server_.service.refuse_body(parser.get(), limit));
+        break;
       } else {
         parser.body_limit(limit);
         // A large body gets time to arrive (25 MB in 2 minutes is 210 KB/s);

@@ -50,12 +50,14 @@ class HttpService {
   // The answer to a request that could not be read: 413 (body), 431
   // (headers) or 400 (malformed). The connection closes after it.
   virtual HttpResponse refuse(int status, unsigned version) = 0;
+  // The answer to a request whose head says its body is over limit (what
+  // body_limit() allowed it): 413, saying the limit that applied.
+  virtual HttpResponse refuse_body(const HttpRequest& head, size_t /*limit*/) {
+    return refuse(413, head.version());
+  }
   // The largest body this request (its head read) may have; 0: the server's
   // max_body_bytes. Lets one route (a file upload) take more than the rest.
   virtual size_t body_limit(const HttpRequest& /*head*/) const { return 0; }
-  // The largest body_limit() ever answers (the head is read under it: Beast
-  // checks Content-Length against the limit while reading the head).
-  virtual size_t largest_body_limit() const { return 0; }
   // A WebSocket upgrade request: take the connection (move stream and slot
   // out) and return nullopt, or return the answer to send before closing.
   virtual boost::asio::awaitable<std::optional<HttpResponse>> upgrade(boost::beast::tcp_stream& stream,

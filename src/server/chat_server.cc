@@ -103,6 +103,13 @@ boost::asio::awaitable<net::HttpResponse> ChatServer::serve(net::HttpRequest& re
   co_return co_await frontend_.serve(request, peer);
 }
 
+net::HttpResponse ChatServer::refuse_body(const net::HttpRequest& head, size_t limit) {
+  if (body_limit(head) == 0) return frontend_.refuse(413, head.version());
+  // An upload: the file limit, as the API says it.
+  return frontend_.error(head, "/api/channels/{id}/files", 413, "payload_too_large",
+                         "a file is at most " + std::to_string(limit / (1024 * 1024)) + " MB");
+}
+
 net::HttpResponse ChatServer::refuse(int status, unsigned version) {
   return frontend_.refuse(status, version);
 }

@@ -73,7 +73,7 @@ class ChatServer : public net::HttpService, public realtime::AccessSubscriber {
   boost::asio::awaitable<net::HttpResponse> serve(net::HttpRequest& request, const net::Peer& peer) override;
   net::HttpResponse refuse(int status, unsigned version) override;
   size_t body_limit(const net::HttpRequest& head) const override;
-  size_t largest_body_limit() const override { return options_.api.max_upload_bytes; }
+  net::HttpResponse refuse_body(const net::HttpRequest& head, size_t limit) override;
   boost::asio::awaitable<std::optional<net::HttpResponse>> upgrade(boost::beast::tcp_stream& stream,
                                                                    net::ConnectionLimiter::Slot& slot,
                                                                    net::HttpRequest& request,

@@ -299,6 +299,7 @@ await runBrowserTest(
     assert.equal(refused.status(), 413);
     const { error } = await refused.json();
     assert.equal(error.code, 'payload_too_large');
+    assert.equal(error.message, 'a file is at most 1 MB');
     await alice.page.locator('#attach-input').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
     await until('the upload refused', async () => JSON.stringify(await chipStatuses(alice)) === '["failed"]');
     const failed = chips(alice).first();

@@ -177,7 +177,7 @@ class FilesTest(unittest.TestCase):
         self.assertEqual(carol.call("POST", "/api/channels/%s/join" % self.public).status_code, 200)
         r = upload(carol, self.public, os.urandom(2 * 1024 * 1024 + 1), "big.bin")
         self.assertEqual(r.status_code, 413, r.text)
-        self.assertIn("2", r.json()["error"]["message"])
+        self.assertEqual(r.json()["error"], {"code": "payload_too_large", "message": "a file is at most 2 MB"})
         self.assertEqual(upload(carol, self.public, b"", "empty.txt").status_code, 400)
         for _ in range(2):
             self.assertEqual(upload(carol, self.public, os.urandom(2 * 1024 * 1024), "part.bin").status_code, 201)
