@@ -1,6 +1,8 @@
 #include "search/indexer.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "chat/items.h"
 #include "chat/keys.h"
@@ -9,6 +11,7 @@ namespace townhall::search {
 namespace {
 
 constexpr std::string_view kChannelPrefix = "CHAN#";
+constexpr int kBackgroundNice = 10;
 constexpr std::string_view kMessagePrefix = "MSG#";
 
 // The message an item holds, as the index keeps it; nullopt for a deleted
@@ -196,6 +199,9 @@ chat::Status Indexer::rebuild(const std::function<void(int64_t)>& progress) {
 }
 
 void Indexer::run() {
+  // Indexing is background work: under a full CPU, sends come first and the
+  // index catches up after (a search waits for it, up to its deadline).
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kBackgroundNice);
   auto last_warning = std::chrono::steady_clock::now() - std::chrono::hours(1);
   auto warn = [&last_warning](const std::string& what) {
     auto now = std::chrono::steady_clock::now();
