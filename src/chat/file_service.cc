@@ -11,7 +11,11 @@ namespace {
 using items::N;
 using items::S;
 
-std::string megabytes(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MB"; }
+// "25 MB" (limits are set in MB), or the bytes when that would round.
+std::string megabytes(int64_t bytes) {
+  constexpr int64_t kMb = 1024 * 1024;
+  return bytes % kMb == 0 ? std::to_string(bytes / kMb) + " MB" : std::to_string(bytes) + " bytes";
+}
 
 Error no_file(std::string_view id) { return Error::NotFound("no file " + std::string(id)); }
 
