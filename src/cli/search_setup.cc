@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "api/json.h"
+#include "ddb/json_writer.h"
 
 namespace townhall::cli {
 
@@ -55,8 +56,16 @@ int reindex(const SearchCommandOptions& o) {
   std::fprintf(stderr, "\n");
   if (!rebuilt.ok()) return fail(rebuilt.error());
   auto count = parts->index->count();
-  std::printf("{\"index\":\"%s\",\"messages\":%lld}\n", path.c_str(),
-              static_cast<long long>(count.ok() ? *count : -1));
+  if (!count.ok()) return fail(count.error());
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("index");
+  w.string(path);
+  w.key("messages");
+  w.integer(*count);
+  w.end_object();
+  std::printf("%s\n", out.c_str());
   return 0;
 }
 
