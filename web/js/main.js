@@ -7,17 +7,18 @@
 // extend it, older pages come on scroll. Every copy of a message goes through
 // ingest(), which dedupes by id and keeps the counts and badges right.
 //
-// App's methods live in five files: this one (session, channels shown,
-// history, sending), app-live.js (the connection and live events),
-// app-membership.js (joining, leaving, conversations, people, muting),
-// app-reading.js (read markers and the "New messages" line) and
+// App's methods live in seven files: this one (session, channels shown),
+// app-history.js (a channel's newest and older pages), app-sending.js
+// (sending, editing, deleting, reacting), app-live.js (the connection and
+// live events), app-membership.js (joining, leaving, conversations, people,
+// muting), app-reading.js (read markers and the "New messages" line) and
 // app-search.js (opening a search hit: the history around a message).
 // Presence dots and the away status are presence.js's.
 
 import { api, ApiError, hasSessionCookie, uploadFile } from './api.js';
 import { Realtime } from './realtime.js';
 import { ChannelState, membershipOf, channelLabel } from './channel-state.js';
-import { Outbox, describeError as describe, newClientMessageId } from './outbox.js';
+import { Outbox } from './outbox.js';
 import { MessageView } from './message-view.js';
 import { Sidebar, channelHref, setFaviconBadge } from './sidebar.js';
 import { MembersPanel } from './members-panel.js';
@@ -34,11 +35,12 @@ import { liveMethods } from './app-live.js';
 import { membershipMethods } from './app-membership.js';
 import { readingMethods } from './app-reading.js';
 import { searchMethods } from './app-search.js';
+import { historyMethods } from './app-history.js';
+import { sendingMethods } from './app-sending.js';
 import { AttachmentTray } from './attachments.js';
 import { setUpLightbox } from './files-view.js';
 import { $, show, plural } from './dom.js';
 
-const PAGE_SIZE = 50;
 const BOOT_RETRY_MS = 3000;
 // Where the side panels lie over the conversation (chat.css: max-width 1000px).
 const PANEL_OVER_CONTENT = window.matchMedia('(max-width: 1000px)');
@@ -446,53 +448,6 @@ class App {
     $('message-list').classList.toggle('message-list--readonly', !ch.member);
   }
 
-  async loadNewest(ch) {
-    const log = ch.log;
-    const loading = api.history(ch.id, '', PAGE_SIZE);
-    ch.loading = loading;
-    try {
-      const page = await loading;
-      if (ch.log !== log) return; // replaced meanwhile (a search hit opened)
-      this.ingestPage(ch, page);
-      if (ch.id === this.activeId) {
-        this.view.fillViewport();
-        this.scheduleRead();
-      }
-      // The live subscription may have started after the page was read:
-      // resume from the page's newest message so nothing falls between.
-      if (this.realtime) this.realtime.subscribe([{ id: ch.id, after: ch.log.newestId }]);
-    } catch (err) {
-      if (ch.id === this.activeId) this.view.showComposerError(`Could not load messages: ${describe(err)}`);
-      if (err instanceof ApiError && err.status === 401) throw err;
-    } finally {
-      if (ch.loading === loading) ch.loading = null;
-    }
-  }
-
-  async refreshNewest(ch) {
-    if (ch.log.detached) return; // reading older history: its newer pages come as it scrolls
-    const page = await api.history(ch.id, '', PAGE_SIZE);
-    const results = ch.log.merge(page.messages || []);
-    if (ch.id === this.activeId) this.view.apply(results);
-  }
-
-  async loadOlder() {
-    const ch = this.channels.get(this.activeId);
-    if (!ch || !ch.log.olderCursor) return;
-    const log = ch.log;
-    try {
-      const page = await api.history(ch.id, log.olderCursor, PAGE_SIZE);
-      if (ch.log === log) this.ingestPage(ch, page);
-    } catch (err) {
-      if (ch.id === this.activeId) this.view.showComposerError(`Could not load older messages: ${describe(err)}`);
-    }
-  }
-
-  ingestPage(ch, page) {
-    const results = ch.log.putHistoryPage(page.messages || [], page.next_cursor);
-    if (ch.id === this.activeId) this.view.apply(results);
-  }
-
   subscriptions() {
     const list = [];
     for (const ch of this.channels.values()) {
@@ -512,52 +467,9 @@ class App {
     this.thread.open(ch.id, rootId, replyId);
   }
 
-  // --- sending, editing, deleting ---
-
-  send(text, mentions) {
-    const ch = this.channels.get(this.activeId);
-    if (!ch || !ch.member) return;
-    if (ch.log.detached) this.jumpToPresent(); // what one writes goes below the newest
-    // The uploaded files attached go with it; their chips stay until the server has it.
-    const clientMessageId = newClientMessageId();
-    const files = this.attachments.take(ch.id, clientMessageId);
-    this.outbox.send(ch, text, mentions, { files, clientMessageId });
-  }
-
-  retry(clientMessageId) {
-    const ch = this.channels.get(this.activeId);
-    if (ch) this.outbox.retry(ch, clientMessageId);
-  }
-
-  discard(clientMessageId) {
-    const ch = this.channels.get(this.activeId);
-    if (!ch) return;
-    ch.log.pending.delete(clientMessageId);
-    this.view.removePending(clientMessageId);
-    this.attachments.returned(ch.id, clientMessageId); // not sent: attached again
-  }
-
-  async edit(id, text) {
-    const ch = this.channels.get(this.activeId);
-    const result = await api.edit(ch.id, id, text);
-    if (result && result.message) this.ingest(ch, result.message, 'message.edited');
-  }
-
-  async remove(id) {
-    const ch = this.channels.get(this.activeId);
-    const result = await api.remove(ch.id, id);
-    this.ingest(ch, (result && result.message) || { id }, 'message.deleted');
-  }
-
-  async react(id, emoji, on) {
-    const ch = this.channels.get(this.activeId);
-    const result = await api.react(ch.id, id, emoji, on);
-    if (result && result.message) this.ingestReactions(ch, result.message);
-  }
-
 }
 
-// The live side, the memberships, the reading and search are App's methods too, in their own files.
-Object.assign(App.prototype, liveMethods, membershipMethods, readingMethods, searchMethods);
+// The history, the sending, the live side, the memberships, the reading and search are App's methods too, in their own files.
+Object.assign(App.prototype, historyMethods, sendingMethods, liveMethods, membershipMethods, readingMethods, searchMethods);
 
 new App().boot();

@@ -9,17 +9,20 @@
 // A log opened around an older message (a search hit; MessageLog.detached)
 // shows a "Jump to latest" bar instead, and reaching its bottom loads the
 // newer messages a page at a time, without moving the reader.
+//
+// MessageView's methods live in three files: this one (the list, pending
+// sends, scrolling, the composer, clicks), message-history.js (paging older
+// and newer history, the "Jump to latest" bar) and message-editing.js (inline
+// edit, delete). message-render.js builds the elements.
 
 import { $, el, clear, show } from './dom.js';
-import { dayLabel, differentDays, fullTime, messageTimeMs, shortTime } from './format.js';
-import { HIGHLIGHT_MS, threadLink } from './thread-panel.js';
-import { openReactionMenu, renderReactions } from './reactions-view.js';
-import { messageText, mentionsMe } from './message-text.js';
+import { openReactionMenu } from './reactions-view.js';
 import { MentionPicker } from './mention-picker.js';
-import { renderFiles } from './files-view.js';
 import { messageSummary } from './files.js';
+import { continues, dayBreak, renderMessage, renderPendingEntry } from './message-render.js';
+import { historyMethods } from './message-history.js';
+import { editingMethods } from './message-editing.js';
 
-const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 48;
 const ANNOUNCEMENTS_KEPT = 3;
 
@@ -153,64 +156,8 @@ export class MessageView {
   }
 
   render(message, index) {
-    const mine = this.me && message.user_id === this.me.id;
     const previous = index > 0 ? this.log.at(index - 1) : null;
-    const ms = messageTimeMs(message);
-    const li = el('li', {
-      class: `msg${mine ? ' msg--mine' : ''}${message.deleted ? ' msg--deleted' : ''}`,
-      dataset: { id: message.id },
-    });
-    if (this.continues(previous, message)) li.classList.add('msg--continued');
-    if (message.id === this.firstUnreadId) li.classList.add('msg--first-unread');
-    const day = this.dayBreak(previous, message);
-    if (day) li.append(day);
-    const meta = el(
-      'div',
-      { class: 'msg__meta' },
-      el('span', { class: 'msg__author', text: message.user_name || 'Someone' }),
-      ' ',
-      el('time', {
-        class: 'msg__time',
-        datetime: ms ? new Date(ms).toISOString() : undefined,
-        title: ms ? fullTime(ms) : undefined,
-        text: ms ? shortTime(ms) : '',
-      }),
-      message.edited_at_ms && !message.deleted
-        ? el('span', { class: 'msg__edited', title: fullTime(message.edited_at_ms), text: ' (edited)' })
-        : null,
-    );
-    li.append(meta);
-    if (message.deleted) {
-      li.append(el('p', { class: 'msg__text msg__tombstone', text: 'This message was deleted.' }));
-    } else {
-      if (message.thread_root) {
-        li.append(el('button', { type: 'button', class: 'thread-link', dataset: { action: 'thread', root: message.thread_root }, text: 'Replied in a thread' }));
-      }
-      const text = messageText(message, 'msg__text', this.me?.id);
-      if (this.me && mentionsMe(message, this.me.id)) li.classList.add('msg--mentions-me');
-      // Beside the text of a grouped message (whose meta line is hidden): "(edited)" stays in sight.
-      li.append(
-        message.edited_at_ms
-          ? el('div', { class: 'msg__body' }, text, el('span', { class: 'msg__edited msg__edited--inline', title: fullTime(message.edited_at_ms), text: '(edited)' }))
-          : text,
-      );
-      const files = renderFiles(message);
-      if (files) li.append(files);
-      const reactions = renderReactions(message, this.me);
-      if (reactions) li.append(reactions);
-      const thread = threadLink(message);
-      if (thread) li.append(thread);
-      li.append(
-        el(
-          'div',
-          { class: 'msg__actions' },
-          el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'react-menu' }, 'aria-label': 'Add a reaction', 'aria-haspopup': 'true', text: '☺+' }),
-          el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'thread', root: message.thread_root || message.id }, 'aria-label': 'Reply in a thread', text: 'Reply' }),
-          mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }) : null,
-          mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }) : null,
-        ),
-      );
-    }
+    const li = renderMessage(message, previous, this.me, this.firstUnreadId);
     this.elements.set(message.id, li);
     return li;
   }
@@ -234,29 +181,16 @@ export class MessageView {
     }
   }
 
-  continues(previous, message) {
-    if (!previous || previous.deleted || message.deleted) return false;
-    if (differentDays(messageTimeMs(previous), messageTimeMs(message))) return false;
-    return previous.user_id === message.user_id && messageTimeMs(message) - messageTimeMs(previous) < GROUP_WINDOW_MS;
-  }
-
-  // The date separator above a message that starts a day (or the loaded history), or null.
-  dayBreak(previous, message) {
-    const ms = messageTimeMs(message);
-    if (!ms || (previous && !differentDays(messageTimeMs(previous), ms))) return null;
-    return el('div', { class: 'msg__day', role: 'separator', text: dayLabel(ms) });
-  }
-
   // A message's neighbour above changed (inserted or loaded): its grouping and separator follow.
   regroup(index) {
     const li = this.elements.get(this.log.ids[index]);
     if (!li) return;
     const previous = this.log.at(index - 1);
     const message = this.log.at(index);
-    li.classList.toggle('msg--continued', this.continues(previous, message));
+    li.classList.toggle('msg--continued', continues(previous, message));
     const old = li.querySelector(':scope > .msg__day');
     if (old) old.remove();
-    const day = this.dayBreak(previous, message);
+    const day = dayBreak(previous, message);
     if (day) li.prepend(day);
   }
 
@@ -271,45 +205,13 @@ export class MessageView {
 
   renderPending() {
     clear(this.pendingList);
-    for (const entry of this.log.pending.values()) this.pendingList.append(this.renderPendingEntry(entry));
-  }
-
-  // Sending…; queued until the connection is back (it goes by itself); or
-  // failed for a reason a retry will not fix by itself (Retry, Discard).
-  renderPendingEntry(entry) {
-    const failed = entry.status === 'failed';
-    const queued = entry.status === 'queued';
-    let status = 'Sending…';
-    if (failed) status = `Not sent${entry.error ? `: ${entry.error}` : ''}`;
-    if (queued) status = 'Waiting for the connection: it will be sent then';
-    const button = (action, text) => el('button', { type: 'button', class: 'button button--tiny', dataset: { action }, text });
-    return el(
-      'li',
-      {
-        class: `msg msg--mine msg--pending${failed ? ' msg--failed' : ''}${queued ? ' msg--queued' : ''}`,
-        dataset: { cmid: entry.clientMessageId },
-      },
-      el(
-        'div',
-        { class: 'msg__meta' },
-        el('span', { class: 'msg__author', text: this.me ? this.me.name : '' }),
-        ' ',
-        el('span', { class: 'msg__status', text: status }),
-      ),
-      el('p', { class: 'msg__text', text: entry.text }),
-      entry.files && entry.files.length
-        ? el('ul', { class: 'msg__pending-files' }, entry.files.map((file) => el('li', { text: `Attached: ${file.name}` })))
-        : null,
-      failed || queued
-        ? el('div', { class: 'msg__actions msg__actions--always' }, failed ? button('retry', 'Retry') : null, button('discard', 'Discard'))
-        : null,
-    );
+    for (const entry of this.log.pending.values()) this.pendingList.append(renderPendingEntry(entry, this.me));
   }
 
   // A pending entry was added or changed state.
   updatePending(entry) {
     const atBottom = this.isAtBottom();
-    const fresh = this.renderPendingEntry(entry);
+    const fresh = renderPendingEntry(entry, this.me);
     const old = this.pendingList.querySelector(`[data-cmid="${CSS.escape(entry.clientMessageId)}"]`);
     if (old) old.replaceWith(fresh);
     else this.pendingList.append(fresh);
@@ -319,78 +221,6 @@ export class MessageView {
   removePending(clientMessageId) {
     const old = this.pendingList.querySelector(`[data-cmid="${CSS.escape(clientMessageId)}"]`);
     if (old) old.remove();
-  }
-
-  renderTop() {
-    const log = this.log;
-    const start = $('history-start');
-    start.textContent = log.size ? `This is the beginning of the ${this.noun || 'channel'}.` : 'No messages yet. Say hello!';
-    show(start, log.loaded && log.reachedStart);
-    show(this.loadOlderButton, log.loaded && !log.reachedStart && !this.loadingOlder);
-    show($('history-loading'), !log.loaded || this.loadingOlder);
-    show(this.historyBar, log.loaded && log.detached);
-  }
-
-  async loadOlder() {
-    if (!this.log || !this.log.loaded || this.log.reachedStart || this.loadingOlder) return;
-    const log = this.log;
-    this.loadingOlder = true;
-    this.renderTop();
-    try {
-      await this.cb.onLoadOlder();
-    } finally {
-      this.loadingOlder = false;
-      if (this.log === log) {
-        this.renderTop();
-        this.fillViewport();
-      }
-    }
-  }
-
-  // The observer only reports changes, so when a page of history does not
-  // fill the view (the top is still in sight), ask for the next one here.
-  fillViewport() {
-    requestAnimationFrame(() => {
-      if (this.log && this.log.loaded && !this.log.reachedStart && this.scroller.scrollTop < 200) this.loadOlder();
-    });
-  }
-
-  // The next newer page of a log in the past, once its bottom is reached.
-  async loadNewer() {
-    if (!this.log || !this.log.loaded || !this.log.detached || this.loadingNewer) return;
-    const log = this.log;
-    this.loadingNewer = true;
-    try {
-      await this.cb.onLoadNewer();
-    } finally {
-      this.loadingNewer = false;
-      if (this.log === log) {
-        this.renderTop();
-        this.fillBelow();
-      }
-    }
-  }
-
-  // A log in the past whose bottom is in sight (too short to scroll): load on.
-  fillBelow() {
-    requestAnimationFrame(() => {
-      if (this.log && this.log.loaded && this.log.detached && this.isAtBottom()) this.loadNewer();
-    });
-  }
-
-  // Brings a message into view, highlighted for a moment. False when it is not shown.
-  reveal(id) {
-    const li = this.elements.get(id);
-    if (!li) return false;
-    li.scrollIntoView({ block: 'center' });
-    li.classList.add('msg--highlight');
-    setTimeout(() => li.classList.remove('msg--highlight'), HIGHLIGHT_MS);
-    return true;
-  }
-
-  // New messages came while a log in the past is shown.
-  noteNewer() {
-    this.historyNote.textContent = 'New messages have arrived.';
   }
 
   focusList() {
@@ -495,7 +325,7 @@ export class MessageView {
     return '';
   }
 
-  // --- edit and delete ---
+  // --- clicks on messages ---
 
   listClick(e) {
     const button = e.target.closest('button[data-action]');
@@ -535,98 +365,7 @@ export class MessageView {
       this.input.focus();
     }
   }
-
-  startEdit(id) {
-    if (this.editingId) this.cancelEdit();
-    const li = this.elements.get(id);
-    const message = this.log.get(id);
-    if (!li || !message || message.deleted) return;
-    this.editingId = id;
-    const textarea = el('textarea', { class: 'msg__editor', maxlength: '4096', 'aria-label': 'Edit message', 'aria-describedby': 'edit-hint' });
-    textarea.value = message.text;
-    this.autosize(textarea);
-    const error = el('p', { class: 'error', role: 'alert' });
-    const form = el(
-      'form',
-      { class: 'msg__edit' },
-      textarea,
-      el('span', { id: 'edit-hint', class: 'hint', text: 'Enter to save, Escape to cancel' }),
-      el(
-        'div',
-        { class: 'msg__edit-buttons' },
-        el('button', { type: 'button', class: 'button button--tiny', text: 'Cancel', onclick: () => this.cancelEdit() }),
-        el('button', { type: 'submit', class: 'button button--tiny button--primary', text: 'Save' }),
-      ),
-      error,
-    );
-    const save = async () => {
-      const text = textarea.value.trim();
-      if (!text) {
-        error.textContent = 'A message cannot be empty; delete it instead.';
-        return;
-      }
-      if (text === message.text) {
-        this.cancelEdit();
-        return;
-      }
-      textarea.disabled = true;
-      try {
-        await this.cb.onEdit(id, text);
-        // Only this editor: another edit of the message may have begun
-        // while the save was in flight, and it is not done.
-        if (form.isConnected) this.finishEdit(id);
-      } catch (err) {
-        textarea.disabled = false;
-        error.textContent = err.message;
-        textarea.focus();
-      }
-    };
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      save();
-    });
-    textarea.addEventListener('input', () => this.autosize(textarea));
-    textarea.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        this.cancelEdit();
-      } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        save();
-      }
-    });
-    li.querySelector('.msg__text').replaceWith(form);
-    const actions = li.querySelector('.msg__actions');
-    if (actions) actions.hidden = true;
-    textarea.focus();
-    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-  }
-
-  // Re-renders the edited message from the log (the server's version).
-  finishEdit(id) {
-    if (this.editingId !== id) return;
-    this.editingId = '';
-    const index = this.log.indexOf(id);
-    const old = this.elements.get(id);
-    if (index >= 0 && old) old.replaceWith(this.render(this.log.at(index), index));
-    this.input.focus();
-  }
-
-  cancelEdit() {
-    this.finishEdit(this.editingId);
-  }
-
-  async confirmDelete(id, button) {
-    if (!(await this.cb.confirm('Delete this message? Everyone will see that a message was deleted.'))) {
-      button.focus();
-      return;
-    }
-    try {
-      await this.cb.onDelete(id);
-      this.input.focus();
-    } catch (err) {
-      this.showComposerError(`Could not delete: ${err.message}`);
-    }
-  }
 }
+
+// The history paging, and the editing and deleting, are MessageView's methods too, in their own files.
+Object.assign(MessageView.prototype, historyMethods, editingMethods);
