@@ -80,14 +80,10 @@ void write_membership(ddb::JsonWriter& w, const chat::Membership& membership) {
 
 // Runs one chat command on an opened store; returns the exit code.
 int run(ChatCommandOptions& o, const std::function<int(chat::ChatService&)>& command) {
-  auto store = open_store(o.store);
-  if (!store.ok()) return fail(chat::Error::FromStore(store.error()));
-  chat::ChatOptions options;
-  options.table_name = o.table;
-  chat::ChatService chat(**store, options);
-  if (auto status = chat.ensure_table(); !status.ok()) return fail(status.error());
-  o.db = store->get();
-  return command(chat);
+  auto opened = open_chat(o.store, o.table);
+  if (!opened.ok()) return fail(opened.error());
+  o.db = opened->store.get();
+  return command(*opened->chat);
 }
 
 // The acting user: --as when given (needed for private channels), otherwise

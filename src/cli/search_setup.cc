@@ -37,17 +37,13 @@ int reindex(const SearchCommandOptions& o) {
     std::fprintf(stderr, "%s\n", api::error_json(chat::code_name(error.code), error.message).c_str());
     return 1;
   };
-  auto store = open_store(o.store);
-  if (!store.ok()) return fail(chat::Error::FromStore(store.error()));
-  chat::ChatOptions options;
-  options.table_name = o.table;
-  chat::ChatService chat(**store, options);
-  if (auto status = chat.ensure_table(); !status.ok()) return fail(status.error());
+  auto opened = open_chat(o.store, o.table);
+  if (!opened.ok()) return fail(opened.error());
   std::string path = search_index_path(o.store, o.index);
   if (path.empty() || path == ":memory:") {
     return fail(chat::Error::InvalidArgument("reindex builds an index file: give --search-index FILE"));
   }
-  auto parts = open_search(**store, chat, path);
+  auto parts = open_search(*opened->store, *opened->chat, path);
   if (!parts.ok()) return fail(parts.error());
   if (auto status = parts->indexer->open_position(); !status.ok()) return fail(status.error());
   auto rebuilt = parts->indexer->rebuild([](int64_t messages) {

@@ -55,6 +55,18 @@ ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& optio
   return std::unique_ptr<ddb::Database>(std::move(engine));
 }
 
+chat::Result<OpenedChat> open_chat(const StoreOptions& options, const std::string& table) {
+  auto store = open_store(options);
+  if (!store.ok()) return chat::Error::FromStore(store.error());
+  OpenedChat opened;
+  opened.store = std::move(store).value();
+  chat::ChatOptions chat_options;
+  chat_options.table_name = table;
+  opened.chat = std::make_unique<chat::ChatService>(*opened.store, chat_options);
+  TH_RETURN_IF_ERROR(opened.chat->ensure_table());
+  return opened;
+}
+
 ddb::Result<StoreOptions> parse_store_spec(const std::string& spec) {
   StoreOptions options;
   auto colon = spec.find(':');

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "chat/chat_service.h"
 #include "ddb/database.h"
 
 namespace townhall::cli {
@@ -33,6 +34,14 @@ struct StoreOptions {
 void add_store_options(CLI::App* cmd, StoreOptions& options);
 
 ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& options);
+
+// A store and the chat over its table (made, or checked, as serve does):
+// what the offline commands (townhall chat, search reindex) work on.
+struct OpenedChat {
+  std::unique_ptr<ddb::Database> store;
+  std::unique_ptr<chat::ChatService> chat;  // over *store
+};
+chat::Result<OpenedChat> open_chat(const StoreOptions& options, const std::string& table);
 
 // Parses "embedded:DIR", "embedded:memory" or "dynamodb:URL" (URL may be
 // empty: from the environment), as `townhall migrate --from/--to` take them.
