@@ -199,7 +199,9 @@ int serve(ServeSettings& settings) {
   SearchParts search;
   if (std::string path = search_index_path(settings.store, settings.search_index); !path.empty()) {
     auto started = [&]() -> chat::Status {
-      TH_ASSIGN_OR_RETURN(search, open_search(**store, chat, path));
+      search::IndexerOptions indexer_options;
+      if (engine) indexer_options.stream_view = "KEYS_ONLY";
+      TH_ASSIGN_OR_RETURN(search, open_search(**store, chat, path, indexer_options));
       return search.indexer->start();
     }();
     if (!started.ok()) {

@@ -43,9 +43,9 @@ Indexer::Indexer(ddb::Database& db, std::string table, MessageIndex& index, Inde
 Indexer::~Indexer() { stop(); }
 
 chat::Status Indexer::open_position() {
-  TH_ASSIGN_OR_RETURN(std::string view, follower_.ensure_stream());
+  TH_ASSIGN_OR_RETURN(std::string view, follower_.ensure_stream(options_.stream_view));
   if (view != "NEW_IMAGE" && view != "NEW_AND_OLD_IMAGES") {
-    spdlog::info("search: table {} streams {}: each changed message is read back (GetItem)", table_, view);
+    spdlog::debug("search: table {} streams {}: each changed message is read back (GetItem)", table_, view);
   }
   std::lock_guard lock(poll_mutex_);
   TH_ASSIGN_OR_RETURN(position_, index_.position());

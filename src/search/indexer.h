@@ -43,6 +43,11 @@ struct IndexerOptions {
   // stream; past it, it is answered Unavailable rather than from an index
   // that misses acknowledged messages.
   std::chrono::milliseconds catch_up_deadline{3000};
+  // The view a stream is turned on with when the table has none. NEW_IMAGE
+  // spares a remote store a read per message; on the embedded store
+  // KEYS_ONLY keeps images out of every write's batch (the indexer reads
+  // each changed message back, off the write path).
+  std::string stream_view = "NEW_IMAGE";
 };
 
 class Indexer {

@@ -9,7 +9,7 @@ constexpr int64_t kRecordsPerPage = 1000;  // GetRecords' maximum
 
 }  // namespace
 
-chat::Result<std::string> StreamFollower::ensure_stream() {
+chat::Result<std::string> StreamFollower::ensure_stream(const std::string& view) {
   ddb::DescribeTableRequest describe;
   describe.table_name = table_;
   for (int attempt = 0;; ++attempt) {
@@ -20,7 +20,7 @@ chat::Result<std::string> StreamFollower::ensure_stream() {
     if (attempt > 0) return chat::Error::Internal("table " + table_ + ": its stream did not turn on");
     ddb::UpdateTableRequest update;
     update.table_name = table_;
-    update.stream_specification = ddb::StreamSpecification{true, std::string("NEW_IMAGE")};
+    update.stream_specification = ddb::StreamSpecification{true, view};
     auto updated = db_.update_table(update);
     // Another node may have turned it on meanwhile ("already has an enabled
     // stream"): the second look decides.

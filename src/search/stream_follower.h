@@ -30,9 +30,9 @@ class StreamFollower {
  public:
   StreamFollower(ddb::Database& db, std::string table) : db_(db), table_(std::move(table)) {}
 
-  // The table's stream must be on with a view that carries new images; one
-  // is enabled (NEW_IMAGE) if the table has none. Returns the view type.
-  chat::Result<std::string> ensure_stream();
+  // Turns the table's stream on with `view` if it has none (a stream
+  // already on is kept, whatever its view). Returns the view type in use.
+  chat::Result<std::string> ensure_stream(const std::string& view = "NEW_IMAGE");
 
   using Apply = std::function<chat::Status(const std::vector<ddb::Record>&, const StreamPosition&)>;
   enum class Outcome {
