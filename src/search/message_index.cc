@@ -282,15 +282,24 @@ std::vector<std::string> MessageIndex::completions_locked(const std::string& pre
 }
 
 chat::Status MessageIndex::count_words_locked(std::string_view text, int64_t delta) {
+  // Summed over the batch and written once per word at its end (a common
+  // word is in most messages of a page).
+  for (auto& word : words_of(text)) pending_words_[std::move(word)] += delta;
+  return chat::Status::Ok();
+}
+
+chat::Status MessageIndex::flush_words_locked() {
   Statement count(
       statement("INSERT INTO word(term, messages) VALUES(?1, ?2)"
                 " ON CONFLICT(term) DO UPDATE SET messages = messages + ?2"));
   if (!count.ok()) return error("words");
-  for (const auto& word : words_of(text)) {
+  for (const auto& [word, delta] : pending_words_) {
+    if (delta == 0) continue;
     count.bind(1, word).bind(2, delta);
     if (count.step() != SQLITE_DONE) return error("words");
     sqlite3_reset(count.raw());
   }
+  pending_words_.clear();
   return chat::Status::Ok();
 }
 
@@ -322,6 +331,7 @@ chat::Status MessageIndex::apply(const Batch& batch) {
         TH_RETURN_IF_ERROR(upsert_locked(change.message));
       }
     }
+    TH_RETURN_IF_ERROR(flush_words_locked());
     if (batch.position_) {
       const auto& position = *batch.position_;
       Statement arn(statement("INSERT OR REPLACE INTO meta(key, value) VALUES('stream_arn', ?1)"));
@@ -335,6 +345,7 @@ chat::Status MessageIndex::apply(const Batch& batch) {
     return chat::Status::Ok();
   };
   if (auto status = body(); !status.ok()) {
+    pending_words_.clear();
     (void)exec("ROLLBACK");  // the batch failed: what it began is undone (an error here leaves it to SQLite)
     return status;
   }

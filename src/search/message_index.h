@@ -130,6 +130,7 @@ class MessageIndex {
   chat::Status remove_locked(const std::string& channel_id, const std::string& id);
   chat::Status count_locked(const std::string& channel_id, int64_t delta);
   chat::Status count_words_locked(std::string_view text, int64_t delta);
+  chat::Status flush_words_locked();
   // Whether channels hold a quarter or more of the indexed messages.
   bool scope_is_most_locked(const std::vector<std::string>& channels);
   // The index's words that begin with prefix (lower-case ASCII), the most
@@ -144,6 +145,7 @@ class MessageIndex {
   std::mutex mutex_;
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, int64_t> pending_words_;  // the batch's word counts, until it commits
 };
 
 }  // namespace townhall::search
