@@ -16,7 +16,7 @@ std::string search_index_path(const StoreOptions& store, const std::string& flag
 }
 
 chat::Result<SearchParts> open_search(ddb::Database& db, chat::ChatService& chat, const std::string& path,
-                                      search::IndexerOptions options) {
+                                      const search::IndexerOptions& options) {
   SearchParts parts;
   TH_ASSIGN_OR_RETURN(parts.index, search::MessageIndex::open(path));
   parts.indexer = std::make_unique<search::Indexer>(db, chat.options().table_name, *parts.index, options);

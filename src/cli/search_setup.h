@@ -30,7 +30,7 @@ struct SearchParts {
 
 // Opens the index at path and makes its indexer (not started) and service.
 chat::Result<SearchParts> open_search(ddb::Database& db, chat::ChatService& chat, const std::string& path,
-                                      search::IndexerOptions options = {});
+                                      const search::IndexerOptions& options = {});
 
 // Adds `townhall search reindex`.
 void register_search_command(CLI::App& app, int* exit_code);

@@ -38,7 +38,7 @@ bool is_message_key(std::string_view pk, std::string_view sk) {
 }  // namespace
 
 Indexer::Indexer(ddb::Database& db, std::string table, MessageIndex& index, IndexerOptions options)
-    : db_(db), table_(table), index_(index), options_(options), follower_(db, std::move(table)) {}
+    : db_(db), table_(table), index_(index), options_(std::move(options)), follower_(db, std::move(table)) {}
 
 Indexer::~Indexer() { stop(); }
 

@@ -284,7 +284,7 @@ std::vector<std::string> MessageIndex::completions_locked(const std::string& pre
 chat::Status MessageIndex::count_words_locked(std::string_view text, int64_t delta) {
   // Summed over the batch and written once per word at its end (a common
   // word is in most messages of a page).
-  for (auto& word : words_of(text)) pending_words_[std::move(word)] += delta;
+  for (const auto& word : words_of(text)) pending_words_[word] += delta;
   return chat::Status::Ok();
 }
 
