@@ -33,7 +33,9 @@ using Clock = std::chrono::steady_clock;
 class Vocabulary {
  public:
   explicit Vocabulary(size_t size) {
-    static const char kLetters[] = "eeeeeeeeeeeettttttttttaaaaaaaaoooooooiiiiiiinnnnnnnsssssshhhhhhrrrrrrddddllllcccuuummwwffggyyppbbvkjxqz";
+    static const char kLetters[] =
+        "eeeeeeeeeeeettttttttttaaaaaaaaoooooooiiiiiiinnnnnnnsssssshhhhhhrrrrrrddddllllcccuuummwwffggyyppbbvkj"
+        "xqz";
     std::mt19937_64 random(7);
     while (words_.size() < size) {
       std::string stem;
@@ -128,17 +130,21 @@ int main(int argc, char** argv) {
   std::vector<chat::Channel> rooms;
   if (reuse) {
     // The users and channels of the earlier run, by their fixed ids.
-    for (int u = 0; u < users; ++u) people.push_back(must(chat.accounts().find_user("u" + std::to_string(u)), "user"));
+    for (int u = 0; u < users; ++u)
+      people.push_back(must(chat.accounts().find_user("u" + std::to_string(u)), "user"));
     auto page = must(chat.channels().channels_of(people[0], "", 100), "channels");
-    for (const auto& membership : page.items) rooms.push_back(must(chat.channels().find(membership.channel_id), "channel"));
+    for (const auto& membership : page.items)
+      rooms.push_back(must(chat.channels().find(membership.channel_id), "channel"));
   } else {
     for (int u = 0; u < users; ++u) {
-      people.push_back(must(chat.accounts().create_user("user " + std::to_string(u),
-                                                        "u" + std::to_string(u) + "@load.example", "u" + std::to_string(u)),
-                            "user"));
+      people.push_back(must(
+          chat.accounts().create_user("user " + std::to_string(u), "u" + std::to_string(u) + "@load.example",
+                                      "u" + std::to_string(u)),
+          "user"));
     }
     for (int c = 0; c < channels; ++c) {
-      rooms.push_back(must(chat.channels().create(people[0], "room " + std::to_string(c), "", c % 5 == 4), "channel"));
+      rooms.push_back(
+          must(chat.channels().create(people[0], "room " + std::to_string(c), "", c % 5 == 4), "channel"));
       for (int u = 1; u < users; ++u) {
         if (c % 5 == 4) {
           must(chat.channels().add_member(people[0], rooms.back().id, people[static_cast<size_t>(u)]), "add");
@@ -186,14 +192,16 @@ int main(int argc, char** argv) {
     progress.join();
     double send_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     auto caught = Clock::now();
-    while (!indexer.ready() || !indexer.catch_up().ok()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (!indexer.ready() || !indexer.catch_up().ok())
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     double catch_up_seconds = std::chrono::duration<double>(Clock::now() - caught).count();
     std::printf("sent %lld messages (%lld failed) in %.1f s: %.0f sends/s, with the indexer following\n",
                 static_cast<long long>(messages), static_cast<long long>(failed.load()), send_seconds,
                 static_cast<double>(messages) / send_seconds);
     std::printf("index caught up %.2f s after the last send\n", catch_up_seconds);
   }
-  std::printf("indexed messages: %lld; index file %.1f MB\n", static_cast<long long>(must(index->count(), "count")),
+  std::printf("indexed messages: %lld; index file %.1f MB\n",
+              static_cast<long long>(must(index->count(), "count")),
               static_cast<double>(std::filesystem::file_size(data + "/search.sqlite")) / 1e6);
 
   std::mt19937_64 random(99);
@@ -219,10 +227,11 @@ int main(int argc, char** argv) {
       hits += static_cast<int64_t>(results->hits.size());
       if (results->hits.empty()) ++empty;
     }
-    std::printf("%d-word queries (%d, as random members): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; "
-                "%.1f hits per page, %lld with none\n",
-                words, queries, percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99),
-                percentile(latencies, 1.0), static_cast<double>(hits) / queries, static_cast<long long>(empty));
+    std::printf(
+        "%d-word queries (%d, as random members): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; "
+        "%.1f hits per page, %lld with none\n",
+        words, queries, percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99),
+        percentile(latencies, 1.0), static_cast<double>(hits) / queries, static_cast<long long>(empty));
   }
   indexer.stop();
   if (!keep) std::filesystem::remove_all(data);

@@ -38,5 +38,8 @@ class BlobStore {
 
 // The blob key of bytes: lower-case hex SHA-256.
 std::string blob_key(std::string_view bytes);
+// Whether text is a blob key (64 lower-case hex digits): never a path, and
+// never a store's temporary or foreign object.
+bool is_blob_key(std::string_view text);
 
 }  // namespace townhall::chat

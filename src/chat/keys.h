@@ -39,6 +39,8 @@ inline constexpr std::string_view kChannelName = "CHANNAME#";
 inline constexpr std::string_view kMention = "MENTION#";
 inline constexpr std::string_view kMentions = "MENTIONS#";
 inline constexpr std::string_view kFile = "FILE#";
+// Sorts right after every "MSG#..." key: the upper bound of a range of messages.
+inline constexpr std::string_view kAfterLastMessage = "MSG$";
 
 inline std::string user(std::string_view id) { return std::string(kUser).append(id); }
 inline std::string channel(std::string_view id) { return std::string(kChannel).append(id); }

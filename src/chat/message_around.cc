@@ -6,12 +6,6 @@
 #include "chat/validation.h"
 
 namespace townhall::chat {
-namespace {
-
-constexpr std::string_view kAfterLastMessage = "MSG$";
-
-}  // namespace
-
 Result<MessageService::Around> MessageService::around(const User& actor, std::string_view channel,
                                                       std::string_view message_id, int limit) {
   TH_ASSIGN_OR_RETURN(std::string channel_id, keys::channel_id_from(channel));
@@ -27,7 +21,7 @@ Result<MessageService::Around> MessageService::around(const User& actor, std::st
     query.expression_attribute_values =
         ddb::AttributeMap{{":pk", items::S(channel_key)},
                           {":from", items::S(older ? std::string(keys::kMessage) : at)},
-                          {":to", items::S(older ? at : std::string(kAfterLastMessage))},
+                          {":to", items::S(older ? at : std::string(keys::kAfterLastMessage))},
                           {":yes", items::BOOL(true)}};
     query.filter_expression = "attribute_not_exists(ThreadRoot) OR InChannel = :yes";
     query.scan_index_forward = !older;

@@ -18,7 +18,6 @@ using items::S;
 
 // "MSG$" sorts after every "MSG#..." key and before the partition's other
 // item kinds, so it bounds range queries to messages.
-constexpr std::string_view kAfterLastMessage = "MSG$";
 
 std::vector<ddb::AttributeMap> items_of(ddb::QueryResponse& response) {
   return response.items ? std::move(*response.items) : std::vector<ddb::AttributeMap>{};
@@ -211,8 +210,9 @@ Result<Page<Message>> MessageService::after(const User& actor, std::string_view 
   ddb::QueryRequest query;
   // BETWEEN includes `from` itself; it is dropped below.
   query.key_condition_expression = "PK = :pk AND SK BETWEEN :from AND :to";
-  query.expression_attribute_values = ddb::AttributeMap{
-      {":pk", S(keys::channel(channel_id))}, {":from", S(from)}, {":to", S(std::string(kAfterLastMessage))}};
+  query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
+                                                        {":from", S(from)},
+                                                        {":to", S(std::string(keys::kAfterLastMessage))}};
   query.limit = page_size(limit) + 1;
   TH_ASSIGN_OR_RETURN(auto response, store_.query(std::move(query)));
   Page<Message> page;
@@ -451,7 +451,7 @@ Result<MessageService::Unread> MessageService::count_after(const User& actor, co
   query.projection_expression = "SK, MentionAll";
   query.expression_attribute_values = ddb::AttributeMap{{":pk", S(keys::channel(channel_id))},
                                                         {":from", S(from)},
-                                                        {":to", S(std::string(kAfterLastMessage))},
+                                                        {":to", S(std::string(keys::kAfterLastMessage))},
                                                         {":me", S(keys::user(actor.id))},
                                                         {":yes", items::BOOL(true)}};
   Unread unread;

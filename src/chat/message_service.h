@@ -16,8 +16,8 @@
 #include <string_view>
 
 #include "chat/channel_service.h"
-#include "chat/file_service.h"
 #include "chat/events.h"
+#include "chat/file_service.h"
 #include "chat/message_id.h"
 #include "chat/model.h"
 #include "chat/presence_view.h"

@@ -96,11 +96,11 @@ struct Message {
   bool mentions_channel = false;      // "@channel": every member (chat/mentions.h)
   std::vector<Participant> mentions_here;  // "@here": the members online when it was sent (chat/mentions.h)
   // Threads (chat/threads.h). A reply names its root; a root counts its replies.
-  std::string thread_root;       // the root's id when this is a thread reply, else empty
-  bool also_in_channel = false;  // a reply also shown in the channel's history
-  int64_t reply_count = 0;       // on a root: replies not deleted
-  int64_t last_reply_at_ms = 0;  // on a root: when the latest reply was sent
-  std::string last_reply_id;     // on a root: the latest reply (clients count replies newer than it)
+  std::string thread_root;        // the root's id when this is a thread reply, else empty
+  bool also_in_channel = false;   // a reply also shown in the channel's history
+  int64_t reply_count = 0;        // on a root: replies not deleted
+  int64_t last_reply_at_ms = 0;   // on a root: when the latest reply was sent
+  std::string last_reply_id;      // on a root: the latest reply (clients count replies newer than it)
   std::vector<Attachment> files;  // shared with the message (AP35)
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "chat/blob_store.h"
 #include "cli/admin_socket.h"
 #include "cli/blob_copy.h"
 #include "cli/progress_display.h"
@@ -166,8 +167,7 @@ bool link_files(const std::string& from, const std::string& to) {
   if (!fs::exists(from, ec)) return true;
   for (fs::recursive_directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (!it->is_regular_file(ec) || name.size() != 64 ||
-        name.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (!it->is_regular_file(ec) || !chat::is_blob_key(name)) {
       continue;  // a directory, or a temporary file of an upload in flight
     }
     fs::path target = fs::path(to) / fs::relative(it->path(), from, ec);

@@ -19,14 +19,6 @@ chat::Error io_error(const std::string& what, const std::string& path) {
   return chat::Error::Internal(what + " " + path + ": " + std::strerror(errno));
 }
 
-bool is_key(const std::string& key) {
-  if (key.size() != 64) return false;
-  for (char c : key) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 chat::Status fsync_path(const std::string& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return io_error("open", path);
@@ -46,7 +38,7 @@ chat::Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(const std::st
 }
 
 chat::Result<std::string> LocalBlobStore::path_of(const std::string& key) const {
-  if (!is_key(key)) return chat::Error::InvalidArgument("not a blob key");
+  if (!chat::is_blob_key(key)) return chat::Error::InvalidArgument("not a blob key");
   return directory_ + "/" + key.substr(0, 2) + "/" + key;
 }
 
@@ -129,7 +121,7 @@ chat::Result<std::vector<chat::BlobStore::Entry>> LocalBlobStore::list() {
   for (fs::recursive_directory_iterator it(directory_, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     std::string name = it->path().filename().string();
-    if (!is_key(name)) continue;  // a temporary file of a put in progress (or left by a crash)
+    if (!chat::is_blob_key(name)) continue;  // a temporary file of a put in progress (or left by a crash)
     struct stat st {};
     if (::stat(it->path().c_str(), &st) != 0) continue;
     out.push_back({name, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000});

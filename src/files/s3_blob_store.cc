@@ -16,12 +16,6 @@ constexpr std::chrono::milliseconds kRequestTimeout{60'000};
 // Blobs are at most the server's file limit (up to 4 GB by --max-file-mb).
 constexpr size_t kMaxResponseBytes = size_t{4} * 1024 * 1024 * 1024;
 
-bool is_key(std::string_view key) {
-  return key.size() == 64 && std::all_of(key.begin(), key.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 chat::Error unavailable(std::string message) { return {chat::Code::kUnavailable, std::move(message)}; }
 
 }  // namespace
@@ -138,7 +132,7 @@ chat::Error S3BlobStore::failure(std::string_view what, const client::HttpRespon
 }
 
 chat::Status S3BlobStore::put(const std::string& key, std::string_view bytes) {
-  if (!is_key(key)) return chat::Error::InvalidArgument("not a blob key");
+  if (!chat::is_blob_key(key)) return chat::Error::InvalidArgument("not a blob key");
   // S3 checks the body against this hash before it stores anything.
   std::string hash = sigv4::sha256_hex(bytes);
   TH_ASSIGN_OR_RETURN(auto response, call("PUT", object_target(key), std::string(bytes), hash));
@@ -147,7 +141,7 @@ chat::Status S3BlobStore::put(const std::string& key, std::string_view bytes) {
 }
 
 chat::Result<std::string> S3BlobStore::get(const std::string& key) {
-  if (!is_key(key)) return chat::Error::InvalidArgument("not a blob key");
+  if (!chat::is_blob_key(key)) return chat::Error::InvalidArgument("not a blob key");
   TH_ASSIGN_OR_RETURN(auto response, call("GET", object_target(key), {}, sigv4::sha256_hex({})));
   if (response.status == 200) return std::move(response.body);
   // NoSuchBucket is a 404 too, and a misconfiguration rather than a missing blob.
@@ -158,7 +152,7 @@ chat::Result<std::string> S3BlobStore::get(const std::string& key) {
 }
 
 chat::Status S3BlobStore::remove(const std::string& key) {
-  if (!is_key(key)) return chat::Error::InvalidArgument("not a blob key");
+  if (!chat::is_blob_key(key)) return chat::Error::InvalidArgument("not a blob key");
   TH_ASSIGN_OR_RETURN(auto response, call("DELETE", object_target(key), {}, sigv4::sha256_hex({})));
   if (response.status == 204 || response.status == 200) return chat::Status::Ok();
   if (response.status == 404 && s3::error_code(response.body) != "NoSuchBucket") return chat::Status::Ok();
@@ -176,7 +170,7 @@ chat::Result<std::vector<chat::BlobStore::Entry>> S3BlobStore::list() {
       if (!object.key.starts_with(options_.prefix)) continue;
       std::string key = object.key.substr(options_.prefix.size());
       // Objects that are not blobs (a "folder", someone else's file) are not ours to collect.
-      if (is_key(key)) out.push_back({std::move(key), object.modified_ms});
+      if (chat::is_blob_key(key)) out.push_back({std::move(key), object.modified_ms});
     }
     if (!page.truncated) return out;
     // A store that hands back the same token would page forever.

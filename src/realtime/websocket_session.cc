@@ -203,9 +203,8 @@ asio::awaitable<void> WebSocketSession::send_message(const JsonObject& frame) {
   auto sent = co_await offload(context_.workers, [&] {
     return context_.api.chat().messages().send(
         user, *channel, *text,
-        chat::MessageService::SendOptions{cmid,          root,          *also_in_channel && !root.empty(),
-                                          &*mentions,    *mention_channel, *mention_here,
-                                          &*files});
+        chat::MessageService::SendOptions{cmid, root, *also_in_channel && !root.empty(), &*mentions,
+                                          *mention_channel, *mention_here, &*files});
   });
   if (!sent.ok()) {
     send_chat_error(sent.error(), cmid, *channel);

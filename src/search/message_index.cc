@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "search/query.h"
@@ -409,35 +410,26 @@ chat::Result<std::vector<IndexHit>> MessageIndex::search(const IndexQuery& query
     }
     match += ')';
   }
-  const char* sql =
-      query.by_relevance
-          ? (filter_hits
-                 ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-                   "m.has_file,"
-                   " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-                   " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-                   " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-                   " AND m.channel IN (SELECT value FROM json_each(?6))"
-                   " ORDER BY rank LIMIT ?4 OFFSET ?5"
-                 : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-                   "m.has_file,"
-                   " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-                   " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-                   " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-                   " ORDER BY rank LIMIT ?4 OFFSET ?5")
-      : filter_hits ? "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-                      "m.has_file,"
-                      " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-                      " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-                      " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-                      " AND m.channel IN (SELECT value FROM json_each(?6))"
-                      " ORDER BY message_text.rowid DESC LIMIT ?4"
-                    : "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
-                      "m.has_file,"
-                      " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
-                      " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
-                      " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3"
-                      " ORDER BY message_text.rowid DESC LIMIT ?4";
+  // One statement per shape (ordered by rank or by time, channels in the
+  // match or filtered per hit), each composed once; the cache knows them by
+  // their (stable) address.
+  static const std::array<std::string, 4> kSelects = [] {
+    std::array<std::string, 4> selects;
+    for (int shape = 0; shape < 4; ++shape) {
+      bool relevance = shape & 1, filtered = shape & 2;
+      selects[static_cast<size_t>(shape)] =
+          std::string(
+              "SELECT m.rowid, m.channel, m.id, m.user_id, m.user_name, m.thread_root, m.created_ms, "
+              "m.has_file,"
+              " message_text.body, snippet(message_text, 0, char(1), char(2), '…', 24)"
+              " FROM message_text JOIN message m ON m.rowid = message_text.rowid"
+              " WHERE message_text MATCH ?1 AND message_text.rowid < ?2 AND message_text.rowid >= ?3") +
+          (filtered ? " AND m.channel IN (SELECT value FROM json_each(?6))" : "") +
+          (relevance ? " ORDER BY rank LIMIT ?4 OFFSET ?5" : " ORDER BY message_text.rowid DESC LIMIT ?4");
+    }
+    return selects;
+  }();
+  const char* sql = kSelects[(query.by_relevance ? 1 : 0) + (filter_hits ? 2 : 0)].c_str();
   Statement select(statement(sql));
   if (!select.ok()) return error("search");
   select.bind(1, match).bind(2, upper).bind(3, lower).bind(4, int64_t{query.limit});

@@ -79,17 +79,32 @@ ddb::Result<std::string> StreamFollower::iterator_for(const std::string& stream_
 
 chat::Result<StreamFollower::Outcome> StreamFollower::poll(StreamPosition& position, const Apply& apply,
                                                            int max_pages) {
-  TH_ASSIGN_OR_RETURN(std::string arn, latest_stream_arn());
+  // The table's stream and its shards change rarely (a new stream, a shard
+  // split or closed): they are described again every few seconds, or at once
+  // when a shard ended, not on every poll (a search's catch-up is then one
+  // GetRecords per shard).
+  const auto now = std::chrono::steady_clock::now();
+  if (described_arn_.empty() || now - described_at_ > kDescribeEvery) {
+    TH_ASSIGN_OR_RETURN(described_arn_, latest_stream_arn());
+    described_shards_.clear();
+    if (!described_arn_.empty()) {
+      auto listed = shards(described_arn_);
+      if (!listed.ok()) {
+        described_arn_.clear();
+        if (listed.error().code == ddb::ErrorCode::kResourceNotFound) return Outcome::kLost;
+        return chat::Error::FromStore(listed.error());
+      }
+      described_shards_ = std::move(listed).value();
+    }
+    described_at_ = now;
+  }
+  const std::string arn = described_arn_;
   if (arn.empty() || arn != position.stream_arn) {
     iterators_.clear();
+    described_arn_.clear();
     return Outcome::kLost;
   }
-  auto listed = shards(arn);
-  if (!listed.ok()) {
-    if (listed.error().code == ddb::ErrorCode::kResourceNotFound) return Outcome::kLost;
-    return chat::Error::FromStore(listed.error());
-  }
-  const auto& all = *listed;
+  const auto& all = described_shards_;  // not changed during this poll
   // Shards the stream no longer lists have aged out: forget them.
   for (auto it = position.shards.begin(); it != position.shards.end();) {
     it = all.count(it->first) ? std::next(it) : position.shards.erase(it);
@@ -143,6 +158,7 @@ chat::Result<StreamFollower::Outcome> StreamFollower::poll(StreamPosition& posit
           iterators_.erase(iterator);
           if (page.error().code == ddb::ErrorCode::kExpiredIterator) continue;  // renewed from the position
           if (page.error().code == ddb::ErrorCode::kTrimmedDataAccess) return Outcome::kLost;
+          described_arn_.clear();
           return chat::Error::FromStore(page.error());
         }
         StreamPosition next = position;
@@ -158,6 +174,7 @@ chat::Result<StreamFollower::Outcome> StreamFollower::poll(StreamPosition& posit
           position = std::move(next);
         }
         if (finished) {
+          described_arn_.clear();  // a shard ended: its children (or a new stream) may be there
           iterators_.erase(iterator);
           break;
         }

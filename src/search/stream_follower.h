@@ -15,6 +15,7 @@
 // Not thread-safe (one reader per follower).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -61,6 +62,11 @@ class StreamFollower {
   ddb::Database& db_;
   std::string table_;
   std::map<std::string, std::string> iterators_;  // shard -> the iterator for its next page
+  // The stream and shards last described (see poll()).
+  static constexpr std::chrono::seconds kDescribeEvery{5};
+  std::string described_arn_;
+  std::map<std::string, ShardState> described_shards_;
+  std::chrono::steady_clock::time_point described_at_;
 };
 
 }  // namespace townhall::search

@@ -155,6 +155,10 @@ class FilesTest(unittest.TestCase):
         self.assertEqual(upload(self.eve, self.private, b"x", "x.txt").status_code, 404)
         self.assertEqual(upload(self.eve, self.public, b"x", "x.txt").status_code, 403)  # not a member
         self.assertEqual(requests.get(self.server.url + secret["url"]).status_code, 401)
+        # Logged out, nothing is stored either.
+        r = requests.post(self.server.url + "/api/channels/%s/files" % self.public, params={"name": "x.txt"},
+                          data=b"anonymous", headers={"Content-Type": "application/octet-stream"}, timeout=30)
+        self.assertEqual(r.status_code, 401, r.text)
         # Not sent yet: its owner's alone.
         r = upload(self.alice, self.public, b"draft", "draft.txt")
         draft = r.json()["file"]
