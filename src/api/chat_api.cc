@@ -226,7 +226,9 @@ ApiResponse ChatApi::dispatch(const ApiRequest& request) {
     call.user = std::move(user).value();
   }
   HandlerResult result = route.handler.handler(call);
-  return answer(result.ok() ? std::move(result).value() : error_response(result.error()));
+  ApiResponse response = answer(result.ok() ? std::move(result).value() : error_response(result.error()));
+  if (call.user) response.user_id = call.user->id;  // the access log's "user"
+  return response;
 }
 
 }  // namespace townhall::api

@@ -122,10 +122,19 @@ HttpResponse to_http_response(ApiResponse response, const HttpRequest& request) 
 
 HttpFrontend::HttpFrontend(ChatApi& api, Metrics& metrics, boost::asio::thread_pool& workers,
                            FrontendOptions options, const std::atomic<bool>& stopping)
-    : api_(api), metrics_(metrics), workers_(workers), options_(std::move(options)), stopping_(stopping) {}
+    : api_(api),
+      metrics_(metrics),
+      workers_(workers),
+      options_(std::move(options)),
+      stopping_(stopping),
+      access_log_(spdlog::get(kAccessLoggerName)) {
+  if (!access_log_) access_log_ = spdlog::default_logger();
+}
 
 boost::asio::awaitable<HttpResponse> HttpFrontend::serve(const HttpRequest& request, const net::Peer& peer) {
   auto started = std::chrono::steady_clock::now();
+  // Echoed to the client and written in the log line: one id ties them (and a proxy's log) together.
+  std::string request_id = request_id_for(header(request, std::string_view("X-Request-Id")));
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));
   ApiResponse response;
@@ -165,9 +174,15 @@ boost::asio::awaitable<HttpResponse> HttpFrontend::serve(const HttpRequest& requ
     response = static_response(request, path);
   }
   if (response.route.empty()) response.route = "(unmatched)";
-  observe(request, response.route, response.status,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), peer);
-  co_return to_http_response(std::move(response), request);
+  response.add_header("X-Request-Id", request_id);
+  const std::string route = response.route;
+  const std::string user_id = std::move(response.user_id);
+  const int status = response.status;
+  HttpResponse out = to_http_response(std::move(response), request);
+  record(request, route, status,
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out.body().size(),
+         peer.client_ip, request_id, user_id);
+  co_return out;
 }
 
 HttpResponse HttpFrontend::refuse(int status, unsigned version) {
@@ -181,7 +196,10 @@ HttpResponse HttpFrontend::refuse(int status, unsigned version) {
                       : std::string("malformed HTTP request");
   ApiResponse answer = json_response(status, error_json(code, message));
   answer.route = "(rejected)";
+  std::string request_id = new_request_id();  // the request was not read: no client id to keep
+  answer.add_header("X-Request-Id", request_id);
   metrics_.observe_request("(rejected)", "-", status, 0);
+  log_request({request_id, "-", "(rejected)", status, 0, answer.body.size(), "", ""});
   return to_http_response(std::move(answer), version, false);
 }
 
@@ -189,17 +207,34 @@ HttpResponse HttpFrontend::error(const HttpRequest& request, std::string_view ro
                                  std::string_view code, std::string_view message) {
   ApiResponse answer = json_response(status, error_json(code, message));
   answer.route = std::string(route);
-  metrics_.observe_request(route, request.method_string(), status, 0);
+  std::string request_id = request_id_for(header(request, std::string_view("X-Request-Id")));
+  answer.add_header("X-Request-Id", request_id);
+  size_t bytes = answer.body.size();
+  record(request, route, status, 0, bytes, "", request_id, "");
   return to_http_response(std::move(answer), request);
 }
 
 void HttpFrontend::observe(const HttpRequest& request, std::string_view route, int status, double seconds,
                            const net::Peer& peer) {
+  // The answer was made elsewhere (a WebSocket's 101): the line has the client's id, or a fresh one.
+  record(request, route, status, seconds, 0, peer.client_ip,
+         request_id_for(header(request, std::string_view("X-Request-Id"))), "");
+}
+
+void HttpFrontend::record(const HttpRequest& request, std::string_view route, int status, double seconds,
+                          size_t bytes, std::string_view ip, std::string_view request_id,
+                          std::string_view user_id) {
   metrics_.observe_request(route, request.method_string(), status, seconds);
-  if (options_.log_requests) {
-    // Route templates only: paths carry ids, queries may carry cursors; never headers.
-    spdlog::info("http {} {} {} {:.2f}ms ip={}", request.method_string(), route, status, seconds * 1000,
-                 peer.client_ip);
+  log_request({request_id, request.method_string(), route, status, seconds * 1000, bytes, ip, user_id});
+}
+
+void HttpFrontend::log_request(const AccessLogEntry& entry) {
+  if (!options_.log_requests) return;
+  // Route templates only: paths carry ids, queries may carry cursors; never headers but the request id.
+  if (options_.log_format == LogFormat::kJson) {
+    access_log_->info("{}", access_log_json_members(entry));
+  } else {
+    access_log_->info("{}", access_log_text(entry));
   }
 }
 

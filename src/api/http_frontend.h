@@ -19,13 +19,19 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "api/access_log.h"
 #include "api/chat_api.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "net/http_session.h"
 #include "net/peer.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace townhall::api {
 
@@ -34,6 +40,8 @@ using net::HttpResponse;
 
 struct FrontendOptions {
   bool log_requests = true;
+  // One line per request as text, or as a JSON object (api/access_log.h).
+  LogFormat log_format = LogFormat::kText;
   // /metrics: with a token, only to "Authorization: Bearer <token>";
   // without, only to local clients (net::Peer::local).
   std::string metrics_token;
@@ -65,11 +73,18 @@ class HttpFrontend {
                const net::Peer& peer);
 
  private:
+  // Counts the answer in the metrics and writes its access log line.
+  void record(const HttpRequest& request, std::string_view route, int status, double seconds, size_t bytes,
+              std::string_view ip, std::string_view request_id, std::string_view user_id);
+  void log_request(const AccessLogEntry& entry);
+
   ChatApi& api_;
   Metrics& metrics_;
   boost::asio::thread_pool& workers_;
   const FrontendOptions options_;
   const std::atomic<bool>& stopping_;
+  // The "access" logger when serve set one up (cli/logging.h), else the default.
+  std::shared_ptr<spdlog::logger> access_log_;
 };
 
 }  // namespace townhall::api

@@ -31,6 +31,8 @@ struct ApiResponse {
   // The route template that answered ("/api/channels/{id}"), for metrics and
   // logs; raw paths would give every channel its own time series.
   std::string route;
+  // The authenticated user's id, for the access log; empty when nobody signed in.
+  std::string user_id;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -14,8 +14,10 @@
 #include "cli/data_dir.h"
 #include "cli/endpoint_keys.h"
 #include "cli/listen_address.h"
+#include "cli/logging.h"
 #include "cli/periodic_task.h"
 #include "cli/search_setup.h"
+#include "cli/serve_config.h"
 #include "cli/serve_settings.h"
 #include "engine/engine.h"
 #include "files/blob_store_factory.h"
@@ -107,7 +109,9 @@ void warn_about_exposure(const ServeSettings& settings) {
 }
 
 int serve(ServeSettings& settings) {
-  spdlog::set_level(spdlog::level::from_str(settings.log_level));
+  auto log_format = api::parse_log_format(settings.log_format).value_or(api::LogFormat::kText);
+  setup_logging(settings.log_level, log_format);
+  settings.server.frontend.log_format = log_format;
   // Sockets get what the store does not need: a flood of connections can
   // never take the descriptors a flush or compaction opens.
   net::FdBudget fds = net::raise_and_split_fd_limit();
@@ -317,9 +321,8 @@ int serve(ServeSettings& settings) {
     }
     dynamodb = std::move(started).value();
   }
-  std::printf("listening on %s (chat: REST, WebSocket, web page)\n", server.address().c_str());
-  if (dynamodb) std::printf("listening on %s (DynamoDB endpoint)\n", dynamodb->endpoint().c_str());
-  std::fflush(stdout);
+  announce("listening on " + server.address() + " (chat: REST, WebSocket, web page)");
+  if (dynamodb) announce("listening on " + dynamodb->endpoint() + " (DynamoDB endpoint)");
   spdlog::info("chat server on http://{} (store: {})", server.address(), settings.store.describe());
 
   int signal_number = 0;
@@ -343,10 +346,16 @@ int serve(ServeSettings& settings) {
 
 void register_serve_command(CLI::App& app) {
   auto settings = std::make_shared<ServeSettings>();
+  auto config = std::make_shared<ConfigFileSettings>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the chat server: REST API, WebSocket and web page");
-  cmd->set_config("--config", "", "Read options from a TOML or INI file (keys are the long option names)");
+  add_config_flags(cmd, *config);
   add_serve_flags(cmd, *settings);
-  cmd->callback([settings] {
+  cmd->callback([settings, config, cmd] {
+    apply_config_file(cmd, *config);  // flags and TOWNHALL_* are in; the file fills what they left
+    if (config->print_config) {
+      std::fputs(effective_config(cmd).c_str(), stdout);
+      return;
+    }
     int code = serve(*settings);
     if (code != 0) throw CLI::RuntimeError(code);
   });

@@ -187,6 +187,10 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
   cmd->add_option("--log-level", s.log_level, "trace, debug, info, warn, error, off")
       ->envname("TOWNHALL_LOG_LEVEL")
       ->capture_default_str();
+  cmd->add_option("--log-format", s.log_format, "Log lines as text, or json: one JSON object per line")
+      ->envname("TOWNHALL_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->add_flag("!--no-access-log", o.frontend.log_requests, "Do not log one line per HTTP request")
       ->envname("TOWNHALL_ACCESS_LOG");
 }

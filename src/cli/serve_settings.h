@@ -26,6 +26,7 @@ struct ServeSettings {
   chat::ChatOptions chat;
   std::string password_cost = "interactive";
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json": one JSON object per line (api/access_log.h)
   double session_cache_seconds = 30;
   int64_t drain_seconds = 10;
   int64_t ping_seconds = 20;
