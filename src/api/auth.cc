@@ -107,6 +107,11 @@ void SessionCache::erase(const std::string& token_hash) {
   entries_.erase(token_hash);
 }
 
+void SessionCache::erase_user(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&](const auto& entry) { return entry.second.session.user.id == user_id; });
+}
+
 void SessionCache::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();

@@ -68,6 +68,8 @@ class SessionCache {
   void insert(const std::string& token_hash, const chat::Session& session,
               Clock::time_point now = Clock::now(), Clock::duration expires_in = Clock::duration::max());
   void erase(const std::string& token_hash);
+  // Every entry of one user (a linear walk: user changes are rare).
+  void erase_user(const std::string& user_id);
   void clear();
   size_t size();
 

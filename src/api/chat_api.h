@@ -91,6 +91,8 @@ class ChatApi {
   void forget_session_hash(const std::string& token_hash) { sessions_.erase(token_hash); }
   // Events may have been lost between nodes: nothing cached is trusted.
   void forget_all_sessions() { sessions_.clear(); }
+  // A user changed (role, deactivated, new password): their cached sessions go.
+  void forget_user(const std::string& user_id) { sessions_.erase_user(user_id); }
   // Per-account login throttling: whether a login for email may be tried
   // now, and charging a failed one.
   RateLimiter::Decision check_login(std::string_view email);

@@ -15,6 +15,21 @@ HandlerResult handle_signup(Call& call);
 HandlerResult handle_login(Call& call);
 HandlerResult handle_logout(Call& call);
 HandlerResult handle_me(Call& call);
+HandlerResult handle_change_password(Call& call);
+HandlerResult handle_reset_password(Call& call);
+
+// handlers_admin.cc
+HandlerResult handle_team(Call& call);
+HandlerResult handle_set_signup(Call& call);
+HandlerResult handle_admin_users(Call& call);
+HandlerResult handle_set_role(Call& call);
+HandlerResult handle_deactivate(Call& call);
+HandlerResult handle_reactivate(Call& call);
+HandlerResult handle_reset_link(Call& call);
+HandlerResult handle_create_invite(Call& call);
+HandlerResult handle_list_invites(Call& call);
+HandlerResult handle_revoke_invite(Call& call);
+HandlerResult handle_audit(Call& call);
 
 // handlers_channel.cc
 HandlerResult handle_list_channels(Call& call);

@@ -32,9 +32,41 @@ HandlerResult handle_signup(Call& call) {
   TH_ASSIGN_OR_RETURN(std::string name, body.required_string("name"));
   TH_ASSIGN_OR_RETURN(std::string email, body.required_string("email"));
   TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
-  TH_RETURN_IF_ERROR(call.chat.accounts().sign_up(name, email, password));
+  TH_ASSIGN_OR_RETURN(auto invite, body.optional_string("invite"));
+  TH_RETURN_IF_ERROR(call.chat.accounts().sign_up(name, email, password, invite.value_or("")));
   TH_ASSIGN_OR_RETURN(chat::Session session, call.chat.accounts().log_in(email, password));
   return session_response(call, 201, session);
+}
+
+// A new password for the signed-in user: every session of theirs ends (on
+// every node), and this client gets a new one.
+HandlerResult handle_change_password(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string current, body.required_string("current_password"));
+  TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
+  TH_ASSIGN_OR_RETURN(chat::Session session,
+                      call.chat.accounts().change_password(call.actor(), current, password));
+  call.api.forget_session(call.credentials.token);
+  return session_response(call, 200, session);
+}
+
+// Redeems a reset link an admin handed over: the new password, then signed in.
+HandlerResult handle_reset_password(Call& call) {
+  TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
+  TH_ASSIGN_OR_RETURN(std::string token, body.required_string("token"));
+  TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
+  TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().reset_password(token, password));
+  if (user.email.empty() || !user.active()) {
+    std::string out;
+    ddb::JsonWriter w(out);
+    w.begin_object();
+    w.key("user");
+    write_user(w, user);
+    w.end_object();
+    return json_response(200, std::move(out));
+  }
+  TH_ASSIGN_OR_RETURN(chat::Session session, call.chat.accounts().log_in(user.email, password));
+  return session_response(call, 200, session);
 }
 
 HandlerResult handle_login(Call& call) {

@@ -1,5 +1,8 @@
 // Handlers for channels, memberships and read markers.
 #include "api/handlers.h"
+
+#include <unordered_map>
+
 #include "chat/conversations.h"
 #include "chat/keys.h"
 
@@ -59,7 +62,15 @@ HandlerResult handle_update_channel(Call& call) {
   TH_ASSIGN_OR_RETURN(JsonObject body, body_object(call));
   TH_ASSIGN_OR_RETURN(auto name, body.optional_string("name"));
   TH_ASSIGN_OR_RETURN(auto description, body.optional_string("description"));
-  if (!name && !description) return chat::Error::InvalidArgument("give a name or a description");
+  if (body.has("archived")) {
+    // Archiving (or bringing back) is its own change: not mixed with a rename.
+    if (name || description) return chat::Error::InvalidArgument("archive or rename, not both at once");
+    TH_ASSIGN_OR_RETURN(bool archived, body.optional_bool("archived", false));
+    TH_ASSIGN_OR_RETURN(chat::Channel channel,
+                        call.chat.channels().set_archived(call.actor(), call.param("id"), archived));
+    return channel_response(200, channel);
+  }
+  if (!name && !description) return chat::Error::InvalidArgument("give a name, a description or archived");
   std::optional<std::string_view> new_name, new_description;
   if (name) new_name = *name;
   if (description) new_description = *description;
@@ -100,7 +111,16 @@ HandlerResult handle_list_members(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   TH_ASSIGN_OR_RETURN(auto page, call.chat.channels().members(call.actor(), call.param("id"),
                                                               query_param(call, "cursor"), limit));
-  return page_response("members", page, write_member);
+  // Each member's role: the page's users in one BatchGetItem.
+  std::vector<std::string> ids;
+  for (const auto& member : page.items) ids.push_back(member.user_id);
+  TH_ASSIGN_OR_RETURN(auto users, call.chat.team().find_users(ids));
+  std::unordered_map<std::string, const chat::User*> by_id;
+  for (const auto& user : users) by_id.emplace(user.id, &user);
+  return page_response("members", page, [&](ddb::JsonWriter& w, const chat::Member& member) {
+    auto it = by_id.find(member.user_id);
+    write_member_with_role(w, member, it == by_id.end() ? nullptr : it->second);
+  });
 }
 
 HandlerResult handle_add_member(Call& call) {

@@ -59,6 +59,18 @@ chat::Result<bool> JsonObject::optional_bool(std::string_view key, bool fallback
   return flag;
 }
 
+chat::Result<int64_t> JsonObject::optional_int(std::string_view key, int64_t fallback, int64_t min,
+                                               int64_t max) const {
+  dom::element value;
+  if (impl_->object.at_key(key).get(value) || value.is_null()) return fallback;
+  int64_t number = 0;
+  if (value.get(number) || number < min || number > max) {
+    return chat::Error::InvalidArgument("'" + std::string(key) + "' must be an integer from " +
+                                        std::to_string(min) + " to " + std::to_string(max));
+  }
+  return number;
+}
+
 chat::Result<std::vector<std::string>> JsonObject::string_array(std::string_view key,
                                                                 size_t max_items) const {
   dom::element value;
@@ -119,6 +131,12 @@ void write_user(ddb::JsonWriter& w, const chat::User& user) {
   w.string(user.email);
   w.key("created_at");
   w.integer(user.created_at);
+  w.key("role");
+  w.string(chat::role_name(user.role));
+  if (!user.active()) {
+    w.key("deactivated_at");
+    w.integer(user.deactivated_at);
+  }
   w.end_object();
 }
 
@@ -169,6 +187,10 @@ void write_channel(ddb::JsonWriter& w, const chat::Channel& channel) {
 }
 
 void write_member(ddb::JsonWriter& w, const chat::Member& member) {
+  write_member_with_role(w, member, nullptr);
+}
+
+void write_member_with_role(ddb::JsonWriter& w, const chat::Member& member, const chat::User* user) {
   w.begin_object();
   w.key("user_id");
   w.string(member.user_id);
@@ -176,6 +198,14 @@ void write_member(ddb::JsonWriter& w, const chat::Member& member) {
   w.string(member.user_name);
   w.key("joined_at");
   w.string(member.joined_at);
+  if (user) {
+    w.key("role");
+    w.string(chat::role_name(user->role));
+    if (!user->active()) {
+      w.key("deactivated_at");
+      w.integer(user->deactivated_at);
+    }
+  }
   w.end_object();
 }
 

@@ -19,6 +19,11 @@
 namespace townhall::search {
 struct SearchResults;
 }
+namespace townhall::chat {
+struct TeamSettings;
+struct Invite;
+struct AuditEntry;
+}  // namespace townhall::chat
 
 namespace townhall::api {
 
@@ -37,6 +42,8 @@ class JsonObject {
   chat::Result<std::optional<std::string>> optional_string(std::string_view key) const;
   chat::Result<std::string> required_string(std::string_view key) const;
   chat::Result<bool> optional_bool(std::string_view key, bool fallback) const;
+  // An integer in [min, max]; fallback when absent or null.
+  chat::Result<int64_t> optional_int(std::string_view key, int64_t fallback, int64_t min, int64_t max) const;
   // An array of strings; empty when absent. InvalidArgument past max_items.
   chat::Result<std::vector<std::string>> string_array(std::string_view key, size_t max_items) const;
 
@@ -55,11 +62,19 @@ class JsonObject {
 };
 
 // {"user": ...} bodies and the like use these to write one value.
+// {id, name, email, created_at, role, deactivated_at (when deactivated)}
 void write_user(ddb::JsonWriter& w, const chat::User& user);
 void write_channel(ddb::JsonWriter& w, const chat::Channel& channel);
+// The team (api/team_json.cc): {signup, domains}; an invite (its token only
+// when just made); an audit entry.
+void write_settings(ddb::JsonWriter& w, const chat::TeamSettings& team);
+void write_invite(ddb::JsonWriter& w, const chat::Invite& invite);
+void write_audit_entry(ddb::JsonWriter& w, const chat::AuditEntry& entry);
 // [{"user_id", "user_name"}, ...]: a conversation's people, a message's mentions.
 void write_participants(ddb::JsonWriter& w, const std::vector<chat::Participant>& people);
 void write_member(ddb::JsonWriter& w, const chat::Member& member);
+// With the member's role (and deactivated_at), for member lists; user may be null.
+void write_member_with_role(ddb::JsonWriter& w, const chat::Member& member, const chat::User* user);
 void write_message(ddb::JsonWriter& w, const chat::Message& message);
 // {"id", "name", "type", "size", "width"?, "height"?, "url", "thumbnail_url"?}
 void write_file(ddb::JsonWriter& w, const std::string& channel_id, const chat::Attachment& file);

@@ -19,17 +19,29 @@
 #include "chat/events.h"
 #include "chat/model.h"
 #include "chat/store.h"
+#include "chat/team_service.h"
 
 namespace townhall::chat {
 
 class AccountService {
  public:
-  // events (may be null) learns of ended sessions.
-  AccountService(ChatStore& store, ChannelEvents* events);
+  // events (may be null) learns of ended sessions; team decides who may sign up.
+  AccountService(ChatStore& store, TeamService& team, ChannelEvents* events);
 
-  Result<User> sign_up(std::string_view name, std::string_view email, std::string_view password);
-  // Unauthenticated for an unknown e-mail or a wrong password, alike.
+  // As the team's sign-up policy allows (TeamService::admit): an invite
+  // token lets anyone in while it is valid. The first account of a new
+  // team becomes its owner.
+  Result<User> sign_up(std::string_view name, std::string_view email, std::string_view password,
+                       std::string_view invite_token = {});
+  // Unauthenticated for an unknown e-mail or a wrong password, alike; a
+  // deactivated account is told so (after its password checked).
   Result<Session> log_in(std::string_view email, std::string_view password);
+  // actor's new password, given the current one. Every session of actor's
+  // ends (on every node); the caller gets a new one.
+  Result<Session> change_password(const User& actor, std::string_view current, std::string_view password);
+  // Redeems a reset link (TeamService::create_reset_link): the new
+  // password, every earlier session ended. The link works once.
+  Result<User> reset_password(std::string_view token, std::string_view password);
   // The user a session token belongs to; Unauthenticated when unknown or expired.
   Result<User> authenticate(std::string_view token);
   // The same, with the session's expiry (Session::token stays empty: the
@@ -46,6 +58,8 @@ class AccountService {
   Result<User> create_user(std::string_view name, std::string_view email, std::string_view id = {});
   // AP6. reference is an id or a USER# key; another kind of key is an error.
   Result<User> find_user(std::string_view reference);
+  // AP9's first step: the user with this e-mail address (any case), by its guard.
+  Result<User> find_user_by_email(std::string_view email);
   // AP27: the user whose name is name, compared as the uniqueness guard
   // compares names (case and width folded, chat/names.h): one GetItem on
   // the guard, one on the user. Users the notebook wrote have no guard.
@@ -53,9 +67,19 @@ class AccountService {
 
  private:
   Result<std::string> hash_password(std::string_view password) const;
-  Result<User> write_user(User user, std::optional<std::string> password_hash);
+  // Sign-up's transaction; extra: what the team's admission adds (at its end).
+  Result<User> write_user(User user, std::optional<std::string> password_hash,
+                          std::vector<ddb::TransactWriteItem> extra = {});
+  Result<Session> new_session(User user);
+  // Puts the new LOGIN item and ends every session begun before now, with
+  // `also` in the same transaction; FailedPrecondition when a condition failed.
+  Status replace_password(const std::string& user_id, ddb::TransactWriteItem login_put,
+                          std::optional<ddb::TransactWriteItem> also);
+  // A session is void when its user is gone, deactivated, or ended sessions after it began.
+  Result<User> session_user(const ddb::AttributeMap& session);
 
   ChatStore& store_;
+  TeamService& team_;
   ChannelEvents* events_;
 };
 

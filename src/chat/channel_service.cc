@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chat/audit.h"
 #include "chat/items.h"
 #include "chat/keys.h"
 #include "chat/names.h"
@@ -155,8 +156,9 @@ Result<Channel> ChannelService::update(const User& actor, std::string_view refer
   TH_ASSIGN_OR_RETURN(Channel before, get(actor, reference));
   if (before.kind != ChannelKind::kChannel)
     return Error{Code::kFailedPrecondition, "a conversation has no name or description to change"};
-  if (before.created_by != actor.id)
-    return Error::PermissionDenied("only the channel's creator may change it");
+  const bool moderating = before.created_by != actor.id;
+  if (moderating && !actor.is_admin())
+    return Error::PermissionDenied("only the channel's creator or an admin may change it");
   std::optional<std::string> new_name;
   if (name) {
     TH_ASSIGN_OR_RETURN(new_name, normalize_name(*name, "channel name", kMaxChannelNameBytes));
@@ -197,6 +199,10 @@ Result<Channel> ChannelService::update(const User& actor, std::string_view refer
     }
     guard_action = actions.size();
     actions.push_back(name_guard_put(after));
+  }
+  if (moderating) {
+    std::string detail = after.name != before.name ? before.name + " -> " + after.name : "description";
+    actions.push_back(audit_action(store_, actor, "channel.update", "channel:" + before.id, detail));
   }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
@@ -305,7 +311,8 @@ Result<bool> ChannelService::leave(const User& actor, std::string_view reference
   return left;
 }
 
-Result<bool> ChannelService::take_out(const std::string& id, const User& user, bool* archived) {
+Result<bool> ChannelService::take_out(const std::string& id, const User& user, bool* archived,
+                                      std::optional<ddb::TransactWriteItem> audit) {
   TH_ASSIGN_OR_RETURN(Fixed fixed_part, fixed(id));  // NotFound for no channel
   std::string channel_key = keys::channel(id);
   // A private channel's last member leaving would leave it to nobody: the
@@ -325,6 +332,7 @@ Result<bool> ChannelService::take_out(const std::string& id, const User& user, b
         store_.update_action(ChatStore::key(channel_key, channel_key),
                              archive ? "ADD UserCount :minus SET Archived = :now" : "ADD UserCount :minus",
                              std::move(values), condition));
+    if (audit) actions.push_back(*audit);
     TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
     if (outcome.committed) {
       if (archived) *archived = archive;
@@ -345,10 +353,42 @@ Result<bool> ChannelService::remove_member(const User& actor, std::string_view r
   if (user.id == actor.id) return leave(actor, channel.id);
   if (channel.kind != ChannelKind::kChannel)
     return Error{Code::kFailedPrecondition, "a conversation's people are fixed"};
+  if (actor.is_admin() && channel.created_by != actor.id) {
+    // Moderation, recorded with the removal itself.
+    return take_out(channel.id, user, nullptr,
+                    audit_action(store_, actor, "channel.remove_member", "channel:" + channel.id,
+                                 user.name + " (user:" + user.id + ")"));
+  }
   TH_ASSIGN_OR_RETURN(auto member, membership(channel.id, actor));
   if (!member || channel.created_by != actor.id)
-    return Error::PermissionDenied("only the channel's creator may remove members");
+    return Error::PermissionDenied("only the channel's creator or an admin may remove members");
   return take_out(channel.id, user);
+}
+
+Result<Channel> ChannelService::set_archived(const User& actor, std::string_view reference, bool archived) {
+  TH_ASSIGN_OR_RETURN(Channel channel, get(actor, reference));
+  if (channel.kind != ChannelKind::kChannel)
+    return Error{Code::kFailedPrecondition, "a conversation cannot be archived"};
+  if (!actor.is_admin() && channel.created_by != actor.id)
+    return Error::PermissionDenied("only the channel's creator or an admin may archive it");
+  if ((channel.archived_at != 0) == archived) return channel;
+  std::string key = keys::channel(channel.id);
+  std::vector<ddb::TransactWriteItem> actions;
+  const int64_t now = store_.now_ms() / 1000;
+  if (archived) {
+    actions.push_back(store_.update_action(ChatStore::key(key, key), "SET Archived = :now",
+                                           {{":now", N(now)}}, "attribute_exists(PK)"));
+  } else {
+    actions.push_back(
+        store_.update_action(ChatStore::key(key, key), "REMOVE Archived", {}, "attribute_exists(PK)"));
+  }
+  actions.push_back(audit_action(store_, actor, archived ? "channel.archive" : "channel.unarchive",
+                                 "channel:" + channel.id, channel.name));
+  TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
+  if (!outcome.committed) return Error::NotFound("no channel " + channel.id);
+  channel.archived_at = archived ? now : 0;
+  publish({ChannelEvent::Kind::kChannelUpdated, channel.id, std::nullopt, std::nullopt, channel});
+  return channel;
 }
 
 Result<std::optional<Member>> ChannelService::membership(std::string_view channel_id, const User& actor) {

@@ -13,7 +13,7 @@
 //
 // Authorization: anyone signed in may see and join a public channel; a
 // private channel is visible only to its members, and only a member can add
-// another user to it. Only the creator may rename a channel. Every answer
+// another user to it. Only the creator or an admin may rename a channel. Every answer
 // about a private channel to a non-member is NotFound, whatever the call.
 //
 // Thread-safe.
@@ -47,14 +47,19 @@ class ChannelService {
   Result<Channel> update(const User& actor, std::string_view reference, std::optional<std::string_view> name,
                          std::optional<std::string_view> description);
 
+  // Archives a channel (it keeps its history and members, and takes no new
+  // messages) or brings it back: its creator or an admin. Everyone
+  // watching it is told (kChannelUpdated).
+  Result<Channel> set_archived(const User& actor, std::string_view reference, bool archived);
+
   // True when the call made actor a member, false when it already was.
   Result<bool> join(const User& actor, std::string_view reference);
   // True when the call removed actor, false when it was not a member. The
   // last member leaving a private channel archives it (Channel::archived_at;
   // *archived says so when given).
   Result<bool> leave(const User& actor, std::string_view reference, bool* archived = nullptr);
-  // Takes user out of the channel: the channel's creator may (roles and
-  // moderation come with admins); user themselves may (a leave). They get
+  // Takes user out of the channel: the channel's creator or an admin (who
+  // can read the channel) may; user themselves may (a leave). They get
   // member.left on every socket, and their subscription of a private
   // channel ends. False when user was not a member.
   Result<bool> remove_member(const User& actor, std::string_view reference, const User& user);
@@ -106,7 +111,9 @@ class ChannelService {
  private:
   // Makes user a member; they are told on their inbox (kChannelAdded).
   Result<bool> add(const Channel& channel, const User& user);
-  Result<bool> take_out(const std::string& channel_id, const User& user, bool* archived = nullptr);
+  // audit: the trail's entry when an admin moderates, in the same transaction.
+  Result<bool> take_out(const std::string& channel_id, const User& user, bool* archived = nullptr,
+                        std::optional<ddb::TransactWriteItem> audit = std::nullopt);
   Result<bool> is_private(const std::string& channel_id);
   // What never changes about a channel, cached: privacy and kind.
   void remember(const Channel& channel);

@@ -54,7 +54,8 @@ Status check_schema(const ddb::TableDescription& table) {
 
 ChatService::ChatService(ddb::Database& db, ChatOptions options, ChannelEvents* events)
     : store_(db, std::move(options)),
-      accounts_(store_, events),
+      team_(store_, events),
+      accounts_(store_, team_, events),
       channels_(store_, events),
       files_(store_, channels_),
       messages_(store_, channels_, files_, events) {
@@ -79,7 +80,12 @@ Status ChatService::ensure_table() {
   for (int attempt = 0; attempt < 600; ++attempt) {
     auto state = store_.db().describe_table(describe);
     if (!state.ok()) return Error::FromStore(state.error());
-    if (state->table.table_status.value_or("ACTIVE") == "ACTIVE") return check_schema(state->table);
+    if (state->table.table_status.value_or("ACTIVE") == "ACTIVE") {
+      TH_RETURN_IF_ERROR(check_schema(state->table));
+      // The team item: on a new table, the first sign-up will own the team.
+      TH_RETURN_IF_ERROR(team_.ensure());
+      return Status::Ok();
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return Error{Code::kUnavailable, "table " + store_.table() + " did not become ACTIVE within a minute"};
@@ -134,6 +140,25 @@ const char* kind_name(ChannelKind kind) {
       return "group";
   }
   return "channel";
+}
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kMember:
+      return "member";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOwner:
+      return "owner";
+  }
+  return "member";
+}
+
+std::optional<Role> role_from_name(std::string_view name) {
+  if (name == "member") return Role::kMember;
+  if (name == "admin") return Role::kAdmin;
+  if (name == "owner") return Role::kOwner;
+  return std::nullopt;
 }
 
 }  // namespace townhall::chat

@@ -14,6 +14,7 @@
 #include "chat/message_service.h"
 #include "chat/options.h"
 #include "chat/store.h"
+#include "chat/team_service.h"
 
 namespace townhall::chat {
 
@@ -33,6 +34,7 @@ class ChatService {
   Result<bool> enable_expiry();
 
   AccountService& accounts() { return accounts_; }
+  TeamService& team() { return team_; }
   ChannelService& channels() { return channels_; }
   MessageService& messages() { return messages_; }
   FileService& files() { return files_; }
@@ -42,6 +44,7 @@ class ChatService {
 
  private:
   ChatStore store_;
+  TeamService team_;
   AccountService accounts_;
   ChannelService channels_;
   FileService files_;

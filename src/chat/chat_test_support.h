@@ -27,10 +27,19 @@ class RecordingEvents : public ChannelEvents {
     std::lock_guard lock(mutex_);
     return std::exchange(events_, {});
   }
+  void publish_access(const AccessEvent& event) override {
+    std::lock_guard lock(mutex_);
+    access_.push_back(event);
+  }
+  std::vector<AccessEvent> take_access() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(access_, {});
+  }
 
  private:
   std::mutex mutex_;
   std::vector<ChannelEvent> events_;
+  std::vector<AccessEvent> access_;
 };
 
 // The value of a result the test needs: a failed one fails the test, and

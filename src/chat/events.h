@@ -44,6 +44,11 @@ const char* kind_name(ChannelEvent::Kind kind);  // "message.created", ...
 struct AccessEvent {
   enum class Kind {
     kSessionEnded,  // a logout: subject is the session token's SHA-256 (hex), never the token
+    // A user's role or standing changed (deactivated, reactivated, a new
+    // role, a password reset): subject is the user id. Every node drops
+    // what it cached of their sessions and closes their sockets, which
+    // reconnect (if they still may) as the user now is.
+    kUserChanged,
   };
   Kind kind = Kind::kSessionEnded;
   std::string subject;

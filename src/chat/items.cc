@@ -33,6 +33,9 @@ User user_from(const AttributeMap& item) {
   user.name = std::string(string_of(item, "Name"));
   user.email = std::string(string_of(item, "Mail"));
   user.created_at = int_of(item, "CreatedAt");
+  user.role = role_from_name(string_of(item, "Role")).value_or(Role::kMember);
+  user.deactivated_at = int_of(item, "Deactivated");
+  user.sessions_after_ms = int_of(item, "SessionsAfter");
   return user;
 }
 
@@ -123,6 +126,9 @@ AttributeMap user_item(const User& user) {
   std::string key = keys::user(user.id);
   AttributeMap item{{"PK", S(key)}, {"SK", S(key)}, {"Name", S(user.name)}, {"Mail", S(user.email)}};
   if (user.created_at) item["CreatedAt"] = N(user.created_at);
+  if (user.role != Role::kMember) item["Role"] = S(role_name(user.role));
+  if (user.deactivated_at) item["Deactivated"] = N(user.deactivated_at);
+  if (user.sessions_after_ms) item["SessionsAfter"] = N(user.sessions_after_ms);
   return item;
 }
 

@@ -14,6 +14,11 @@
 //   thread reply: a message item with GSI1PK THREAD#<channel id>#<root message id>  GSI1SK MSG#<id>
 //   mention     PK CHAN#<id>        SK MENTION#<user id>#<message id>
 //               GSI1PK MENTIONS#<user id>  GSI1SK MSG#<message id>
+//   user directory: a user item with GSI1PK USERS  GSI1SK UNAME#<name key>#<id>  (chat/team_service.h)
+//   team        PK TEAM             SK TEAM              (owner, who may sign up)
+//   invite      PK INVITES          SK INVITE#<id>       (the link's secret stored as its SHA-256)
+//   reset link  PK RESET#<id>       SK the same          (a one-time password reset)
+//   audit       PK AUDIT            SK AUDIT#<ms>#<random>  (admin actions)
 #pragma once
 
 #include <string>
@@ -39,6 +44,13 @@ inline constexpr std::string_view kChannelName = "CHANNAME#";
 inline constexpr std::string_view kMention = "MENTION#";
 inline constexpr std::string_view kMentions = "MENTIONS#";
 inline constexpr std::string_view kFile = "FILE#";
+inline constexpr std::string_view kUserDirectory = "USERS";
+inline constexpr std::string_view kTeam = "TEAM";
+inline constexpr std::string_view kInvites = "INVITES";
+inline constexpr std::string_view kInvite = "INVITE#";
+inline constexpr std::string_view kReset = "RESET#";
+inline constexpr std::string_view kAudit = "AUDIT";
+inline constexpr std::string_view kAuditEntry = "AUDIT#";
 // Sorts right after every "MSG#..." key: the upper bound of a range of messages.
 inline constexpr std::string_view kAfterLastMessage = "MSG$";
 
@@ -60,6 +72,12 @@ inline std::string mention(std::string_view user_id, std::string_view message_id
   return std::string(kMention).append(user_id).append("#").append(message_id);
 }
 inline std::string mentions_of(std::string_view user_id) { return std::string(kMentions).append(user_id); }
+inline std::string invite(std::string_view invite_id) { return std::string(kInvite).append(invite_id); }
+inline std::string reset(std::string_view reset_id) { return std::string(kReset).append(reset_id); }
+// A user's place in the user directory (GSI1SK under GSI1PK USERS): by name, then id.
+inline std::string user_directory(std::string_view name_key, std::string_view user_id) {
+  return std::string(kUserName).append(name_key).append("#").append(user_id);
+}
 inline std::string file(std::string_view file_id) { return std::string(kFile).append(file_id); }
 // The GSI1 partition of one thread's replies.
 inline std::string thread(std::string_view channel_id, std::string_view root_message_id) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "chat/audit.h"
 #include "chat/items.h"
 #include "chat/keys.h"
 #include "chat/mentions.h"
@@ -97,9 +98,10 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   actions.push_back(store_.put_action(items::message_item(message), "attribute_not_exists(PK)"));
   // LastMsgAt orders conversations by latest activity (AP29). Two racing
   // sends may leave the older time by a few milliseconds; ordering tolerates it.
-  actions.push_back(store_.update_action(
-      ChatStore::key(channel_key, channel_key), "ADD MessageCount :one SET LastMsgAt = :at",
-      {{":one", N(1)}, {":at", N(message.created_at_ms)}}, "attribute_exists(PK)"));
+  actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key),
+                                         "ADD MessageCount :one SET LastMsgAt = :at",
+                                         {{":one", N(1)}, {":at", N(message.created_at_ms)}},
+                                         "attribute_exists(PK) AND attribute_not_exists(Archived)"));
   actions.push_back(
       store_.check_action(ChatStore::key(channel_key, keys::membership(actor.id)), "attribute_exists(SK)"));
   const size_t root_action = root_id.empty() ? 0 : actions.size();
@@ -135,7 +137,12 @@ Result<MessageService::Sent> MessageService::send(const User& actor, std::string
   }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {
-    if (outcome.failed(1)) return Error::NotFound("no channel " + channel_id);
+    if (outcome.failed(1)) {
+      TH_ASSIGN_OR_RETURN(Channel archived, channels_.find(channel_id));
+      (void)archived;  // it exists: then it is archived
+      return Error{Code::kFailedPrecondition,
+                   "channel " + channel_id + " is archived: it takes no new messages"};
+    }
     if (outcome.failed(2)) {
       TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));  // NotFound when private
       return Error::PermissionDenied("join channel " + channel_id + " to post in it");
@@ -297,14 +304,19 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   message_id = stored_id;
   TH_RETURN_IF_ERROR(channels_.authorize_read(actor, channel_id));
   TH_ASSIGN_OR_RETURN(Message before, read_message(channel_id, message_id));
+  // An admin may delete anyone's message in a channel they can read (the
+  // read check above: moderation never opens a private channel to them).
+  const bool moderating = before.user_id != actor.id && actor.is_admin() && !before.deleted;
   const int64_t now_ms = store_.now_ms();
   std::string channel_key = keys::channel(channel_id);
   std::vector<ddb::TransactWriteItem> actions;
-  actions.push_back(store_.update_action(
-      ChatStore::key(channel_key, keys::message(message_id)),
-      "SET Deleted = :yes, EditedAt = :now REMOVE Msg",
-      {{":yes", items::BOOL(true)}, {":now", N(now_ms)}, {":me", S(keys::user(actor.id))}},
-      "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
+  actions.push_back(
+      store_.update_action(ChatStore::key(channel_key, keys::message(message_id)),
+                           "SET Deleted = :yes, EditedAt = :now REMOVE Msg",
+                           {{":yes", items::BOOL(true)},
+                            {":now", N(now_ms)},
+                            {":me", S(keys::user(moderating ? before.user_id : actor.id))}},
+                           "attribute_exists(SK) AND UserId = :me AND attribute_not_exists(Deleted)"));
   actions.push_back(store_.update_action(ChatStore::key(channel_key, channel_key), "ADD MessageCount :minus",
                                          {{":minus", N(-1)}}, "attribute_exists(PK)"));
   if (!before.thread_root.empty()) {
@@ -317,6 +329,11 @@ Result<Message> MessageService::remove(const User& actor, std::string_view chann
   // Its files go with it (their bytes once the sweep finds them unreferenced).
   for (auto& action : files_.release_actions(channel_id, before.user_id, before.files)) {
     actions.push_back(std::move(action));
+  }
+  if (moderating) {
+    actions.push_back(audit_action(store_, actor, "message.delete",
+                                   "message:" + channel_id + "/" + keys::public_message_id(message_id),
+                                   "by " + before.user_name));
   }
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
   if (!outcome.committed) {

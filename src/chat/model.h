@@ -6,15 +6,35 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace townhall::chat {
+
+// What a user may do beyond their own messages and channels (chat/team_service.h).
+// Owner: the first account (or the one `townhall admin` names), one per
+// team: everything an admin may, and choosing admins and who may sign up.
+// Admins moderate: delete any message, remove people from channels,
+// archive and rename channels, deactivate members, hand out invites and
+// password-reset links, read the audit trail.
+enum class Role { kMember, kAdmin, kOwner };
+const char* role_name(Role role);  // "member", "admin", "owner"
+std::optional<Role> role_from_name(std::string_view name);
 
 struct User {
   std::string id;
   std::string name;
   std::string email;
   int64_t created_at = 0;  // seconds; 0 for users the notebook wrote
+  Role role = Role::kMember;
+  int64_t deactivated_at = 0;  // seconds; 0 while the account is active
+  // Sessions begun before this (ms) are void: set by a deactivation and a
+  // password reset, so that neither leaves an old session usable.
+  int64_t sessions_after_ms = 0;
+
+  bool is_admin() const { return role != Role::kMember; }
+  bool is_owner() const { return role == Role::kOwner; }
+  bool active() const { return deactivated_at == 0; }
 };
 
 // Someone in a direct or group conversation, as the channel item lists them.

@@ -14,6 +14,8 @@
 namespace townhall::cli {
 namespace {
 
+constexpr char kArgSeparator = '\x1f';  // ASCII unit separator: never in an argument we send
+
 bool fill_address(const std::string& path, sockaddr_un& address) {
   address = {};
   address.sun_family = AF_UNIX;
@@ -91,6 +93,32 @@ void AdminSocket::stop() {
   ::unlink(path_.c_str());
 }
 
+void AdminSocket::set_admin_command(AdminCommand command) {
+  std::lock_guard lock(admin_mutex_);
+  admin_command_ = std::move(command);
+}
+
+std::string AdminSocket::run_admin(const std::string& joined) {
+  AdminCommand command;
+  {
+    std::lock_guard lock(admin_mutex_);
+    command = admin_command_;
+  }
+  if (!command) return "error the server is still starting; try again\n";
+  std::vector<std::string> args;
+  size_t start = 0;
+  for (;;) {
+    size_t end = joined.find(kArgSeparator, start);
+    args.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  std::string out;
+  int code = command(args, &out);
+  spdlog::info("admin: {} (exit {})", args.empty() ? std::string() : args[0], code);
+  return "ok " + std::to_string(code) + "\n" + out;
+}
+
 void AdminSocket::serve() {
   for (;;) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
@@ -108,8 +136,10 @@ void AdminSocket::serve() {
         auto status = checkpoint_(dir);
         answer = status.ok() ? "ok\n" : "error " + status.error().message + "\n";
         if (!status.ok()) spdlog::warn("admin: checkpoint to {} failed: {}", dir, status.error().message);
+      } else if (line.rfind("admin ", 0) == 0) {
+        answer = run_admin(line.substr(6));
       } else {
-        answer = "error unknown command (expected: checkpoint <absolute directory>)\n";
+        answer = "error unknown command (expected: checkpoint <absolute directory>, or admin <args>)\n";
       }
       write_all(client, answer);
     }
@@ -134,6 +164,47 @@ std::optional<ddb::Status> backup_through_socket(const std::string& data_dir, co
   ::close(fd);
   if (!answered) return ddb::Status(ddb::Error::Internal("the server did not answer the backup request"));
   if (line == "ok") return ddb::Status::Ok();
+  return ddb::Status(ddb::Error::Internal(line.rfind("error ", 0) == 0 ? line.substr(6) : line));
+}
+
+std::optional<ddb::Status> admin_through_socket(const std::string& data_dir,
+                                                const std::vector<std::string>& args, std::string& out,
+                                                int& exit_code) {
+  std::string joined;
+  for (const auto& arg : args) {
+    if (arg.find(kArgSeparator) != std::string::npos || arg.find('\n') != std::string::npos) {
+      return ddb::Status(ddb::Error::Validation("an argument holds a line break or control character"));
+    }
+    if (!joined.empty()) joined.push_back(kArgSeparator);
+    joined += arg;
+  }
+  sockaddr_un address;
+  if (!fill_address(admin_socket_path(data_dir), address)) return std::nullopt;
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return std::nullopt;  // no server: the caller opens the store itself
+  }
+  write_all(fd, "admin " + joined + "\n");
+  std::string line;
+  bool answered = read_line(fd, line, 60 * 1000);
+  if (answered && line.rfind("ok ", 0) == 0) {
+    exit_code = std::atoi(line.c_str() + 3);
+    out.clear();
+    char buffer[4096];
+    for (;;) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 60 * 1000) <= 0) break;
+      ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n <= 0) break;
+      out.append(buffer, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return ddb::Status::Ok();
+  }
+  ::close(fd);
+  if (!answered) return ddb::Status(ddb::Error::Internal("the server did not answer the admin command"));
   return ddb::Status(ddb::Error::Internal(line.rfind("error ", 0) == 0 ? line.substr(6) : line));
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "cli/admin_command.h"
 #include "cli/chat_command.h"
 #include "cli/data_dir.h"
 #include "cli/dynamodb_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   townhall::cli::register_serve_command(app);
   townhall::cli::register_dynamodb_command(app, &exit_code);
   townhall::cli::register_chat_command(app, &exit_code);
+  townhall::cli::register_admin_command(app, &exit_code);
   townhall::cli::register_migrate_command(app, &exit_code);
   townhall::cli::register_backup_command(app, &exit_code);
   townhall::cli::register_search_command(app, &exit_code);

@@ -127,11 +127,17 @@ std::optional<RelayMessage> decode_relay_message(const std::string& payload) {
   if (type == "A") {
     std::string kind;
     if (!field(decoded.origin) || decoded.origin.empty() || !field(kind)) return std::nullopt;
-    if (kind != std::to_string(static_cast<int>(chat::AccessEvent::Kind::kSessionEnded))) return std::nullopt;
+    chat::AccessEvent::Kind access_kind;
+    if (kind == std::to_string(static_cast<int>(chat::AccessEvent::Kind::kSessionEnded))) {
+      access_kind = chat::AccessEvent::Kind::kSessionEnded;
+    } else if (kind == std::to_string(static_cast<int>(chat::AccessEvent::Kind::kUserChanged))) {
+      access_kind = chat::AccessEvent::Kind::kUserChanged;
+    } else {
+      return std::nullopt;
+    }
     std::string subject = payload.substr(pos);
     if (subject.empty() || subject.find('\n') != std::string::npos) return std::nullopt;
-    decoded.event =
-        make_hub_event(chat::AccessEvent{chat::AccessEvent::Kind::kSessionEnded, std::move(subject)});
+    decoded.event = make_hub_event(chat::AccessEvent{access_kind, std::move(subject)});
     return decoded;
   }
   if (type != "E") return std::nullopt;

@@ -73,6 +73,16 @@ std::vector<std::shared_ptr<WebSocketSession>> WebSocketRegistry::with_token(con
   return out;
 }
 
+std::vector<std::shared_ptr<WebSocketSession>> WebSocketRegistry::with_user(const std::string& user_id) {
+  std::vector<std::shared_ptr<WebSocketSession>> out;
+  std::lock_guard lock(mutex_);
+  for (auto& [key, entry] : entries_) {
+    if (entry.user_id != user_id) continue;
+    if (auto session = entry.session.lock()) out.push_back(std::move(session));
+  }
+  return out;
+}
+
 size_t WebSocketRegistry::size() {
   std::lock_guard lock(mutex_);
   return entries_.size();

@@ -33,6 +33,8 @@ class WebSocketRegistry {
 
   std::vector<std::shared_ptr<WebSocketSession>> all();
   std::vector<std::shared_ptr<WebSocketSession>> with_token(const std::string& token_hash);
+  // The sockets signed in as user_id (a user's role or standing changed).
+  std::vector<std::shared_ptr<WebSocketSession>> with_user(const std::string& user_id);
   size_t size();
 
  private:
