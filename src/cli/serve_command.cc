@@ -19,6 +19,7 @@
 #include "cli/search_setup.h"
 #include "cli/serve_config.h"
 #include "cli/serve_settings.h"
+#include "cli/serve_tls.h"
 #include "engine/engine.h"
 #include "files/blob_store_factory.h"
 #include "net/address.h"
@@ -33,8 +34,11 @@
 namespace townhall::cli {
 namespace {
 
-// Exit codes: 1 a start-up failure, 3 the store stopped accepting writes
-// for good (the supervisor restarts the process; a fresh open recovers).
+// Exit codes: 1 a start-up failure, 2 a TLS certificate or key that cannot
+// be served (restarting will not help: fix the files or flags), 3 the store
+// stopped accepting writes for good (the supervisor restarts the process; a
+// fresh open recovers).
+constexpr int kExitBadTls = 2;
 constexpr int kExitStoreFailed = 3;
 
 // The DynamoDB endpoint over the chat's store, when asked for
@@ -66,31 +70,37 @@ ddb::Result<std::unique_ptr<wire::DynamoDbServer>> start_endpoint(ServeSettings&
   return server;
 }
 
-// Waits for SIGINT/SIGTERM; meanwhile, if the store refuses writes for
-// longer than allowed, gives up (false). `healthy` is polled once a second.
+// Waits for SIGINT/SIGTERM; a SIGHUP (when in `signals`) runs on_hangup and
+// waits on. Meanwhile, if the store refuses writes for longer than allowed,
+// gives up (false). `healthy` is polled once a second.
 bool wait_for_signal(const sigset_t& signals, const std::function<ddb::Status()>& healthy,
-                     int64_t failure_limit, int* signal_number) {
-  std::optional<std::chrono::steady_clock::time_point> failing_since;
+                     int64_t failure_limit, const std::function<void()>& on_hangup, int* signal_number) {
+  // Since when the store refuses writes; min(): it does not. (Not an
+  // optional: GCC 12 then warns, wrongly, that it may be used uninitialized.)
+  constexpr auto kNotFailing = std::chrono::steady_clock::time_point::min();
+  auto failing_since = kNotFailing;
   for (;;) {
     timespec second{1, 0};
     int received = sigtimedwait(&signals, nullptr, &second);
-    if (received > 0) {
+    if (received == SIGHUP) {
+      if (on_hangup) on_hangup();
+    } else if (received > 0) {
       *signal_number = received;
       return true;
     }
     if (!healthy) continue;
     ddb::Status status = healthy();
     if (status.ok()) {
-      if (failing_since) spdlog::info("the store accepts writes again");
-      failing_since.reset();
+      if (failing_since != kNotFailing) spdlog::info("the store accepts writes again");
+      failing_since = kNotFailing;
       continue;
     }
     auto now = std::chrono::steady_clock::now();
-    if (!failing_since) {
+    if (failing_since == kNotFailing) {
       failing_since = now;
       spdlog::error("the store refuses writes ({}); not ready; retrying", status.error().message);
     }
-    if (failure_limit > 0 && now - *failing_since > std::chrono::seconds(failure_limit)) {
+    if (failure_limit > 0 && now - failing_since > std::chrono::seconds(failure_limit)) {
       spdlog::critical("the store has refused writes for {}s: exiting for a restart", failure_limit);
       return false;
     }
@@ -117,12 +127,19 @@ int serve(ServeSettings& settings) {
   net::FdBudget fds = net::raise_and_split_fd_limit();
   auto budget = std::make_shared<net::Budget>(fds.sockets);
   settings.store.max_open_files = static_cast<int>(fds.store_open_files);
-  // SIGINT and SIGTERM are taken with sigwait below; every thread started from
-  // here on inherits the blocked mask.
+  // HTTPS: the certificate and key are checked before anything opens or listens.
+  if (std::string error; !setup_tls(settings, &error)) {
+    std::fprintf(stderr, "townhall serve: %s\n", error.c_str());
+    return kExitBadTls;
+  }
+  // SIGINT and SIGTERM (and with TLS, SIGHUP: reload the certificate) are
+  // taken with sigwait below; every thread started from here on inherits the
+  // blocked mask. Without TLS, SIGHUP keeps its default (ending the process).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  if (settings.server.tls) sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   if (settings.store.kind == "embedded" && !settings.store.in_memory) warn_if_shared(settings.store.data_dir);
@@ -323,10 +340,20 @@ int serve(ServeSettings& settings) {
   }
   announce("listening on " + server.address() + " (chat: REST, WebSocket, web page)");
   if (dynamodb) announce("listening on " + dynamodb->endpoint() + " (DynamoDB endpoint)");
-  spdlog::info("chat server on http://{} (store: {})", server.address(), settings.store.describe());
+  if (!server.redirect_address().empty()) {
+    announce("listening on " + server.redirect_address() + " (HTTP redirect to HTTPS)");
+  }
+  spdlog::info("chat server on {}://{} (store: {})", server.scheme(), server.address(),
+               settings.store.describe());
 
   int signal_number = 0;
-  bool signalled = wait_for_signal(signals, store_health, settings.store_failure_seconds, &signal_number);
+  std::shared_ptr<net::TlsContext> tls = settings.server.tls;
+  bool signalled = wait_for_signal(
+      signals, store_health, settings.store_failure_seconds,
+      [tls] {
+        if (tls) reload_tls(*tls);
+      },
+      &signal_number);
   if (signalled) {
     spdlog::info("{}: shutting down (draining for up to {}s)", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                  settings.drain_seconds);

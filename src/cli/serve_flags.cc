@@ -125,8 +125,17 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
                   "Failed logins per account before the rate applies")
       ->envname("TOWNHALL_RATE_LOGIN_ACCOUNT_BURST")
       ->capture_default_str();
-  cmd->add_flag("--secure-cookies", o.api.cookies.secure, "Mark cookies Secure (serving behind TLS)")
+  cmd->add_flag("--secure-cookies", o.api.cookies.secure,
+                "Mark cookies Secure (serving behind a TLS proxy; implied by --tls-cert)")
       ->envname("TOWNHALL_SECURE_COOKIES");
+  cmd->add_option("--tls-cert", s.tls_cert,
+                  "Serve only HTTPS and WSS, with this PEM certificate chain (fullchain.pem); SIGHUP reloads")
+      ->envname("TOWNHALL_TLS_CERT");
+  cmd->add_option("--tls-key", s.tls_key, "The private key of --tls-cert (PEM, unencrypted); SIGHUP reloads")
+      ->envname("TOWNHALL_TLS_KEY");
+  cmd->add_option("--redirect-http", s.redirect_http,
+                  "With --tls-cert: also answer plain HTTP at host:port, redirecting all to https://")
+      ->envname("TOWNHALL_REDIRECT_HTTP");
   cmd->add_option(
          "--trusted-proxy", s.trusted_proxies,
          "Reverse proxies (CIDR list) whose X-Forwarded-For names the client; nobody else's is believed")

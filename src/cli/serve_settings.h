@@ -37,6 +37,12 @@ struct ServeSettings {
   double presence_interval_seconds = 10;
   size_t max_connections = 0;   // 0: what the descriptor budget allows
   std::string trusted_proxies;  // CIDR list
+  // HTTPS on the chat port (cli/serve_tls.h): the certificate chain and key
+  // files, both or neither; with them, optionally a plain-HTTP listener
+  // that redirects to https://.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string redirect_http;
   // How long the store may refuse writes before the process gives up and
   // exits (non-zero) for its supervisor to restart it.
   int64_t store_failure_seconds = 60;

@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "client/client.h"
-#include "client/test_certificates.h"
 #include "client/test_server.h"
+#include "net/test_certificates.h"
 
 namespace townhall::client {
 namespace {
@@ -24,7 +24,7 @@ class TlsTest : public ::testing::Test {
  protected:
   // A server whose certificate names `subject_alt_names`, and a CA file for the client.
   void start(const char* subject_alt_names) {
-    certificates_ = testing::make_test_certificates(subject_alt_names);
+    certificates_ = net::testing::make_test_certificates(subject_alt_names);
     server_context_.use_certificate_chain(
         boost::asio::buffer(certificates_.server_cert_pem.data(), certificates_.server_cert_pem.size()));
     server_context_.use_private_key(
@@ -57,7 +57,7 @@ class TlsTest : public ::testing::Test {
     return (*client)->list_tables({});
   }
 
-  testing::TestCertificates certificates_;
+  net::testing::TestCertificates certificates_;
   ssl::context server_context_{ssl::context::tls_server};
   std::unique_ptr<TestServer> server_;
   std::string ca_file_;

@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "client/test_certificates.h"
 #include "client/test_server.h"
 #include "files/s3_blob_store.h"
+#include "net/test_certificates.h"
 
 namespace townhall::files {
 namespace {
@@ -120,7 +120,7 @@ TEST(S3Wire, UnreachableEndpointIsUnavailable) {
 class S3WireTls : public ::testing::Test {
  protected:
   void SetUp() override {
-    certificates_ = client::testing::make_test_certificates("DNS:localhost");
+    certificates_ = net::testing::make_test_certificates("DNS:localhost");
     context_.use_certificate_chain(
         boost::asio::buffer(certificates_.server_cert_pem.data(), certificates_.server_cert_pem.size()));
     context_.use_private_key(
@@ -139,7 +139,7 @@ class S3WireTls : public ::testing::Test {
     std::filesystem::remove(ca_file_);
   }
 
-  client::testing::TestCertificates certificates_;
+  net::testing::TestCertificates certificates_;
   boost::asio::ssl::context context_{boost::asio::ssl::context::tls_server};
   std::unique_ptr<TestServer> server_;
   std::string ca_file_;

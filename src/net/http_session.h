@@ -9,6 +9,13 @@
 // (idle connections are how one client holds a server), later ones within
 // idle_timeout of the previous answer; a request that has begun must be
 // complete within read_timeout; an answer must be written within read_timeout.
+//
+// TLS: with a TlsContext in the server's state the session speaks only TLS
+// (HTTPS, and WSS after an upgrade), over the same code templated on the
+// stream. The handshake must finish within the first request's deadline
+// (a slow one must not hold a connection slot); a client speaking plain
+// HTTP gets a plain 400 saying to use https; every answer carries
+// Strict-Transport-Security.
 #pragma once
 
 #include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
@@ -26,6 +33,7 @@
 #include "net/connection_limiter.h"
 #include "net/connection_set.h"
 #include "net/peer.h"
+#include "net/tls_stream.h"
 
 namespace townhall::net {
 
@@ -64,7 +72,18 @@ class HttpService {
                                                                       ConnectionLimiter::Slot& slot,
                                                                       HttpRequest& request,
                                                                       const Peer& peer) = 0;
+  // The same over TLS (a server whose state has a TlsContext): take the
+  // stream by moving it out. A service never served over TLS need not
+  // override it.
+  virtual boost::asio::awaitable<std::optional<HttpResponse>> upgrade_tls(TlsStream& /*stream*/,
+                                                                          ConnectionLimiter::Slot& /*slot*/,
+                                                                          HttpRequest& request,
+                                                                          const Peer& /*peer*/) {
+    co_return refuse(400, request.version());
+  }
 };
+
+class TlsContext;
 
 struct HttpServerState {
   HttpService& service;
@@ -72,6 +91,7 @@ struct HttpServerState {
   const HttpLimits& limits;
   const AddressRanges& trusted_proxies;
   const std::atomic<bool>& stopping;  // answers then say Connection: close
+  TlsContext* tls = nullptr;          // non-null: TLS only, each connection with tls->current()
 };
 
 // Runs a session for an accepted socket on the socket's loop. Any thread.

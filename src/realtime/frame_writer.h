@@ -9,24 +9,21 @@
 // Not thread-safe: used from the session's loop only.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "realtime/outbound_queue.h"
+#include "realtime/websocket_stream.h"
 
 namespace townhall::realtime {
 
 class FrameWriter {
  public:
-  using Stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
-
   // owner: kept alive while a write is in flight (the session).
-  FrameWriter(Stream& ws, size_t max_frames, size_t max_bytes, bool batch);
+  FrameWriter(WebSocketStream& ws, size_t max_frames, size_t max_bytes, bool batch);
 
   // Queues a frame and starts a write if none is in flight. False when the
   // queue is full (a slow consumer); nothing is queued then.
@@ -46,7 +43,7 @@ class FrameWriter {
   static constexpr size_t kMaxBatchBytes = 256 * 1024;
   void write_next(std::shared_ptr<void> owner);
 
-  Stream& ws_;
+  WebSocketStream& ws_;
   OutboundQueue queue_;
   const bool batch_;
   std::string batch_buffer_;

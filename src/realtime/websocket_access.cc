@@ -59,15 +59,15 @@ bool WebSocketSession::sign_in(const chat::Session& session, const std::string& 
 }
 
 void WebSocketSession::end_session() {
-  asio::post(ws_.get_executor(),
+  asio::post(ws_->get_executor(),
              [self = shared_from_this()] { self->close_with(kCloseSessionEnded, "signed out"); });
 }
 
 void WebSocketSession::recheck_soon() {
-  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+  asio::post(ws_->get_executor(), [self = shared_from_this()] {
     if (self->closing_ || !self->user_) return;
     asio::co_spawn(
-        self->ws_.get_executor(), [self] { return self->recheck(); }, asio::detached);
+        self->ws_->get_executor(), [self] { return self->recheck(); }, asio::detached);
   });
 }
 
@@ -89,7 +89,7 @@ void WebSocketSession::arm_recheck() {
       return;
     }
     asio::co_spawn(
-        self->ws_.get_executor(), [self] { return self->recheck_and_rearm(); }, asio::detached);
+        self->ws_->get_executor(), [self] { return self->recheck_and_rearm(); }, asio::detached);
   });
 }
 

@@ -169,7 +169,7 @@ void WebSocketSession::resync(std::vector<std::string> channels, int64_t since_m
     std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(0, jitter.count()));
     auto start = [&](const std::string& channel_id) {
       asio::co_spawn(
-          self->ws_.get_executor(),
+          self->ws_->get_executor(),
           [self, channel_id, since_ms, wait = std::chrono::milliseconds(delay(random))] {
             return self->resync_one(channel_id, since_ms, wait);
           },
@@ -183,13 +183,13 @@ void WebSocketSession::resync(std::vector<std::string> channels, int64_t since_m
       }
     }
   };
-  asio::post(ws_.get_executor(), std::move(run));
+  asio::post(ws_->get_executor(), std::move(run));
 }
 
 asio::awaitable<void> WebSocketSession::resync_one(std::string channel_id, int64_t since_ms,
                                                    std::chrono::milliseconds delay) {
   if (delay.count() > 0) {
-    asio::steady_timer timer(ws_.get_executor(), delay);
+    asio::steady_timer timer(ws_->get_executor(), delay);
     beast::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }

@@ -8,7 +8,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include "api/offload.h"
 #include "realtime/close_codes.h"
@@ -21,24 +20,24 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using api::offload;
 
-WebSocketSession::WebSocketSession(asio::ip::tcp::socket stream, net::ConnectionLimiter::Slot slot,
+WebSocketSession::WebSocketSession(std::unique_ptr<WebSocketStream> stream, net::ConnectionLimiter::Slot slot,
                                    SocketContext& context, std::string client_ip,
                                    std::optional<chat::Session> session, bool batch)
     : ws_(std::move(stream)),
       // Every connection is made on a loop of the server's IoPool.
-      loop_(&static_cast<asio::io_context&>(asio::query(ws_.get_executor(), asio::execution::context))),
+      loop_(&static_cast<asio::io_context&>(asio::query(ws_->get_executor(), asio::execution::context))),
       slot_(std::move(slot)),
       context_(context),
       client_ip_(std::move(client_ip)),
       initial_session_(session ? std::make_unique<chat::Session>(std::move(*session)) : nullptr),
-      writer_(ws_, context.options.max_queue_frames, context.options.max_queue_bytes, batch),
-      deadline_(ws_.get_executor()) {}
+      writer_(*ws_, context.options.max_queue_frames, context.options.max_queue_bytes, batch),
+      deadline_(ws_->get_executor()) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::start(http::request<http::string_body> upgrade) {
   asio::co_spawn(
-      ws_.get_executor(),
+      ws_->get_executor(),
       [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
         return self->run(std::move(upgrade));
       },
@@ -46,26 +45,13 @@ void WebSocketSession::start(http::request<http::string_body> upgrade) {
 }
 
 void WebSocketSession::deliver(const SharedEvent& event) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+  asio::post(ws_->get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
 }
 
 asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
   const WebSocketOptions& options = context_.options;
-  websocket::stream_base::timeout timeouts;
-  timeouts.handshake_timeout = std::chrono::seconds(10);
-  timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(http::field::server, "townhall"); }));
-  ws_.read_message_max(options.max_frame_bytes);
-  ws_.auto_fragment(false);
-
-  beast::error_code ec;
-  if (options.send_buffer_bytes > 0) {
-    ws_.next_layer().set_option(asio::socket_base::send_buffer_size(options.send_buffer_bytes), ec);
-  }
-  co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
+  ws_->configure(options);
+  beast::error_code ec = co_await ws_->accept(upgrade);
   upgrade = {};
   if (ec) co_return;
   context_.metrics.websockets_open.fetch_add(1);
@@ -85,13 +71,13 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
   }
 
   for (;;) {
-    co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+    ec = co_await ws_->read(read_buffer_);
     if (ec) break;
     std::string text = beast::buffers_to_string(read_buffer_.data());
     read_buffer_.consume(read_buffer_.size());
     read_buffer_.shrink_to_fit();  // an idle socket holds no read buffer (see SteppedFlatBuffer)
     if (closing_) continue;        // draining until the close completes
-    if (!ws_.got_text()) {
+    if (!ws_->got_text()) {
       send_error("invalid_argument", "send JSON text frames");
       continue;
     }
@@ -317,7 +303,7 @@ void WebSocketSession::close(bool force) {
   if (force) {
     closing_ = true;
     writer_.stop();
-    beast::get_lowest_layer(ws_).close();
+    ws_->drop();
     return;
   }
   close_with(websocket::close_code::going_away, "server shutting down");
@@ -332,12 +318,12 @@ void WebSocketSession::close_with(uint16_t code, std::string reason) {
   // (This replaces whatever the deadline timer was waiting for.)
   deadline_.expires_after(std::chrono::seconds(5));
   deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) beast::get_lowest_layer(self->ws_).close();
+    if (!ec) self->ws_->drop();
   });
   websocket::close_reason why;
   why.code = code;
   why.reason = reason;
-  ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+  ws_->async_close(why, [self = shared_from_this()](beast::error_code) {});
 }
 
 }  // namespace townhall::realtime

@@ -29,10 +29,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +45,7 @@
 #include "realtime/hub.h"
 #include "realtime/socket_context.h"
 #include "realtime/stepped_flat_buffer.h"
+#include "realtime/websocket_stream.h"
 
 namespace townhall::realtime {
 
@@ -58,10 +57,9 @@ class WebSocketSession : public Subscriber,
  public:
   // session: set when the upgrade request carried a valid token or cookie
   // (with Session::token set, for its hash). slot: the connection's
-  // admission; batch: the client asked for batched frames.
-  // The socket without beast::tcp_stream's timers: the WebSocket keeps its
-  // own timeouts, and 10,000 idle sockets are 5 MB lighter without them.
-  WebSocketSession(boost::asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot,
+  // admission; batch: the client asked for batched frames. stream: ws:// or
+  // wss:// (make_websocket_stream).
+  WebSocketSession(std::unique_ptr<WebSocketStream> stream, net::ConnectionLimiter::Slot slot,
                    SocketContext& context, std::string client_ip, std::optional<chat::Session> session,
                    bool batch);
   ~WebSocketSession() override;
@@ -136,7 +134,7 @@ class WebSocketSession : public Subscriber,
   // Drops a subscription whose channel the user may no longer read, telling the client why.
   void end_subscription(const std::string& channel_id, std::string_view reason);
 
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  std::unique_ptr<WebSocketStream> ws_;
   boost::asio::io_context* loop_;  // ws_'s
   net::ConnectionLimiter::Slot slot_;
   SocketContext& context_;

@@ -34,39 +34,74 @@ bool wants_batches(std::string_view target) {
   return query && query->count("batch") && query->at("batch") == "1";
 }
 
-}  // namespace
+// The checks before a WebSocket may take the connection: a refusal, or the
+// session the upgrade signed in with (none: the socket signs in by frame).
+struct Admission {
+  std::optional<net::HttpResponse> refusal;
+  std::optional<chat::Session> session;
+};
 
-boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
-    SocketContext& context, api::HttpFrontend& frontend, boost::beast::tcp_stream& stream,
-    net::ConnectionLimiter::Slot& slot, net::HttpRequest& request, const net::Peer& peer) {
+boost::asio::awaitable<Admission> admit(SocketContext& context, api::HttpFrontend& frontend,
+                                        net::HttpRequest& request, const net::Peer& peer) {
   auto started = std::chrono::steady_clock::now();
   api::ApiRequest api_request = api::to_api_request(request, peer.client_ip);
   api::Credentials credentials = api::credentials_of(api_request);
   if (credentials.source == api::Credentials::Source::kCookie && !same_origin(request)) {
-    co_return frontend.error(request, "/ws", 403, "permission_denied",
-                             "cross-origin WebSocket with a session cookie");
+    co_return Admission{frontend.error(request, "/ws", 403, "permission_denied",
+                                       "cross-origin WebSocket with a session cookie"),
+                        std::nullopt};
   }
   std::optional<chat::Session> signed_in;
   if (credentials.source != api::Credentials::Source::kNone) {
     auto authenticated = co_await api::offload(
         context.workers, [&] { return context.api.authenticate_session(credentials.token); });
     if (!authenticated.ok()) {
-      co_return frontend.error(request, "/ws", 401, "unauthenticated", authenticated.error().message);
+      co_return Admission{
+          frontend.error(request, "/ws", 401, "unauthenticated", authenticated.error().message),
+          std::nullopt};
     }
     signed_in = std::move(authenticated).value();
     signed_in->token = credentials.token;
   }
   if (!context.registry.admits(peer.client_ip, signed_in ? signed_in->user.id : std::string())) {
-    co_return frontend.error(request, "/ws", 429, "rate_limited",
-                             "too many WebSockets from this address or for this user");
+    co_return Admission{frontend.error(request, "/ws", 429, "rate_limited",
+                                       "too many WebSockets from this address or for this user"),
+                        std::nullopt};
   }
   frontend.observe(request, "/ws", 101,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), peer);
-  // From here on nothing waits: the HTTP session ends as soon as this returns.
-  auto session =
-      std::make_shared<WebSocketSession>(stream.release_socket(), std::move(slot), context, peer.client_ip,
-                                         std::move(signed_in), wants_batches(request.target()));
+  co_return Admission{std::nullopt, std::move(signed_in)};
+}
+
+// From here on nothing waits: the HTTP session ends as soon as its upgrade returns.
+void start_session(SocketContext& context, std::unique_ptr<WebSocketStream> stream,
+                   net::ConnectionLimiter::Slot& slot, net::HttpRequest& request, const net::Peer& peer,
+                   std::optional<chat::Session> signed_in) {
+  bool batch = wants_batches(request.target());
+  auto session = std::make_shared<WebSocketSession>(std::move(stream), std::move(slot), context,
+                                                    peer.client_ip, std::move(signed_in), batch);
   session->start(std::move(request));
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
+    SocketContext& context, api::HttpFrontend& frontend, boost::beast::tcp_stream& stream,
+    net::ConnectionLimiter::Slot& slot, net::HttpRequest& request, const net::Peer& peer) {
+  Admission admitted = co_await admit(context, frontend, request, peer);
+  if (admitted.refusal) co_return std::move(admitted.refusal);
+  start_session(context, make_websocket_stream(stream.release_socket()), slot, request, peer,
+                std::move(admitted.session));
+  co_return std::nullopt;
+}
+
+boost::asio::awaitable<std::optional<net::HttpResponse>> accept_websocket(
+    SocketContext& context, api::HttpFrontend& frontend, net::TlsStream& stream,
+    net::ConnectionLimiter::Slot& slot, net::HttpRequest& request, const net::Peer& peer) {
+  Admission admitted = co_await admit(context, frontend, request, peer);
+  if (admitted.refusal) co_return std::move(admitted.refusal);
+  start_session(context, make_websocket_stream(std::move(stream)), slot, request, peer,
+                std::move(admitted.session));
   co_return std::nullopt;
 }
 

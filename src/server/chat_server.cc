@@ -34,7 +34,9 @@ ChatServer::ChatServer(net::IoPool& pool, chat::ChatService& chat, realtime::Hub
           [this](boost::asio::ip::tcp::socket socket, net::ConnectionLimiter::Slot slot) {
             net::start_http_session(std::move(socket), std::move(slot), http_state_);
           },
-          [this] { metrics_.connections_refused.fetch_add(1, std::memory_order_relaxed); }) {}
+          [this] { metrics_.connections_refused.fetch_add(1, std::memory_order_relaxed); }) {
+  http_state_.tls = options_.tls.get();  // before start(): no session has begun
+}
 
 ChatServer::~ChatServer() {
   if (running_) stop();
@@ -45,9 +47,25 @@ chat::Status ChatServer::start() {
   auto endpoint = net::parse_listen_address(options_.listen, &error);
   if (!endpoint) return chat::Error::InvalidArgument(error);
   if (auto failed = listener_.open(*endpoint)) return chat::Error{chat::Code::kUnavailable, *failed};
+  if (!options_.redirect_http.empty()) {
+    auto redirect_endpoint = net::parse_listen_address(options_.redirect_http, &error);
+    std::optional<std::string> failed;
+    if (redirect_endpoint) {
+      net::ListenerOptions listener{"HTTP redirect", options_.limits, options_.budget};
+      redirect_ = std::make_unique<net::HttpsRedirect>(pool_, std::move(listener), options_.http, port());
+      failed = redirect_->open(*redirect_endpoint);
+    }
+    if (!redirect_endpoint || failed) {
+      redirect_.reset();
+      listener_.close();
+      if (!redirect_endpoint) return chat::Error::InvalidArgument("--redirect-http: " + error);
+      return chat::Error{chat::Code::kUnavailable, "--redirect-http: " + *failed};
+    }
+  }
   running_ = true;
   hub_.set_access_subscriber(this);
   listener_.start();
+  if (redirect_) redirect_->start();
   return chat::Status::Ok();
 }
 
@@ -56,6 +74,7 @@ void ChatServer::stop() {
   running_ = false;
   stopping_ = true;
   hub_.set_access_subscriber(nullptr);
+  if (redirect_) redirect_->stop(options_.drain_timeout);
   listener_.close();
   connections_.close_all(false);  // idle HTTP closes, WebSockets get 1001, requests finish
   if (!connections_.wait_empty(options_.drain_timeout)) {
@@ -116,6 +135,14 @@ net::HttpResponse ChatServer::refuse(int status, unsigned version) {
 
 boost::asio::awaitable<std::optional<net::HttpResponse>> ChatServer::upgrade(
     boost::beast::tcp_stream& stream, net::ConnectionLimiter::Slot& slot, net::HttpRequest& request,
+    const net::Peer& peer) {
+  std::string_view target = request.target();
+  if (target.substr(0, target.find('?')) != "/ws") co_return co_await frontend_.serve(request, peer);
+  co_return co_await realtime::accept_websocket(sockets_, frontend_, stream, slot, request, peer);
+}
+
+boost::asio::awaitable<std::optional<net::HttpResponse>> ChatServer::upgrade_tls(
+    net::TlsStream& stream, net::ConnectionLimiter::Slot& slot, net::HttpRequest& request,
     const net::Peer& peer) {
   std::string_view target = request.target();
   if (target.substr(0, target.find('?')) != "/ws") co_return co_await frontend_.serve(request, peer);

@@ -31,6 +31,7 @@
 #include "api/metrics.h"
 #include "net/connection_set.h"
 #include "net/http_session.h"
+#include "net/https_redirect.h"
 #include "net/io_pool.h"
 #include "net/listener.h"
 #include "realtime/hub.h"
@@ -51,6 +52,10 @@ class ChatServer : public net::HttpService, public realtime::AccessSubscriber {
   chat::Status start();
   std::string address() const { return listener_.address(); }  // "127.0.0.1:8080", with the bound port
   uint16_t port() const { return listener_.local_endpoint().port(); }
+  // "https" when the port speaks TLS, else "http".
+  const char* scheme() const { return options_.tls ? "https" : "http"; }
+  // The plain-HTTP redirect's bound address; empty without --redirect-http.
+  std::string redirect_address() const { return redirect_ ? redirect_->address() : std::string(); }
 
   // Graceful: stops accepting, closes WebSockets with 1001, lets requests in
   // progress finish (idle keep-alive connections are closed), and waits for
@@ -78,6 +83,10 @@ class ChatServer : public net::HttpService, public realtime::AccessSubscriber {
                                                                    net::ConnectionLimiter::Slot& slot,
                                                                    net::HttpRequest& request,
                                                                    const net::Peer& peer) override;
+  boost::asio::awaitable<std::optional<net::HttpResponse>> upgrade_tls(net::TlsStream& stream,
+                                                                       net::ConnectionLimiter::Slot& slot,
+                                                                       net::HttpRequest& request,
+                                                                       const net::Peer& peer) override;
 
  private:
   ChatServerOptions options_;
@@ -93,6 +102,7 @@ class ChatServer : public net::HttpService, public realtime::AccessSubscriber {
   realtime::SocketContext sockets_;
   net::HttpServerState http_state_;
   net::Listener listener_;
+  std::unique_ptr<net::HttpsRedirect> redirect_;  // with options_.redirect_http
   bool running_ = false;
 };
 

@@ -11,6 +11,7 @@
 #include "net/address.h"
 #include "net/connection_limiter.h"
 #include "net/http_session.h"
+#include "net/tls_context.h"
 #include "realtime/websocket_options.h"
 
 namespace townhall::server {
@@ -31,6 +32,12 @@ struct ChatServerOptions {
   api::ApiOptions api;
   api::FrontendOptions frontend;  // access log, /metrics, /readyz
   realtime::WebSocketOptions websocket;
+  // Set: the port speaks only TLS (HTTPS and WSS) with this certificate,
+  // reloadable (docs/deploy.md#https). nullptr: plain HTTP.
+  std::shared_ptr<net::TlsContext> tls;
+  // With tls: also a plain-HTTP listener at this host:port answering every
+  // request with a redirect to https:// (net/https_redirect.h). Empty: none.
+  std::string redirect_http;
 };
 
 }  // namespace townhall::server

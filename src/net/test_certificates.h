@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace townhall::client::testing {
+namespace townhall::net::testing {
 
 struct TestCertificates {
   std::string ca_pem;           // the CA certificate, for the client's ca_bundle
@@ -80,7 +80,8 @@ inline std::string pem(EVP_PKEY* key) {
 }  // namespace detail
 
 // subject_alt_names: OpenSSL's syntax, e.g. "DNS:localhost,IP:127.0.0.1".
-inline TestCertificates make_test_certificates(const char* subject_alt_names) {
+// serial: the server certificate's (tests tell two certificates apart by it).
+inline TestCertificates make_test_certificates(const char* subject_alt_names, long serial = 2) {
   using namespace detail;
   Owned<EVP_PKEY> ca_key(EVP_EC_gen("P-256"));
   Owned<EVP_PKEY> server_key(EVP_EC_gen("P-256"));
@@ -92,7 +93,8 @@ inline TestCertificates make_test_certificates(const char* subject_alt_names) {
   add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
   check(X509_sign(ca.get(), ca_key.get(), EVP_sha256()) > 0, "sign CA");
 
-  Owned<X509> server = make_certificate(server_key.get(), "townhall test server", ca.get(), ca_key.get(), 2);
+  Owned<X509> server =
+      make_certificate(server_key.get(), "townhall test server", ca.get(), ca_key.get(), serial);
   add_extension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
@@ -103,4 +105,4 @@ inline TestCertificates make_test_certificates(const char* subject_alt_names) {
   return TestCertificates{pem(ca.get()), pem(server.get()), pem(server_key.get())};
 }
 
-}  // namespace townhall::client::testing
+}  // namespace townhall::net::testing
