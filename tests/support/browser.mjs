@@ -190,11 +190,17 @@ export async function restAs(user, base, method, urlPath, body) {
 // the server's log is kept with the screenshots. Sets the exit code.
 // options.serveArgs: more `townhall serve` flags (e.g. ['--max-file-mb', '1']);
 // not applied to a server at TOWNHALL_URL.
-export async function runBrowserTest(label, body, { serveArgs = [] } = {}) {
+// options.tls: {ca, spki} when serveArgs make the server speak HTTPS with a
+// certificate from the test's CA (the PEM file ca): Chromium then accepts
+// that certificate's key (spki: the base64 SHA-256 of its public key), and no
+// other certificate error (--ignore-certificate-errors-spki-list, not
+// ignoreHTTPSErrors).
+export async function runBrowserTest(label, body, { serveArgs = [], tls = null } = {}) {
   await mkdir(artifacts, { recursive: true });
   const external = process.env.TOWNHALL_URL;
-  const server = external ? null : await startTownhall({ extraArgs: serveArgs });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  const server = external ? null : await startTownhall({ extraArgs: serveArgs, tls });
+  const args = tls ? [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${tls.spki}`] : CHROMIUM_ARGS;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args, headless: true });
   try {
     await body(browser, external || server.url, server);
     for (const user of users) assert.deepEqual(user.problems, [], `${user.name}'s page had problems`);

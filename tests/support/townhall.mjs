@@ -20,8 +20,9 @@
 //   runs body against another endpoint (e.g. DynamoDB Local) instead.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,8 +97,22 @@ async function startDynamoDBLocal(timeoutMs) {
   return { endpoint, stop: proc.stop };
 }
 
+// Whether GET url answers 200, over HTTPS trusting the CA in the PEM file ca.
+function httpsOk(url, ca) {
+  return new Promise((resolve) => {
+    const request = https.get(url, { ca: readFileSync(ca), timeout: 2000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('error', () => resolve(false));
+    request.on('timeout', () => request.destroy());
+  });
+}
+
 // extraArgs go after the generated ones; env is added to the process environment.
-export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs = 30000 } = {}) {
+// tls: {ca} when extraArgs make serve speak HTTPS (--tls-cert, --tls-key with a
+// certificate for 127.0.0.1 from the CA in the PEM file ca): url is https://.
+export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs = 30000, tls = null } = {}) {
   const bin = process.env.TOWNHALL_BIN || process.env.TOWNHALL_BINARY; // the Python harness's name
   if (!bin) throw new Error('TOWNHALL_BIN is not set (run through ctest, or point it at build/townhall)');
   const storeChoice = process.env.TOWNHALL_TEST_STORE || 'embedded';
@@ -115,7 +130,7 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
     '--password-cost', 'minimum', // signups in milliseconds, not seconds
     ...extraArgs,
   ];
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let proc = null;
   let earlierOutput = '';
   const cleanup = async () => {
@@ -127,7 +142,8 @@ export async function startTownhall({ extraArgs = [], env = {}, readyTimeoutMs =
   const storeEnv = endpoint ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } : {};
   const launchServe = async () => {
     proc = launch(bin, args, { env: { ...storeEnv, ...process.env, ...env } });
-    await waitUntil('townhall serve', proc, async () => (await fetch(`${url}/healthz`)).ok, readyTimeoutMs);
+    const ready = tls ? () => httpsOk(`${url}/healthz`, tls.ca) : async () => (await fetch(`${url}/healthz`)).ok;
+    await waitUntil('townhall serve', proc, ready, readyTimeoutMs);
   };
   try {
     await launchServe();
