@@ -10,6 +10,7 @@
 #include "api/metrics.h"
 #include "api/timed_database.h"
 #include "chat/chat_service.h"
+#include "cli/admin_command.h"
 #include "cli/admin_socket.h"
 #include "cli/data_dir.h"
 #include "cli/endpoint_keys.h"
@@ -207,6 +208,34 @@ int serve(ServeSettings& settings) {
                  status.error().message.c_str());
     return 1;
   }
+  // --signup replaces what the owner last chose in the page; the team's
+  // owner can change it again until the next start that names it.
+  if (!settings.signup.empty()) {
+    auto policy = chat::signup_policy_from_name(settings.signup);
+    auto applied =
+        chat.team().set_signup(chat::TeamService::command_line(), *policy, settings.signup_domains);
+    if (!applied.ok()) {
+      std::fprintf(stderr, "townhall serve: --signup: %s\n", applied.error().message.c_str());
+      return 2;
+    }
+  }
+  if (auto team = chat.team().settings(); team.ok()) {
+    spdlog::info(
+        "sign-up: {}{}", chat::signup_policy_name(team->signup),
+        team->owner_id.empty() && team->claimable ? " (the first account to sign up owns the team)" : "");
+  }
+  // `townhall admin` on this store runs here, through the admin socket.
+  if (admin) {
+    admin->set_admin_command([&chat](const std::vector<std::string>& args, std::string* out) {
+      return run_admin_command(chat, args, *out);
+    });
+  }
+  struct AdminDetach {  // before chat goes: no admin command may reach it after
+    AdminSocket* socket;
+    ~AdminDetach() {
+      if (socket) socket->set_admin_command({});
+    }
+  } admin_detach{admin.get()};
   // Expired sessions and send guards leave the table (the embedded store's TTL sweeper, or DynamoDB's).
   if (auto expiry = chat.enable_expiry(); !expiry.ok()) {
     spdlog::warn("table {}: Time to Live not enabled ({}); expired sessions stay until overwritten",

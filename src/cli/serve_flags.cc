@@ -78,6 +78,16 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
                   "Events kept for Redis while it is slow or away (the oldest are dropped beyond)")
       ->envname("TOWNHALL_PUBSUB_BUFFER")
       ->capture_default_str();
+  cmd->add_option(
+         "--signup", s.signup,
+         "Who may sign up: open, invite (invite links only) or domain (addresses at --signup-domain); "
+         "unset: as the owner last chose in the page (a new team: open)")
+      ->envname("TOWNHALL_SIGNUP")
+      ->check(CLI::IsMember({"open", "invite", "domain"}));
+  cmd->add_option("--signup-domain", s.signup_domains,
+                  "With --signup domain: an e-mail domain that may sign up")
+      ->envname("TOWNHALL_SIGNUP_DOMAINS")
+      ->delimiter(',');
   cmd->add_option("--password-cost", s.password_cost, "Argon2id cost: interactive, or minimum (tests only)")
       ->envname("TOWNHALL_PASSWORD_COST")
       ->check(CLI::IsMember({"interactive", "minimum"}))

@@ -25,6 +25,9 @@ struct ServeSettings {
   unsigned threads = 0;  // 0: one per core
   chat::ChatOptions chat;
   std::string password_cost = "interactive";
+  // Who may sign up (chat/team_service.h); empty: as the team's owner last chose.
+  std::string signup;
+  std::vector<std::string> signup_domains;
   std::string log_level = "info";
   std::string log_format = "text";  // or "json": one JSON object per line (api/access_log.h)
   double session_cache_seconds = 30;

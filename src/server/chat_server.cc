@@ -97,9 +97,18 @@ void ChatServer::resync(const std::vector<std::string>& channels, int64_t since_
 }
 
 void ChatServer::on_access(const chat::AccessEvent& event) {
-  if (event.kind != chat::AccessEvent::Kind::kSessionEnded) return;
-  api_.forget_session_hash(event.subject);
-  for (auto& session : registry_.with_token(event.subject)) session->end_session();
+  switch (event.kind) {
+    case chat::AccessEvent::Kind::kSessionEnded:
+      api_.forget_session_hash(event.subject);
+      for (auto& session : registry_.with_token(event.subject)) session->end_session();
+      return;
+    case chat::AccessEvent::Kind::kUserChanged:
+      // Requests read the user afresh; sockets recheck their session now,
+      // which closes them if it is void and otherwise takes the new role.
+      api_.forget_user(event.subject);
+      for (auto& session : registry_.with_user(event.subject)) session->recheck_soon();
+      return;
+  }
 }
 
 size_t ChatServer::body_limit(const net::HttpRequest& head) const {
