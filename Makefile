@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 ARGS ?=
 
-.PHONY: run test build deps test-asan fuzz bench format clean
+.PHONY: run test build deps test-asan fuzz bench format clean package
 
 run: build
 	./$(BUILD)/townhall serve $(ARGS)
@@ -19,6 +19,10 @@ build: deps
 
 deps:
 	@scripts/install-deps
+
+# The Debian package (packaging/; docs/deploy.md): $(BUILD)/townhall_<version>_<arch>.deb.
+package: build
+	cd $(BUILD) && cpack
 
 # Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a second build tree.
 test-asan: deps

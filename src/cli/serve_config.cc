@@ -100,8 +100,11 @@ std::string effective_config(const CLI::App* cmd) {
       value = on ? "true" : "false";
     } else if (set) {
       value = CLI::detail::ini_join(option->reduced_results());
-    } else if (option->get_expected_max() > 1 && option->get_default_str().empty()) {
-      value = "[]";  // a list option with nothing in it
+    } else if (option->get_default_str().empty()) {
+      // Unset, no default to show (an address, a path): a commented template
+      // line, since "" is not a value every option accepts.
+      out += "# " + key + " = " + (option->get_expected_max() > 1 ? "[]" : "\"\"") + "\n";
+      continue;
     } else {
       value = CLI::detail::convert_arg_for_ini(option->get_default_str());
     }

@@ -35,8 +35,9 @@ void apply_config_file(CLI::App* cmd, const ConfigFileSettings& settings);
 
 // Every option of cmd (but --config, --print-config and --help) as
 // `key = value` lines in the file's format, each after its help as a comment:
-// what serve would run with. Secrets (--metrics-token, --dynamodb-credentials)
-// are not shown when set.
+// what serve would run with. Options unset and without a default (addresses,
+// paths) are commented-out template lines. Secrets (--metrics-token,
+// --dynamodb-credentials) are not shown when set.
 std::string effective_config(const CLI::App* cmd);
 
 }  // namespace townhall::cli
