@@ -87,11 +87,11 @@ std::string effective_config(const CLI::App* cmd) {
   for (const CLI::Option* option : cmd->get_options()) {
     if (is_meta(option)) continue;
     const std::string& key = option->get_lnames().front();
-    out += "\n# " + option->get_description() + "\n";
+    out.append("\n# ").append(option->get_description()).append("\n");
     const bool set = option->count() > 0;
     std::string value;
     if (set && is_secret(key)) {
-      out += "# " + key + " = (set, not shown)\n";
+      out.append("# ").append(key).append(" = (set, not shown)\n");
       continue;
     }
     if (is_flag(option)) {
@@ -103,12 +103,13 @@ std::string effective_config(const CLI::App* cmd) {
     } else if (option->get_default_str().empty()) {
       // Unset, no default to show (an address, a path): a commented template
       // line, since "" is not a value every option accepts.
-      out += "# " + key + " = " + (option->get_expected_max() > 1 ? "[]" : "\"\"") + "\n";
+      out.append("# ").append(key).append(" = ").append(option->get_expected_max() > 1 ? "[]" : "\"\"");
+      out += '\n';
       continue;
     } else {
       value = CLI::detail::convert_arg_for_ini(option->get_default_str());
     }
-    out += key + " = " + value + "\n";
+    out.append(key).append(" = ").append(value).append("\n");
   }
   return out;
 }
