@@ -114,7 +114,8 @@ void warn_about_exposure(const ServeSettings& settings) {
   if (!net::is_loopback_listen_address(host) && !options.api.cookies.secure) {
     spdlog::warn(
         "the chat listens on {} over plain HTTP without --secure-cookies: passwords and session "
-        "cookies cross the network in the clear; serve it behind a TLS proxy and pass --secure-cookies",
+        "cookies cross the network in the clear; give it --tls-cert and --tls-key, or serve it behind a "
+        "TLS proxy and pass --secure-cookies",
         options.listen);
   }
 }
