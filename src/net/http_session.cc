@@ -73,9 +73,6 @@ constexpr std::chrono::seconds kLargeBodyTimeout{120};
 constexpr std::chrono::seconds kLingerTime{3};
 constexpr std::chrono::seconds kTlsShutdownTime{1};
 constexpr size_t kLingerBytes = 64 * 1024 * 1024;
-// A year; no includeSubDomains: other names under the same domain may not
-// speak HTTPS, and that is not this server's decision (docs/security.md).
-constexpr std::string_view kHsts = "max-age=31536000";
 }  // namespace
 
 template <class Stream>
@@ -229,7 +226,7 @@ asio::awaitable<bool> HttpSession<Stream>::handshake(beast::flat_buffer& buffer,
 
 template <class Stream>
 asio::awaitable<void> HttpSession<Stream>::write(HttpResponse& response, beast::error_code& ec) {
-  if constexpr (kTls) response.set(http::field::strict_transport_security, kHsts);
+  if constexpr (kTls) response.set(http::field::strict_transport_security, kStrictTransportSecurity);
   tcp().expires_after(server_.limits.read_timeout);
   co_await http::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
 }

@@ -14,9 +14,15 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <memory>
+#include <string_view>
 #include <utility>
 
 namespace townhall::net {
+
+// Strict-Transport-Security on every answer over TLS (the WebSocket's 101
+// too): a year. No includeSubDomains: other names under the same domain may
+// not speak HTTPS, and that is not this server's decision (docs/security.md).
+inline constexpr std::string_view kStrictTransportSecurity = "max-age=31536000";
 
 namespace detail {
 // Base-from-member: the context must be alive before the stream is built on it.

@@ -26,6 +26,8 @@ asio::ip::tcp::socket& socket_of(beast::tcp_stream& stream) { return stream.sock
 template <class Next>
 class BasicWebSocketStream final : public WebSocketStream {
  public:
+  static constexpr bool kTls = std::is_same_v<Next, net::TlsStream>;
+
   explicit BasicWebSocketStream(Next next) : ws_(std::move(next)) {}
 
   asio::any_io_executor get_executor() override { return ws_.get_executor(); }
@@ -36,12 +38,14 @@ class BasicWebSocketStream final : public WebSocketStream {
     timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& response) { response.set(http::field::server, "townhall"); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(http::field::server, "townhall");
+      if constexpr (kTls) response.set(http::field::strict_transport_security, net::kStrictTransportSecurity);
+    }));
     ws_.read_message_max(options.max_frame_bytes);
     ws_.auto_fragment(false);
     // The WebSocket's own timeouts apply from here on, not the HTTP session's deadline.
-    if constexpr (std::is_same_v<Next, net::TlsStream>) beast::get_lowest_layer(ws_).expires_never();
+    if constexpr (kTls) beast::get_lowest_layer(ws_).expires_never();
     if (options.send_buffer_bytes > 0) {
       error_code ignored;
       socket().set_option(asio::socket_base::send_buffer_size(options.send_buffer_bytes), ignored);

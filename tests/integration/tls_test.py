@@ -190,6 +190,7 @@ class Https(unittest.TestCase):
 
         async def scenario():
             ws = await open_wss(token, channel)
+            self.assertEqual(ws.response_headers.get("Strict-Transport-Security"), "max-age=31536000")  # the 101 too
             self.assertEqual(rest(token, "POST", "/api/channels/%s/messages" % channel,
                                   json={"text": "over wss"}).status_code, 201)
             event = await receive_until(ws, lambda f: f["type"] == "message.created")
