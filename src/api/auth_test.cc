@@ -86,6 +86,20 @@ TEST(SessionCache, AnExpiringSessionLeavesWhenItExpires) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST(SessionCache, ForgetsEverySessionOfOneUser) {
+  SessionCache cache(std::chrono::seconds(30));
+  chat::Session bob, ann;
+  bob.user.id = "bob";
+  ann.user.id = "ann";
+  cache.insert("h1", bob);
+  cache.insert("h2", bob);
+  cache.insert("h3", ann);
+  cache.erase_user("bob");
+  EXPECT_FALSE(cache.find("h1"));
+  EXPECT_FALSE(cache.find("h2"));
+  EXPECT_TRUE(cache.find("h3"));
+}
+
 TEST(SessionCache, StaysBounded) {
   SessionCache cache(std::chrono::seconds(30), 10);
   auto now = SessionCache::Clock::now();

@@ -134,14 +134,15 @@ int serve(ServeSettings& settings) {
     std::fprintf(stderr, "townhall serve: %s\n", error.c_str());
     return kExitBadTls;
   }
-  // SIGINT and SIGTERM (and with TLS, SIGHUP: reload the certificate) are
+  // SIGINT, SIGTERM and SIGHUP (reload: the TLS certificate, if any) are
   // taken with sigwait below; every thread started from here on inherits the
-  // blocked mask. Without TLS, SIGHUP keeps its default (ending the process).
+  // blocked mask. SIGHUP never ends the server: `systemctl reload` sends it
+  // whatever the configuration.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  if (settings.server.tls) sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   if (settings.store.kind == "embedded" && !settings.store.in_memory) warn_if_shared(settings.store.data_dir);
@@ -381,7 +382,11 @@ int serve(ServeSettings& settings) {
   bool signalled = wait_for_signal(
       signals, store_health, settings.store_failure_seconds,
       [tls] {
-        if (tls) reload_tls(*tls);
+        if (tls) {
+          reload_tls(*tls);
+        } else {
+          spdlog::info("SIGHUP: nothing to reload (no TLS certificate)");
+        }
       },
       &signal_number);
   if (signalled) {

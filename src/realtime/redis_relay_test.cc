@@ -243,6 +243,12 @@ TEST(RedisRelayCodec, RoundTripsEventsAndGaps) {
   ASSERT_TRUE(access && access->event && (*access->event)->access);
   EXPECT_EQ((*access->event)->access->subject, "ab12");
   EXPECT_FALSE(decode_relay_message("A\nnode\n9\nab12"));
+  // A user's change (role, deactivation) travels with the user's id.
+  auto changed = make_hub_event(chat::AccessEvent{chat::AccessEvent::Kind::kUserChanged, "u-bob"});
+  auto user = decode_relay_message(encode_event("node-a", *changed));
+  ASSERT_TRUE(user && user->event && (*user->event)->access);
+  EXPECT_EQ((*user->event)->access->kind, chat::AccessEvent::Kind::kUserChanged);
+  EXPECT_EQ((*user->event)->access->subject, "u-bob");
   // The newest channel event kind travels too.
   chat::Message reacted;
   reacted.id = "1700000000#1";

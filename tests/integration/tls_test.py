@@ -300,6 +300,21 @@ def serve_fails(args, env=None):
 
 
 class StartupChecks(unittest.TestCase):
+    def test_sighup_without_tls_reloads_nothing_and_ends_nothing(self):
+        # `systemctl reload` sends SIGHUP whatever the configuration.
+        plain = townhall.Serve(["--data", path("plain-data"), "--log-level", "info"])
+        try:
+            plain.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            while "nothing to reload" not in plain.log() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertIn("nothing to reload", plain.log())
+            r = requests.get(plain.chat + "/healthz", timeout=10)
+            self.assertEqual(r.status_code, 200)
+            self.assertEqual(plain.stop(), 0)
+        finally:
+            plain.close()
+
     def test_bad_flags_and_files_exit_2_before_listening(self):
         make_certificate("other", "0x2001")
         cases = [
