@@ -118,16 +118,26 @@ function query(params) {
 }
 
 export const api = {
-  signup: (name, email, password) => request('POST', '/api/signup', { name, email, password }),
+  // invite: the token of an invite link ('' without one).
+  signup: (name, email, password, invite = '') =>
+    request('POST', '/api/signup', { name, email, password, ...(invite ? { invite } : {}) }),
   login: (email, password) => request('POST', '/api/login', { email, password }),
   logout: () => request('POST', '/api/logout'),
   me: () => request('GET', '/api/me'),
+  // Both answer like login: {user, token, expires_at} and a new session cookie
+  // (a reset of a deactivated account answers {user} only).
+  changePassword: (currentPassword, password) =>
+    request('PUT', '/api/me/password', { current_password: currentPassword, password }),
+  resetPassword: (token, password) => request('POST', '/api/password-reset', { token, password }),
+  // Who may sign up: {signup: 'open' | 'invite' | 'domain', domains}.
+  team: () => request('GET', '/api/team'),
 
   directory: (q, cursor, limit = 30) => request('GET', `/api/channels${query({ q, cursor, limit })}`),
   createChannel: (name, description, isPrivate) =>
     request('POST', '/api/channels', { name, description, private: isPrivate }),
   channel: (id) => request('GET', `/api/channels/${part(id)}`),
   updateChannel: (id, name, description) => request('PATCH', `/api/channels/${part(id)}`, { name, description }),
+  archiveChannel: (id, archived) => request('PATCH', `/api/channels/${part(id)}`, { archived }),
   join: (id) => request('POST', `/api/channels/${part(id)}/join`),
   leave: (id) => request('POST', `/api/channels/${part(id)}/leave`),
   members: (id, cursor, limit = 50) =>
@@ -178,4 +188,21 @@ export const api = {
   markRead: (id, messageId) => request('POST', `/api/channels/${part(id)}/read`, { message_id: messageId }),
   react: (id, messageId, emoji, on) =>
     request(on ? 'PUT' : 'DELETE', `/api/channels/${part(id)}/messages/${part(messageId)}/reactions/${part(emoji)}`),
+};
+
+// The admin panel's calls (admins and the owner; members get 403).
+export const adminApi = {
+  setSignup: (signup, domains) => request('PUT', '/api/team/signup', { signup, domains }),
+  users: (cursor, limit = 50) => request('GET', `/api/admin/users${query({ cursor, limit })}`),
+  setRole: (userId, role) => request('PUT', `/api/admin/users/${part(userId)}/role`, { role }),
+  setActive: (userId, active) =>
+    request('POST', `/api/admin/users/${part(userId)}/${active ? 'reactivate' : 'deactivate'}`),
+  // {token, path: '/#reset=<token>', user_id, expires_at}
+  resetLink: (userId) => request('POST', `/api/admin/users/${part(userId)}/reset-link`),
+  // {invite, path: '/#invite=<token>'}; maxUses 0: any number until it expires
+  createInvite: (expiresIn, maxUses) =>
+    request('POST', '/api/admin/invites', { expires_in: expiresIn, max_uses: maxUses }),
+  invites: (cursor, limit = 50) => request('GET', `/api/admin/invites${query({ cursor, limit })}`),
+  revokeInvite: (inviteId) => request('DELETE', `/api/admin/invites/${part(inviteId)}`),
+  audit: (cursor, limit = 30) => request('GET', `/api/admin/audit${query({ cursor, limit })}`),
 };

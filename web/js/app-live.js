@@ -3,7 +3,6 @@
 // applied to what the page knows and shows. These are App's own methods, in
 // their own file; `this` is the App.
 
-import { ApiError, api } from './api.js';
 import { MessageLog } from './message-log.js';
 import { eventChannelId, channelLabel } from './channel-state.js';
 import { $, show } from './dom.js';
@@ -50,10 +49,9 @@ export const liveMethods = {
     this.retryCountdown = setInterval(tick, 1000);
   },
 
+  // The socket closed with 4003, or keeps failing: still signed in? (app-account.js)
   checkSession() {
-    api.me().catch((err) => {
-      if (err instanceof ApiError && err.status === 401) this.sessionEnded();
-    });
+    this.refreshMe();
   },
 
   restartLog(ch) {
@@ -92,6 +90,7 @@ export const liveMethods = {
       return;
     }
     if (event.type === 'ready') {
+      if (event.user) this.updateMe(event.user); // the role as the server has it now
       this.presence.ready(); // a new socket: whom to watch, and whether this user is away
       return;
     }
@@ -237,7 +236,7 @@ export const liveMethods = {
   },
 
   onChannelUpdated(ch, channel) {
-    ch.info = { ...(ch.info || {}), ...channel };
+    this.replaceInfo(ch, channel); // app-moderation.js: archived_at may be gone
     ch.absorb(channel, this.me.id);
     if (ch.id === this.activeId) {
       this.renderHeader(ch);

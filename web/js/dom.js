@@ -39,3 +39,27 @@ export function show(node, visible) {
 export function plural(n, word, words = `${word}s`) {
   return `${n.toLocaleString()} ${n === 1 ? word : words}`;
 }
+
+// A link to hand over (an invite, a password reset): the URL in a read-only
+// box, selected on focus, and a Copy button. label names the box.
+export function copyField(url, label) {
+  const input = el('input', { class: 'copy-field__url', readonly: true, value: url, 'aria-label': label, spellcheck: 'false' });
+  input.addEventListener('focus', () => input.select());
+  const status = el('span', { class: 'muted copy-field__status', role: 'status' });
+  const button = el('button', {
+    type: 'button',
+    class: 'button button--tiny',
+    text: 'Copy',
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        status.textContent = 'Copied.';
+      } catch {
+        input.focus();
+        input.select();
+        status.textContent = 'Press Ctrl+C to copy.';
+      }
+    },
+  });
+  return el('div', { class: 'copy-field' }, input, button, status);
+}

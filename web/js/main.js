@@ -7,12 +7,14 @@
 // extend it, older pages come on scroll. Every copy of a message goes through
 // ingest(), which dedupes by id and keeps the counts and badges right.
 //
-// App's methods live in seven files: this one (session, channels shown),
+// App's methods live in nine files: this one (boot, channels shown),
 // app-history.js (a channel's newest and older pages), app-sending.js
 // (sending, editing, deleting, reacting), app-live.js (the connection and
 // live events), app-membership.js (joining, leaving, conversations, people,
 // muting), app-reading.js (read markers and the "New messages" line) and
-// app-search.js (opening a search hit: the history around a message).
+// app-search.js (opening a search hit: the history around a message),
+// app-account.js (signing in, up and out, passwords, the user's role) and
+// app-moderation.js (what admins and channel creators see and do).
 // Presence dots and the away status are presence.js's.
 
 import { api, ApiError, hasSessionCookie, uploadFile } from './api.js';
@@ -39,6 +41,10 @@ import { historyMethods } from './app-history.js';
 import { sendingMethods } from './app-sending.js';
 import { AttachmentTray } from './attachments.js';
 import { setUpLightbox } from './files-view.js';
+import { accountMethods, takeLink } from './app-account.js';
+import { moderationMethods } from './app-moderation.js';
+import { UserMenu, ChangePasswordDialog } from './user-menu.js';
+import { AdminPanel } from './admin-panel.js';
 import { $, show, plural } from './dom.js';
 
 const BOOT_RETRY_MS = 3000;
@@ -57,7 +63,9 @@ class App {
     this.resyncTimer = 0;
     this.pendingJump = null; // a search hit to open when its channel opens (app-search.js)
 
-    this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields) });
+    this.link = takeLink(); // an invite or reset link's token ({invite} or {reset})
+    this.sessionSwap = null; // a password change under way (app-account.js)
+    this.auth = new AuthView({ submit: (mode, fields) => this.authenticate(mode, fields), team: () => api.team() });
     this.presence = new Presence({
       send: (frame) => this.realtime && this.realtime.sendFrame(frame),
       watched: () => watchedUsers({ meId: this.me?.id, channels: this.channels.values(), members: this.members.ids }),
@@ -186,6 +194,14 @@ class App {
     $('dm-open').addEventListener('click', () => this.people.open('conversation'));
     $('members-add').addEventListener('click', () => this.people.open('add'));
     $('logout').addEventListener('click', () => this.logout());
+    this.admin = new AdminPanel({
+      me: () => this.me,
+      onUnauthorized: (reason) => this.sessionEnded(reason),
+      onForbidden: () => this.refreshMe(),
+    });
+    this.passwordDialog = new ChangePasswordDialog({ save: (current, password) => this.changePassword(current, password) });
+    this.userMenu = new UserMenu({ onPassword: () => this.passwordDialog.open(), onAdmin: () => this.admin.open() });
+    $('channel-archive').addEventListener('click', () => this.toggleArchive());
     $('reconnect-now').addEventListener('click', () => this.realtime && this.realtime.reconnectNow());
     // A side panel closes with Escape wherever the focus is, and by a tap beside it on narrow screens.
     $('panel-scrim').addEventListener('click', () => this.closePanels());
@@ -197,10 +213,13 @@ class App {
     $('join-channel').addEventListener('click', () => this.joinActive());
     $('leave-channel').addEventListener('click', () => this.leaveActive());
     window.addEventListener('hashchange', () => this.route());
-    document.addEventListener('visibilitychange', () => this.scheduleRead());
+    document.addEventListener('visibilitychange', () => {
+      this.scheduleRead();
+      if (document.visibilityState === 'visible' && this.me) this.refreshMe(); // a new role, or deactivated
+    });
     window.addEventListener('focus', () => this.scheduleRead());
     window.addEventListener('unhandledrejection', (e) => {
-      if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded();
+      if (e.reason instanceof ApiError && e.reason.status === 401) this.sessionEnded(e.reason.message);
     });
   }
 
@@ -217,10 +236,11 @@ class App {
 
   // --- session ---
 
+  // A reset link always shows its form; an invite link shows the sign-up
+  // form to a browser that is not signed in.
   async boot() {
-    if (!hasSessionCookie()) {
-      show($('boot'), false);
-      this.auth.show();
+    if (!hasSessionCookie() || this.link.reset) {
+      this.showSignIn();
       return;
     }
     try {
@@ -228,18 +248,12 @@ class App {
       await this.enter(user);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
-        show($('boot'), false);
-        this.auth.show();
+        this.showSignIn();
         return;
       }
       $('boot').textContent = `Cannot reach Townhall (${err.message}). Retrying…`;
       setTimeout(() => this.boot(), BOOT_RETRY_MS);
     }
-  }
-
-  async authenticate(mode, { name, email, password }) {
-    const result = mode === 'signup' ? await api.signup(name, email, password) : await api.login(email, password);
-    await this.enter(result.user);
   }
 
   async enter(user) {
@@ -248,6 +262,7 @@ class App {
     this.auth.hide();
     show($('chat-view'), true);
     $('me-name').textContent = user.name;
+    this.applyRole();
     this.presence.start(user.id);
     this.focusComposerOnOpen = true; // signed in (or back): ready to write
     await this.loadMyChannels();
@@ -258,22 +273,6 @@ class App {
     });
     this.realtime.start();
     this.route();
-  }
-
-  async logout() {
-    try {
-      await api.logout();
-    } catch {
-      // the session is gone from this page either way
-    }
-    this.sessionEnded();
-  }
-
-  // Starts over from a clean page: no state of this user survives.
-  sessionEnded() {
-    if (this.realtime) this.realtime.stop();
-    history.replaceState(null, '', location.pathname);
-    location.reload();
   }
 
   // --- channels ---
@@ -437,13 +436,11 @@ class App {
     show($('channel-mute'), ch.member);
     $('channel-mute').textContent = ch.muted ? 'Unmute' : 'Mute';
     $('channel-mute').setAttribute('aria-pressed', String(ch.muted));
-    // Its creator may rename it and change its topic (conversations have neither).
-    show($('channel-edit'), Boolean(ch.member && !ch.isConversation && info && info.created_by === this.me.id));
     // A conversation's people are fixed: nobody leaves it or is added to it.
     show($('leave-channel'), ch.member && !ch.isConversation);
     show($('members-add'), ch.member && ch.private && !ch.isConversation);
-    this.members.setRemovable(Boolean(ch.member && ch.private && !ch.isConversation && info && info.created_by === this.me.id));
     show($('composer'), ch.member);
+    this.renderModeration(ch); // edit, archive, removing members; an archived channel's notice
     // Reading a public channel before joining: nothing to act with.
     $('message-list').classList.toggle('message-list--readonly', !ch.member);
   }
@@ -463,13 +460,15 @@ class App {
   openThread(rootId, replyId = '') {
     const ch = this.channels.get(this.activeId);
     if (!ch) return;
-    this.thread.setCanAct(ch.member);
+    this.thread.setCanAct(ch.member && !ch.info?.archived_at);
     this.thread.open(ch.id, rootId, replyId);
   }
 
 }
 
-// The history, the sending, the live side, the memberships, the reading and search are App's methods too, in their own files.
-Object.assign(App.prototype, historyMethods, sendingMethods, liveMethods, membershipMethods, readingMethods, searchMethods);
+// The history, the sending, the live side, the memberships, the reading, search, the account and
+// moderation are App's methods too, in their own files.
+Object.assign(App.prototype, historyMethods, sendingMethods, liveMethods, membershipMethods, readingMethods, searchMethods,
+  accountMethods, moderationMethods);
 
 new App().boot();

@@ -2,15 +2,16 @@
 // member.joined / member.left events. The count in its heading is the
 // channel's user count (AP7). Each other member has a "Message" button that
 // opens the direct conversation with them; each has a presence dot on
-// their avatar.
+// their avatar, and a badge for the owner and admins (and deactivated people).
 
 import { $, el, clear, show } from './dom.js';
+import { roleBadge } from './roles.js';
 
 export class MembersPanel {
   // loadPage(channelId, cursor) -> Promise<{members, next_cursor}>;
   // onMessage(member): start a conversation with them; isMe(userId) -> bool;
   // onRemove(member): take them out (the Remove buttons show only while
-  // setRemovable(true), i.e. to a private channel's creator);
+  // setRemovable(true), i.e. to a private channel's creator and to admins);
   // dot(userId): their presence dot; onListed(): the people listed changed
   constructor({ loadPage, onToggle, onMessage, isMe, onRemove, dot = () => null, onListed = () => {} }) {
     this.onRemove = onRemove;
@@ -118,13 +119,17 @@ export class MembersPanel {
       el('span', { class: 'member__face' },
         el('span', { class: 'member__avatar', 'aria-hidden': 'true', text: initial(name) }),
         this.dot(member.user_id)),
-      el('span', { class: 'member__name', text: name }),
-      // Others only: a conversation with them, and (shown to a private channel's creator) removing them.
+      // The name, and under it the owner's or an admin's role (or "deactivated").
+      el('span', { class: 'member__who' },
+        el('span', { class: 'member__name', text: name }),
+        roleBadge(member.role) ? el('span', { class: 'role-badge', text: roleBadge(member.role) }) : null,
+        member.deactivated_at ? el('span', { class: 'role-badge role-badge--off', text: 'deactivated' }) : null),
+      // Others only: a conversation with them, and (shown to a private channel's creator and admins) removing them.
       ...(this.isMe(member.user_id)
         ? []
         : [
             el('button', { type: 'button', class: 'button button--quiet member__message', dataset: { action: 'message' }, 'aria-label': `Message ${name}`, text: 'Message' }),
-            el('button', { type: 'button', class: 'button button--quiet member__remove', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, text: 'Remove' }),
+            el('button', { type: 'button', class: 'button button--quiet member__remove', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, title: `Remove ${name} from the channel`, text: 'Remove' }),
           ]),
     );
     const next = [...this.list.children].find((li) => li.dataset.name.localeCompare(name) > 0);

@@ -88,7 +88,9 @@ export const editingMethods = {
   },
 
   async confirmDelete(id, button) {
-    if (!(await this.cb.confirm('Delete this message? Everyone will see that a message was deleted.'))) {
+    const message = this.log.get(id);
+    const whose = message && this.me && message.user_id !== this.me.id ? ` by ${message.user_name || 'someone else'}` : '';
+    if (!(await this.cb.confirm(`Delete this message${whose}? Everyone will see that a message was deleted.`))) {
       button.focus();
       return;
     }

@@ -9,6 +9,7 @@ import { threadLink } from './thread-panel.js';
 import { renderReactions } from './reactions-view.js';
 import { messageText, mentionsMe } from './message-text.js';
 import { renderFiles } from './files-view.js';
+import { isModerator } from './roles.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 
@@ -69,7 +70,10 @@ export function renderMessage(message, previous, me, firstUnreadId) {
       el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'react-menu' }, 'aria-label': 'Add a reaction', 'aria-haspopup': 'true', text: '☺+' }),
       el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'thread', root: message.thread_root || message.id }, 'aria-label': 'Reply in a thread', text: 'Reply' }),
       mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'edit' }, 'aria-label': 'Edit message', text: 'Edit' }) : null,
-      mine ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' }) : null,
+      // Admins and the owner delete anyone's message (moderation).
+      mine || isModerator(me)
+        ? el('button', { type: 'button', class: 'button button--tiny', dataset: { action: 'delete' }, 'aria-label': 'Delete message', text: 'Delete' })
+        : null,
     ),
   );
   return li;

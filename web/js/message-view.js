@@ -162,6 +162,16 @@ export class MessageView {
     return li;
   }
 
+  // Renders every message again: what one may do with them changed (a new role).
+  refreshAll() {
+    if (!this.log) return;
+    for (let i = 0; i < this.log.size; i++) {
+      const id = this.log.ids[i];
+      const old = this.elements.get(id);
+      if (old && id !== this.editingId) this.replaceKeepingFocus(old, this.render(this.log.at(i), i));
+    }
+  }
+
   // Re-rendering a message must not drop the keyboard user's place, e.g.
   // on the reaction they just toggled.
   replaceKeepingFocus(old, li) {

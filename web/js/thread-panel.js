@@ -12,6 +12,7 @@ import { openReactionMenu, renderReactions } from './reactions-view.js';
 import { messageText } from './message-text.js';
 import { MentionPicker } from './mention-picker.js';
 import { renderFiles } from './files-view.js';
+import { isModerator } from './roles.js';
 
 const PAGE_SIZE = 100;
 export const HIGHLIGHT_MS = 6000; // how long a message opened from search stays highlighted
@@ -41,7 +42,7 @@ function renderMessage(message, me, canAct) {
           { class: 'msg__actions' },
           tiny('react-menu', 'Add a reaction', '☺+'),
           mine ? tiny('edit', 'Edit reply', 'Edit') : null,
-          mine ? tiny('delete', 'Delete reply', 'Delete') : null,
+          mine || isModerator(me) ? tiny('delete', 'Delete reply', 'Delete') : null,
         )
       : null;
   return el(
