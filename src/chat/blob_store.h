@@ -27,6 +27,15 @@ class BlobStore {
   virtual Result<std::string> get(const std::string& key) = 0;
   // Removing what is not there succeeds.
   virtual Status remove(const std::string& key) = 0;
+  // The sweep's removal of a blob it listed as modified at modified_ms: kept
+  // (false) when it was stored again since (the same bytes uploaded anew
+  // while the sweep ran). Stores that cannot tell remove it (S3: a PUT and
+  // a DELETE racing within the sweep's last step).
+  virtual Result<bool> remove_if_unchanged(const std::string& key, int64_t modified_ms) {
+    (void)modified_ms;
+    TH_RETURN_IF_ERROR(remove(key));
+    return true;
+  }
 
   struct Entry {
     std::string key;

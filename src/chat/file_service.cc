@@ -229,8 +229,8 @@ Result<FileService::SweepStats> FileService::sweep() {
   TH_ASSIGN_OR_RETURN(auto blobs, blobs_->list());
   for (const auto& blob : blobs) {
     if (referenced.count(blob.key) || now - blob.modified_ms < options_.blob_grace_ms) continue;
-    TH_RETURN_IF_ERROR(blobs_->remove(blob.key));
-    ++stats.blobs_removed;
+    TH_ASSIGN_OR_RETURN(bool removed, blobs_->remove_if_unchanged(blob.key, blob.modified_ms));
+    if (removed) ++stats.blobs_removed;
   }
   return stats;
 }

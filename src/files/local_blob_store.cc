@@ -45,7 +45,10 @@ chat::Result<std::string> LocalBlobStore::path_of(const std::string& key) const 
 chat::Status LocalBlobStore::put(const std::string& key, std::string_view bytes) {
   TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
   std::error_code ec;
-  if (fs::exists(path, ec)) return chat::Status::Ok();  // content-addressed: the same bytes
+  // Content-addressed: the same bytes are there. Touch them, so that a sweep
+  // running now (which may have found no item naming them before this
+  // upload's item is written) sees them as new and keeps them.
+  if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0) return chat::Status::Ok();
   std::string shard = directory_ + "/" + key.substr(0, 2);
   bool new_shard = !fs::exists(shard, ec);
   fs::create_directories(shard, ec);
@@ -107,6 +110,17 @@ chat::Result<std::string> LocalBlobStore::get(const std::string& key) {
   ::close(fd);
   if (done != bytes.size()) return chat::Error::Internal("short read of " + path);
   return bytes;
+}
+
+chat::Result<bool> LocalBlobStore::remove_if_unchanged(const std::string& key, int64_t modified_ms) {
+  TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
+  struct stat current {};
+  if (::stat(path.c_str(), &current) != 0) return false;  // gone already
+  int64_t current_ms =
+      static_cast<int64_t>(current.st_mtim.tv_sec) * 1000 + current.st_mtim.tv_nsec / 1000000;
+  if (current_ms > modified_ms) return false;  // stored again since it was listed
+  TH_RETURN_IF_ERROR(remove(key));
+  return true;
 }
 
 chat::Status LocalBlobStore::remove(const std::string& key) {

@@ -19,6 +19,7 @@ class LocalBlobStore : public chat::BlobStore {
   chat::Status put(const std::string& key, std::string_view bytes) override;
   chat::Result<std::string> get(const std::string& key) override;
   chat::Status remove(const std::string& key) override;
+  chat::Result<bool> remove_if_unchanged(const std::string& key, int64_t modified_ms) override;
   chat::Result<std::vector<Entry>> list() override;
 
   const std::string& directory() const { return directory_; }

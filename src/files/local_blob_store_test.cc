@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -90,6 +91,28 @@ TEST_F(LocalBlobStoreTest, PutIsIdempotent) {
   EXPECT_EQ(*store_->get(key), bytes);
   EXPECT_EQ(store_->list()->size(), 1u);
   EXPECT_EQ(files_on_disk(), std::vector<std::string>{key});
+}
+
+// A sweep lists a blob no item names, then the same bytes are uploaded again
+// (put touches them) before the sweep removes it: they stay.
+TEST_F(LocalBlobStoreTest, AnUploadOfTheSameBytesDuringASweepKeepsThem) {
+  const std::string bytes = "uploaded, deleted, uploaded again";
+  const std::string key = chat::blob_key(bytes);
+  ASSERT_TRUE(store_->put(key, bytes).ok());
+  auto listed = store_->list();
+  ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(store_->put(key, bytes).ok());
+  auto removed = store_->remove_if_unchanged(key, (*listed)[0].modified_ms);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_FALSE(*removed);
+  EXPECT_EQ(*store_->get(key), bytes);
+  // Listed again and unchanged since: removed.
+  listed = store_->list();
+  removed = store_->remove_if_unchanged(key, (*listed)[0].modified_ms);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(*removed);
+  EXPECT_TRUE(files_on_disk().empty());
 }
 
 TEST_F(LocalBlobStoreTest, RefusesWhatIsNotAKey) {

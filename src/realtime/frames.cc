@@ -16,6 +16,18 @@ std::string ready_frame(const chat::User& user) {
   return out;
 }
 
+std::string user_updated_frame(const chat::User& user) {
+  std::string out;
+  ddb::JsonWriter w(out);
+  w.begin_object();
+  w.key("type");
+  w.string("user.updated");
+  w.key("user");
+  api::write_user(w, user);
+  w.end_object();
+  return out;
+}
+
 std::string unsubscribed_frame(const std::vector<std::string>& channels, std::string_view reason) {
   std::string out;
   ddb::JsonWriter w(out);

@@ -110,8 +110,11 @@ asio::awaitable<void> WebSocketSession::recheck() {
     if (session.error().code == chat::Code::kUnauthenticated) close_with(kCloseSessionEnded, "signed out");
     co_return;  // the store did not answer: keep the socket, try again next time
   }
-  // The user as the store has them now: a new role takes effect on this socket too.
+  // The user as the store has them now: a new role takes effect on this
+  // socket too, and the client learns it (its controls follow the role).
+  const bool role_changed = user_->role != session->user.role;
   user_ = session->user;
+  if (role_changed) enqueue(user_updated_frame(*user_));
   std::vector<std::string> private_channels;
   for (const auto& [channel_id, subscription] : subscriptions_) {
     if (subscription.is_private()) private_channels.push_back(channel_id);

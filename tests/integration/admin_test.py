@@ -83,7 +83,16 @@ class RolesTest(Team):
         members = {m["user_id"]: m["role"] for m in owner.call("GET", "/api/channels/%s/members" % channel)
                    .json()["members"]}
         self.assertEqual(members, {owner.id: "owner", ann.id: "member"})
-        self.assert_status(owner.call("PUT", "/api/admin/users/%s/role" % ann.id, json={"role": "admin"}), 200)
+
+        async def promoted_while_connected():
+            ws = await connect(self.server, ann)
+            r = owner.call("PUT", "/api/admin/users/%s/role" % ann.id, json={"role": "admin"})
+            self.assert_status(r, 200)
+            frames = await receive_until(ws, lambda f: f.get("type") == "user.updated")
+            self.assertEqual(frames[-1]["user"]["role"], "admin")
+            await ws.close()
+
+        asyncio.run(promoted_while_connected())
         self.assertEqual(ann.call("GET", "/api/me").json()["user"]["role"], "admin")
         users = {u["id"]: u["role"] for u in owner.call("GET", "/api/admin/users").json()["users"]}
         self.assertEqual(users, {owner.id: "owner", ann.id: "admin"})

@@ -62,7 +62,7 @@ class FilesTest(unittest.TestCase):
     def setUpClass(cls):
         cls.server = townhall.ChatServer(extra_args=UNLIMITED + [
             "--max-file-mb", "2", "--files-quota-mb", "5", "--files-sweep-seconds", "0.3",
-            "--files-grace-seconds", "0", "--files-orphan-seconds", "3"]).__enter__()
+            "--files-grace-seconds", "1", "--files-orphan-seconds", "3"]).__enter__()
         s = cls.server
         cls.alice = ChatUser(s, "Alice", CHECKER.check)
         cls.bob = ChatUser(s, "Bob", CHECKER.check)

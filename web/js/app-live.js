@@ -89,8 +89,9 @@ export const liveMethods = {
       else console.warn('townhall:', event.code, event.message);
       return;
     }
-    if (event.type === 'ready') {
+    if (event.type === 'ready' || event.type === 'user.updated') {
       if (event.user) this.updateMe(event.user); // the role as the server has it now
+      if (event.type === 'user.updated') return;
       this.presence.ready(); // a new socket: whom to watch, and whether this user is away
       return;
     }
