@@ -11,6 +11,7 @@ Needs cpack, dpkg-deb, dpkg-shlibdeps, groff and systemd-analyze
 (scripts/install-deps); under CI=true a missing one fails the test."""
 import glob
 import gzip
+import json
 import os
 import re
 import shlex
@@ -51,6 +52,20 @@ def unit_settings(text):
         key, _, value = line.partition("=")
         settings.setdefault(key, []).append(value)
     return settings
+
+
+def walkthrough():
+    """docs/deploy.md, "A server for your team": its configuration lines (the
+    heredoc) and its townhall admin command, as written."""
+    with open(os.path.join(townhall.REPO, "docs", "deploy.md")) as f:
+        doc = f.read()
+    section = doc[doc.index("## A server for your team"):]
+    section = section[:section.index("\n## ", 5)]
+    conf = re.search(r"<<'CONF'\n(.*?)\nCONF\n", section, re.S).group(1)
+    admin = re.search(r"^(sudo -u townhall townhall admin .*)$", section, re.M).group(1)
+    hook = re.search(r"--deploy-hook (\S+)", section).group(1)
+    dropin = re.search(r"sudo install -D -m 0644 (\S+) (\S+)", section).groups()
+    return section, conf, admin, hook, dropin
 
 
 class Package(unittest.TestCase):
@@ -217,6 +232,94 @@ class Package(unittest.TestCase):
         self.assertEqual(code, 0, "SIGTERM did not stop it cleanly:\n" + output)
         self.assertIn("stopped", output)
 
+
+
+
+    # docs/deploy.md, "A server for your team", on the package as built: the
+    # certbot hook on a certificate made here (no certbot, no DNS), the
+    # configuration lines appended to the packaged file as `tee -a` does,
+    # the unit's ExecStart, the first account owning the team over HTTPS,
+    # sign-up by invitation, and the admin command through the running
+    # server's admin socket.
+    def test_the_walkthrough_as_written(self):
+        townhall.require("openssl", shutil.which("openssl"))
+        section, conf, admin, hook, (dropin_source, dropin_target) = walkthrough()
+        self.assertTrue(os.access(self.path(hook.lstrip("/")), os.X_OK), hook)
+        with open(self.path(dropin_source.lstrip("/"))) as f:
+            self.assertIn("AmbientCapabilities=CAP_NET_BIND_SERVICE", f.read())
+        self.assertTrue(dropin_target.startswith("/etc/systemd/system/townhall.service.d/"), dropin_target)
+
+        # certbot's lineage, and its deploy hook handing it to townhall.
+        lineage = os.path.join(self.tmp.name, "lineage")
+        tls_dir = os.path.join(self.tmp.name, "tls")
+        os.makedirs(lineage)
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", os.path.join(lineage, "privkey.pem"), "-out", os.path.join(lineage, "fullchain.pem"),
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2")
+        run(self.path(hook.lstrip("/")), env=dict(os.environ, RENEWED_LINEAGE=lineage, TOWNHALL_TLS_DIR=tls_dir))
+        self.assertEqual(sorted(os.listdir(tls_dir)), ["fullchain.pem", "privkey.pem"])
+        self.assertEqual(os.stat(os.path.join(tls_dir, "privkey.pem")).st_mode & 0o777, 0o640)
+
+        # /etc/townhall/townhall.conf with the walkthrough's lines appended.
+        port = townhall.free_port()
+        self.assertIn('listen = "0.0.0.0:443"', conf)
+        lines = conf.replace('"0.0.0.0:443"', '"127.0.0.1:%d"' % port).replace("/etc/townhall/tls", tls_dir)
+        config = os.path.join(self.tmp.name, "townhall.conf")
+        with open(self.path(CONFIG)) as packaged, open(config, "w") as out:
+            out.write(packaged.read() + lines + "\n")
+        state = os.path.join(self.tmp.name, "walkthrough-state")
+        os.makedirs(state, mode=0o700)
+        with open(self.path(UNIT)) as f:
+            unit = unit_settings(f.read())
+        command = [word.replace("/var/lib/townhall", state) for word in shlex.split(unit["ExecStart"][0])]
+        command[0] = self.path("usr/bin/townhall")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TOWNHALL_CONFIG": config,
+               "TOWNHALL_PASSWORD_COST": "minimum", "TOWNHALL_RATE_AUTH": "0"}
+        log = open(os.path.join(self.tmp.name, "walkthrough.log"), "w+")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=state)
+        try:
+            url = "https://localhost:%d" % port
+            verify = os.path.join(tls_dir, "fullchain.pem")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and process.poll() is None:
+                log.seek(0)
+                if ":%d (chat" % port in log.read():
+                    break
+                time.sleep(0.1)
+            log.seek(0)
+            self.assertIsNone(process.poll(), "the walkthrough's server did not start:\n" + log.read())
+
+            def signup(name, invite=None):
+                body = {"name": name, "email": name.lower() + "@team.example", "password": "walkthrough 1"}
+                if invite:
+                    body["invite"] = invite
+                return requests.post(url + "/api/signup", json=body, verify=verify, timeout=30)
+
+            first = signup("Olive")
+            self.assertEqual(first.status_code, 201, first.text)
+            self.assertEqual(first.json()["user"]["role"], "owner")
+            self.assertIn("max-age=", first.headers.get("Strict-Transport-Security", ""))
+            self.assertEqual(signup("Stranger").status_code, 403)
+
+            words = shlex.split(admin)
+            self.assertEqual(words[:4], ["sudo", "-u", "townhall", "townhall"])
+            admin_command = [self.path("usr/bin/townhall")] + [w.replace("/var/lib/townhall", state)
+                                                                for w in words[4:]]
+            made = subprocess.run(admin_command, capture_output=True, text=True, timeout=60, env=env)
+            self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
+            link = json.loads(made.stdout)["url"]
+            self.assertTrue(link.startswith("https://chat.example.com/#invite="), link)
+            invited = signup("Ben", invite=link.split("#invite=", 1)[1])
+            self.assertEqual(invited.status_code, 201, invited.text)
+            self.assertEqual(invited.json()["user"]["role"], "member")
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+            code = process.wait(timeout=30)
+            log.seek(0)
+            output = log.read()
+            log.close()
+        self.assertEqual(code, 0, output)
 
 if __name__ == "__main__":
     townhall.main()
