@@ -214,11 +214,13 @@ HttpResponse HttpFrontend::error(const HttpRequest& request, std::string_view ro
   return to_http_response(std::move(answer), request);
 }
 
-void HttpFrontend::observe(const HttpRequest& request, std::string_view route, int status, double seconds,
-                           const net::Peer& peer) {
-  // The answer was made elsewhere (a WebSocket's 101): the line has the client's id, or a fresh one.
-  record(request, route, status, seconds, 0, peer.client_ip,
-         request_id_for(header(request, std::string_view("X-Request-Id"))), "");
+std::string HttpFrontend::observe(const HttpRequest& request, std::string_view route, int status,
+                                  double seconds, const net::Peer& peer) {
+  // The answer is made elsewhere (a WebSocket's 101): the line has the client's id, or a fresh one,
+  // which the caller puts on that answer.
+  std::string request_id = request_id_for(header(request, std::string_view("X-Request-Id")));
+  record(request, route, status, seconds, 0, peer.client_ip, request_id, "");
+  return request_id;
 }
 
 void HttpFrontend::record(const HttpRequest& request, std::string_view route, int status, double seconds,

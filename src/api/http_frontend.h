@@ -68,9 +68,10 @@ class HttpFrontend {
   // A JSON error answer, counted under route (for upgrades the realtime layer refuses).
   HttpResponse error(const HttpRequest& request, std::string_view route, int status, std::string_view code,
                      std::string_view message);
-  // Counts (and logs) an answer given elsewhere, such as a WebSocket's 101.
-  void observe(const HttpRequest& request, std::string_view route, int status, double seconds,
-               const net::Peer& peer);
+  // Counts (and logs) an answer given elsewhere, such as a WebSocket's 101;
+  // returns the request id it logged, for that answer's X-Request-Id.
+  std::string observe(const HttpRequest& request, std::string_view route, int status, double seconds,
+                      const net::Peer& peer);
 
  private:
   // Counts the answer in the metrics and writes its access log line.

@@ -38,10 +38,6 @@ class BasicWebSocketStream final : public WebSocketStream {
     timeouts.idle_timeout = options.ping_interval * 2;  // Beast pings at half of it
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-      response.set(http::field::server, "townhall");
-      if constexpr (kTls) response.set(http::field::strict_transport_security, net::kStrictTransportSecurity);
-    }));
     ws_.read_message_max(options.max_frame_bytes);
     ws_.auto_fragment(false);
     // The WebSocket's own timeouts apply from here on, not the HTTP session's deadline.
@@ -54,6 +50,13 @@ class BasicWebSocketStream final : public WebSocketStream {
 
   asio::awaitable<error_code> accept(const Request& upgrade) override {
     error_code ec;
+    // The 101's headers; the request id is the one its log line has (websocket_upgrade.cc).
+    std::string request_id(upgrade["X-Request-Id"]);
+    ws_.set_option(websocket::stream_base::decorator([request_id](websocket::response_type& response) {
+      response.set(http::field::server, "townhall");
+      if constexpr (kTls) response.set(http::field::strict_transport_security, net::kStrictTransportSecurity);
+      if (!request_id.empty()) response.set("X-Request-Id", request_id);
+    }));
     co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
     co_return ec;
   }

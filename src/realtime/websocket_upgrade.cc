@@ -68,8 +68,11 @@ boost::asio::awaitable<Admission> admit(SocketContext& context, api::HttpFronten
                                        "too many WebSockets from this address or for this user"),
                         std::nullopt};
   }
-  frontend.observe(request, "/ws", 101,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), peer);
+  std::string request_id = frontend.observe(
+      request, "/ws", 101, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      peer);
+  // The 101 carries the id its log line has (WebSocketStream::accept copies it).
+  request.set("X-Request-Id", request_id);
   co_return Admission{std::nullopt, std::move(signed_in)};
 }
 

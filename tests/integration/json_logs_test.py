@@ -3,6 +3,7 @@ is one JSON object; each request is one line with its X-Request-Id (the
 client's when well-formed, else a fresh one, echoed in the response), route
 template, status, bytes and user; no token, password or id from a path
 reaches the log. The text format carries the same id."""
+import asyncio
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import time
 import unittest
 
 import requests
+import websockets
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import townhall  # noqa: E402
@@ -43,6 +45,13 @@ def wait_for(server, predicate, timeout=5):
             return log
 
 
+async def upgrade_request_id(url, token):
+    """The X-Request-Id of a WebSocket upgrade's 101 answer."""
+    async with websockets.connect(url, extra_headers={"Authorization": "Bearer " + token,
+                                                      "X-Request-Id": "socket-id-7"}) as ws:
+        return ws.response_headers.get("X-Request-Id")
+
+
 class JsonLogs(unittest.TestCase):
     def test_requests_are_json_lines_with_their_id(self):
         with tempfile.TemporaryDirectory(prefix="townhall-logs-") as data, \
@@ -72,7 +81,11 @@ class JsonLogs(unittest.TestCase):
                 self.assertRegex(requests.get(server.chat + path, timeout=10).headers.get("X-Request-Id", ""),
                                  r"^[0-9a-f]{24}$", path)
 
-            log = wait_for(server, lambda text: generated in text and "/api/nowhere" in text)
+            # A WebSocket's 101 carries the id its log line has.
+            ws_id = asyncio.run(upgrade_request_id(server.chat.replace("http://", "ws://") + "/ws", token))
+            self.assertEqual(ws_id, "socket-id-7")
+
+            log = wait_for(server, lambda text: generated in text and "/api/nowhere" in text and ws_id in text)
             lines = json_lines(log)
             by_id = {line.get("request_id"): line for line in lines if "request_id" in line}
             line = by_id["client-id.42"]
@@ -86,6 +99,7 @@ class JsonLogs(unittest.TestCase):
             self.assertRegex(line["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
             self.assertEqual(line["level"], "info")
 
+            self.assertEqual((by_id["socket-id-7"]["route"], by_id["socket-id-7"]["status"]), ("/ws", 101))
             fetched = by_id[generated]
             self.assertEqual(fetched["route"], "/api/channels/{id}")  # the template, not the id
             signed_up = [entry for entry in lines if entry.get("route") == "/api/signup"]
