@@ -147,15 +147,27 @@ void AdminSocket::serve() {
   }
 }
 
-std::optional<ddb::Status> backup_through_socket(const std::string& data_dir, const std::string& dir) {
+namespace {
+
+// A connection to the admin socket of the server holding data_dir; -1 when
+// no server answers (ENOENT: none; ECONNREFUSED: a stale socket of a killed one).
+int connect_to_server(const std::string& data_dir) {
   sockaddr_un address;
-  if (!fill_address(admin_socket_path(data_dir), address)) return std::nullopt;
+  if (!fill_address(admin_socket_path(data_dir), address)) return -1;
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return -1;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
-    return std::nullopt;  // no server (ENOENT), or a stale socket (ECONNREFUSED)
+    return -1;
   }
+  return fd;
+}
+
+}  // namespace
+
+std::optional<ddb::Status> backup_through_socket(const std::string& data_dir, const std::string& dir) {
+  int fd = connect_to_server(data_dir);
+  if (fd < 0) return std::nullopt;
   write_all(fd, "checkpoint " + dir + "\n");
   std::string line;
   // A checkpoint flushes the memtable and links files: seconds at most, but
@@ -178,14 +190,8 @@ std::optional<ddb::Status> admin_through_socket(const std::string& data_dir,
     if (!joined.empty()) joined.push_back(kArgSeparator);
     joined += arg;
   }
-  sockaddr_un address;
-  if (!fill_address(admin_socket_path(data_dir), address)) return std::nullopt;
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return std::nullopt;  // no server: the caller opens the store itself
-  }
+  int fd = connect_to_server(data_dir);
+  if (fd < 0) return std::nullopt;  // no server: the caller opens the store itself
   write_all(fd, "admin " + joined + "\n");
   std::string line;
   bool answered = read_line(fd, line, 60 * 1000);
