@@ -221,7 +221,17 @@ int serve(ServeSettings& settings) {
       return 2;
     }
   }
-  if (auto team = chat.team().settings(); team.ok()) {
+  auto team = chat.team().settings();
+  const bool listens_publicly =
+      !net::is_loopback_listen_address(settings.server.listen.substr(0, settings.server.listen.rfind(':')));
+  if (team.ok() && settings.signup.empty() && team->claimable && team->signup == chat::SignupPolicy::kOpen &&
+      listens_publicly) {
+    // Secure by default: a new team that anyone on the network could reach
+    // starts invite-only. Its first account still owns it, and the owner
+    // opens sign-up if they want it open.
+    team = chat.team().set_signup(chat::TeamService::command_line(), chat::SignupPolicy::kInvite, {});
+  }
+  if (team.ok()) {
     spdlog::info(
         "sign-up: {}{}", chat::signup_policy_name(team->signup),
         team->owner_id.empty() && team->claimable ? " (the first account to sign up owns the team)" : "");

@@ -81,7 +81,8 @@ void add_serve_flags(CLI::App* cmd, ServeSettings& s) {
   cmd->add_option(
          "--signup", s.signup,
          "Who may sign up: open, invite (invite links only) or domain (addresses at --signup-domain); "
-         "unset: as the owner last chose in the page (a new team: open)")
+         "unset: as the owner last chose in the page (a new team: open on a loopback address, "
+         "invite on any other)")
       ->envname("TOWNHALL_SIGNUP")
       ->check(CLI::IsMember({"open", "invite", "domain"}));
   cmd->add_option("--signup-domain", s.signup_domains,

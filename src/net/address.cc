@@ -55,6 +55,7 @@ IpAddress canonical(const IpAddress& address) {
 bool is_loopback(const IpAddress& address) { return canonical(address).is_loopback(); }
 
 bool is_loopback_listen_address(std::string_view host) {
+  if (host.empty()) return true;  // ":8080": loopback
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (iequals(host, "localhost")) return true;
   auto address = parse_ip(host);

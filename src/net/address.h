@@ -18,7 +18,8 @@ using IpAddress = boost::asio::ip::address;
 
 // 127.0.0.0/8, ::1, and IPv4-mapped loopback (::ffff:127.x.y.z).
 bool is_loopback(const IpAddress& address);
-// A listen address a remote machine cannot reach: a loopback address.
+// A listen address a remote machine cannot reach: a loopback address, or
+// none (":8080" binds loopback, parse_listen_address's one rule).
 // "0.0.0.0", "::" and every other address are reachable from outside.
 bool is_loopback_listen_address(std::string_view host);
 // IPv4-mapped IPv6 (::ffff:a.b.c.d) as the IPv4 address; others unchanged.

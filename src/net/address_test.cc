@@ -17,6 +17,7 @@ TEST(Address, Loopback) {
   EXPECT_TRUE(is_loopback_listen_address("127.0.0.1"));
   EXPECT_TRUE(is_loopback_listen_address("[::1]"));
   EXPECT_TRUE(is_loopback_listen_address("localhost"));
+  EXPECT_TRUE(is_loopback_listen_address(""));  // ":8080" binds loopback
   EXPECT_FALSE(is_loopback_listen_address("0.0.0.0"));
   EXPECT_FALSE(is_loopback_listen_address("::"));
   EXPECT_FALSE(is_loopback_listen_address("192.168.1.4"));

@@ -268,6 +268,28 @@ class ServeSignupFlagTest(Team):
         self.assert_status(signup(self.server, "Eve", "eve@example.com"), 403)
 
 
+class PublicAddressDefaultTest(unittest.TestCase):
+    def test_a_new_team_on_a_public_address_starts_invite_only(self):
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="townhall-public-") as data, \
+                townhall.Serve(["--data", data, "--listen", "0.0.0.0:0",
+                                "--log-level", "info"] + UNLIMITED) as server:
+            self.assertIn("sign-up: invite", server.log() + server.stdout)
+            team = requests.get(server.chat + "/api/team", timeout=10).json()
+            self.assertEqual(team["signup"], "invite")
+            first = requests.post(server.chat + "/api/signup", timeout=10, json={
+                "name": "Owner", "email": "owner@public.example", "password": "12345678"})
+            self.assertEqual((first.status_code, first.json()["user"]["role"]), (201, "owner"))
+            second = requests.post(server.chat + "/api/signup", timeout=10, json={
+                "name": "Eve", "email": "eve@public.example", "password": "12345678"})
+            self.assertEqual(second.status_code, 403)
+            # The owner may open it.
+            token = first.json()["token"]
+            r = requests.put(server.chat + "/api/team/signup", json={"signup": "open"}, timeout=10,
+                             headers={"Authorization": "Bearer " + token})
+            self.assertEqual(r.status_code, 200, r.text)
+
+
 class PasswordTest(Team):
     def test_reset_link_works_once_and_ends_old_sessions(self):
         owner, ann = self.user("Owner"), self.user("Ann")
