@@ -42,8 +42,7 @@ HandlerResult handle_set_signup(Call& call) {
   auto policy = chat::signup_policy_from_name(name);
   if (!policy) return chat::Error::InvalidArgument("'signup' must be open, invite or domain");
   TH_ASSIGN_OR_RETURN(auto domains, body.string_array("domains", chat::TeamService::kMaxDomains));
-  TH_ASSIGN_OR_RETURN(chat::TeamSettings team,
-                      call.chat.team().set_signup(call.actor(), *policy, std::move(domains)));
+  TH_ASSIGN_OR_RETURN(chat::TeamSettings team, call.chat.team().set_signup(call.actor(), *policy, domains));
   std::string out;
   ddb::JsonWriter w(out);
   write_settings(w, team);

@@ -136,7 +136,7 @@ Result<TeamSettings> TeamService::ensure() {
 }
 
 Result<TeamSettings> TeamService::set_signup(const User& actor, SignupPolicy policy,
-                                             std::vector<std::string> domains) {
+                                             const std::vector<std::string>& domains) {
   if (!actor.is_owner()) return Error::PermissionDenied("only the team's owner may change who can sign up");
   std::vector<std::string> normalized;
   if (policy == SignupPolicy::kDomain) {

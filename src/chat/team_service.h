@@ -85,7 +85,8 @@ class TeamService {
   Result<TeamSettings> ensure();
   Result<TeamSettings> settings();
   // The owner (or the command line) chooses who may sign up.
-  Result<TeamSettings> set_signup(const User& actor, SignupPolicy policy, std::vector<std::string> domains);
+  Result<TeamSettings> set_signup(const User& actor, SignupPolicy policy,
+                                  const std::vector<std::string>& domains);
 
   // Whether user_id (about to be made) with this e-mail address (and
   // invite token, if any) may sign up now, and what the sign-up's
