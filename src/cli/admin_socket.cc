@@ -99,12 +99,6 @@ void AdminSocket::set_admin_command(AdminCommand command) {
 }
 
 std::string AdminSocket::run_admin(const std::string& joined) {
-  AdminCommand command;
-  {
-    std::lock_guard lock(admin_mutex_);
-    command = admin_command_;
-  }
-  if (!command) return "error the server is still starting; try again\n";
   std::vector<std::string> args;
   size_t start = 0;
   for (;;) {
@@ -114,7 +108,14 @@ std::string AdminSocket::run_admin(const std::string& joined) {
     start = end + 1;
   }
   std::string out;
-  int code = command(args, &out);
+  int code = 0;
+  {
+    // Held while the command runs: set_admin_command({}) (the server going
+    // away) waits for a command in flight, which uses the server's chat.
+    std::lock_guard lock(admin_mutex_);
+    if (!admin_command_) return "error the server is starting or stopping; try again\n";
+    code = admin_command_(args, &out);
+  }
   spdlog::info("admin: {} (exit {})", args.empty() ? std::string() : args[0], code);
   return "ok " + std::to_string(code) + "\n" + out;
 }

@@ -39,7 +39,8 @@ class AdminSocket {
   static ddb::Result<std::unique_ptr<AdminSocket>> start(std::string path, Checkpoint checkpoint);
   ~AdminSocket();
   void stop();
-  // Admin commands are answered once set (the chat is made after the socket).
+  // Admin commands are answered once set (the chat is made after the socket);
+  // setting another (or none) waits for a command in flight.
   void set_admin_command(AdminCommand command);
 
  private:
