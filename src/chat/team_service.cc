@@ -22,6 +22,7 @@ TeamSettings settings_from(const ddb::AttributeMap& item) {
   settings.signup = signup_policy_from_name(string_of(item, "Signup")).value_or(SignupPolicy::kOpen);
   settings.owner_id = std::string(string_of(item, "OwnerId"));
   settings.claimable = items::bool_of(item, "Claimable");
+  settings.claim_by_invite = items::bool_of(item, "ClaimByInvite");
   auto domains = item.find("Domains");
   if (domains != item.end() && domains->second.is(ddb::AttributeType::kL)) {
     for (const auto& domain : domains->second.as_list()) {
@@ -164,43 +165,54 @@ Result<TeamSettings> TeamService::set_signup(const User& actor, SignupPolicy pol
   return settings();
 }
 
+Result<std::optional<ddb::TransactWriteItem>> TeamService::use_invite(std::string_view invite_token) {
+  if (invite_token.empty()) return std::optional<ddb::TransactWriteItem>();
+  auto invalid = Error::PermissionDenied("this invite link is not valid: it expired, was used up or revoked");
+  auto parts = split_link_token(invite_token);
+  if (!parts) return invalid;
+  TH_ASSIGN_OR_RETURN(auto item, store_.get(std::string(keys::kInvites), keys::invite(parts->first)));
+  if (!item) return invalid;
+  Invite invite = invite_from(*item);
+  const int64_t now = store_.now_ms() / 1000;
+  if (!secrets_equal(string_of(*item, "SecretHash"), sha256_hex(parts->second)) || invite.revoked ||
+      invite.expires_at <= now || (invite.max_uses > 0 && invite.uses >= invite.max_uses)) {
+    return invalid;
+  }
+  // The same checks as a condition: a revocation or the last use racing
+  // this sign-up cancels it.
+  return std::optional<ddb::TransactWriteItem>(store_.update_action(
+      ChatStore::key(std::string(keys::kInvites), keys::invite(invite.id)), "ADD Uses :one",
+      {{":one", N(1)}, {":zero", N(0)}, {":now", N(now)}, {":hash", S(sha256_hex(parts->second))}},
+      "SecretHash = :hash AND attribute_not_exists(Revoked) AND ExpiresAt > :now AND "
+      "(MaxUses = :zero OR Uses < MaxUses)"));
+}
+
 Result<Admission> TeamService::admit(std::string_view user_id, std::string_view email,
                                      std::string_view invite_token) {
   TH_ASSIGN_OR_RETURN(TeamSettings team, settings());
   Admission admission;
+  TH_ASSIGN_OR_RETURN(auto invite_use, use_invite(invite_token));
+  if (invite_use) admission.actions.push_back(std::move(*invite_use));
   if (team.claimable && team.owner_id.empty()) {
-    // The first account: it owns the team, whatever the policy says. The
-    // condition makes a second, racing first sign-up fail here (it is then
-    // admitted again as what it is: a member, under the policy).
+    // The first account: it owns the team, whatever the policy says. On a
+    // server others can reach it must bring an invite link, made on the
+    // machine (`townhall admin invite`): whoever reaches a fresh server
+    // first does not get to own it. The condition makes a second, racing
+    // first sign-up fail here (it is then admitted again as what it is: a
+    // member, under the policy).
+    if (team.claim_by_invite && !invite_use) {
+      return Error::PermissionDenied(
+          "this new team's first account signs up with an invite link: make one on the server with "
+          "`townhall admin invite`");
+    }
     admission.role = Role::kOwner;
     admission.actions.push_back(
-        store_.update_action(team_key(), "SET OwnerId = :owner REMOVE Claimable",
+        store_.update_action(team_key(), "SET OwnerId = :owner REMOVE Claimable, ClaimByInvite",
                              {{":owner", S(std::string(user_id))}, {":yes", items::BOOL(true)}},
                              "Claimable = :yes AND attribute_not_exists(OwnerId)"));
     return admission;
   }
-  if (!invite_token.empty()) {
-    auto parts = split_link_token(invite_token);
-    auto invalid =
-        Error::PermissionDenied("this invite link is not valid: it expired, was used up or revoked");
-    if (!parts) return invalid;
-    TH_ASSIGN_OR_RETURN(auto item, store_.get(std::string(keys::kInvites), keys::invite(parts->first)));
-    if (!item) return invalid;
-    Invite invite = invite_from(*item);
-    const int64_t now = store_.now_ms() / 1000;
-    if (!secrets_equal(string_of(*item, "SecretHash"), sha256_hex(parts->second)) || invite.revoked ||
-        invite.expires_at <= now || (invite.max_uses > 0 && invite.uses >= invite.max_uses)) {
-      return invalid;
-    }
-    // The same checks as a condition: a revocation or the last use racing
-    // this sign-up cancels it.
-    admission.actions.push_back(store_.update_action(
-        ChatStore::key(std::string(keys::kInvites), keys::invite(invite.id)), "ADD Uses :one",
-        {{":one", N(1)}, {":zero", N(0)}, {":now", N(now)}, {":hash", S(sha256_hex(parts->second))}},
-        "SecretHash = :hash AND attribute_not_exists(Revoked) AND ExpiresAt > :now AND "
-        "(MaxUses = :zero OR Uses < MaxUses)"));
-    return admission;
-  }
+  if (invite_use) return admission;
   switch (team.signup) {
     case SignupPolicy::kOpen:
       return admission;
@@ -221,6 +233,17 @@ Result<Admission> TeamService::admit(std::string_view user_id, std::string_view 
     }
   }
   return admission;
+}
+
+Result<TeamSettings> TeamService::claim_by_invite_only() {
+  TH_ASSIGN_OR_RETURN(TeamSettings team, ensure());
+  if (!team.claimable || team.claim_by_invite) return team;
+  TH_ASSIGN_OR_RETURN(
+      auto outcome,
+      store_.transact({store_.update_action(team_key(), "SET ClaimByInvite = :yes",
+                                            {{":yes", items::BOOL(true)}}, "Claimable = :yes")}));
+  (void)outcome;  // not committed: someone owns the team by now
+  return settings();
 }
 
 void TeamService::changed(const std::string& user_id) {

@@ -44,6 +44,7 @@ struct TeamSettings {
   std::vector<std::string> domains;  // kDomain: lower-case, e.g. "example.com"
   std::string owner_id;              // empty until someone owns the team
   bool claimable = false;            // the next sign-up becomes the owner
+  bool claim_by_invite = false;      // ... and must bring an invite link (claim_by_invite_only)
 };
 
 struct Invite {
@@ -84,6 +85,10 @@ class TeamService {
   // puts them in the user directory), not. Idempotent; cheap once made.
   Result<TeamSettings> ensure();
   Result<TeamSettings> settings();
+  // While nobody owns the team, its first account must bring an invite
+  // link (made on the machine: `townhall admin invite`). serve asks for it
+  // when it listens on an address others can reach.
+  Result<TeamSettings> claim_by_invite_only();
   // The owner (or the command line) chooses who may sign up.
   Result<TeamSettings> set_signup(const User& actor, SignupPolicy policy,
                                   const std::vector<std::string>& domains);
@@ -120,6 +125,10 @@ class TeamService {
  private:
   Result<User> target(std::string_view reference);
   static Invite invite_from(const ddb::AttributeMap& item);
+  // The update that uses an invite in a sign-up's transaction, once its
+  // secret, expiry and uses checked; none without a token; PermissionDenied
+  // for a token that is not a valid invite.
+  Result<std::optional<ddb::TransactWriteItem>> use_invite(std::string_view invite_token);
   void changed(const std::string& user_id);
 
   ChatStore& store_;

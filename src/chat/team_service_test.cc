@@ -34,6 +34,24 @@ TEST_F(TeamTest, TheFirstAccountOwnsTheTeamAndTheRestAreMembers) {
   EXPECT_FALSE(settings.claimable);
 }
 
+TEST_F(TeamTest, OnAReachableServerTheFirstAccountNeedsAnInvite) {
+  // serve asks for this when it listens beyond loopback.
+  auto settings = ok(team().claim_by_invite_only());
+  EXPECT_TRUE(settings.claimable && settings.claim_by_invite);
+  EXPECT_EQ(code_of(try_sign_up("Eve", "eve@mail.com")), Code::kPermissionDenied);
+  EXPECT_EQ(code_of(try_sign_up("Eve", "eve@mail.com", "made.upAAAAAAAAAAAAAAAAAAAAAAAAAA")),
+            Code::kPermissionDenied);
+  Invite invite = ok(team().create_invite(TeamService::command_line(), 3600, 1));
+  User owner = signed_up("Olive", "olive@mail.com", invite.token);
+  EXPECT_EQ(owner.role, Role::kOwner);
+  settings = ok(team().settings());
+  EXPECT_FALSE(settings.claimable || settings.claim_by_invite);
+  EXPECT_EQ(ok(team().invites(owner, "", 10)).items.at(0).uses, 1);
+  // Once owned, the policy rules again (open here), and asking again changes nothing.
+  EXPECT_EQ(user("Bob").role, Role::kMember);
+  EXPECT_FALSE(ok(team().claim_by_invite_only()).claim_by_invite);
+}
+
 TEST_F(TeamTest, ATableWithUsersFromBeforeRolesHasNoOwnerUntilOneIsNamed) {
   // A table the notebook filled: users, no team item yet.
   ok(chat->accounts().create_user("Old Timer", "old@mail.com", "12"));

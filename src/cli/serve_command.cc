@@ -231,10 +231,23 @@ int serve(ServeSettings& settings) {
     // opens sign-up if they want it open.
     team = chat.team().set_signup(chat::TeamService::command_line(), chat::SignupPolicy::kInvite, {});
   }
+  if (team.ok() && team->claimable && listens_publicly) {
+    // Nor does whoever reaches a fresh server first get to own it: the
+    // first account brings an invite link made on this machine.
+    team = chat.team().claim_by_invite_only();
+  }
   if (team.ok()) {
-    spdlog::info(
-        "sign-up: {}{}", chat::signup_policy_name(team->signup),
-        team->owner_id.empty() && team->claimable ? " (the first account to sign up owns the team)" : "");
+    spdlog::info("sign-up: {}", chat::signup_policy_name(team->signup));
+    if (team->claimable && team->claim_by_invite) {
+      std::string store = settings.store.kind == "embedded" ? "--data " + settings.store.data_dir
+                                                            : "--store dynamodb (and its endpoint)";
+      spdlog::warn(
+          "the team has no owner yet: its first account signs up with an invite link, made here with "
+          "`townhall admin {} invite --url https://<this server>` (docs/admin.md)",
+          store);
+    } else if (team->claimable) {
+      spdlog::info("the team has no owner yet: the first account to sign up owns it");
+    }
   }
   // `townhall admin` on this store runs here, through the admin socket.
   if (admin) {

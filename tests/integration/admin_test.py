@@ -277,8 +277,16 @@ class PublicAddressDefaultTest(unittest.TestCase):
             self.assertIn("sign-up: invite", server.log() + server.stdout)
             team = requests.get(server.chat + "/api/team", timeout=10).json()
             self.assertEqual(team["signup"], "invite")
-            first = requests.post(server.chat + "/api/signup", timeout=10, json={
-                "name": "Owner", "email": "owner@public.example", "password": "12345678"})
+            # Whoever reaches a fresh server first does not own it: the first
+            # account brings an invite link made on the machine.
+            owner = {"name": "Owner", "email": "owner@public.example", "password": "12345678"}
+            refused = requests.post(server.chat + "/api/signup", timeout=10, json=owner)
+            self.assertEqual(refused.status_code, 403)
+            self.assertIn("townhall admin invite", refused.json()["error"]["message"])
+            code, made = admin_cli("invite", store=["--data", data])
+            self.assertEqual(code, 0, made)
+            first = requests.post(server.chat + "/api/signup", timeout=10,
+                                  json=dict(owner, invite=made["invite"]["token"]))
             self.assertEqual((first.status_code, first.json()["user"]["role"]), (201, "owner"))
             second = requests.post(server.chat + "/api/signup", timeout=10, json={
                 "name": "Eve", "email": "eve@public.example", "password": "12345678"})

@@ -263,7 +263,7 @@ class Package(unittest.TestCase):
         # /etc/townhall/townhall.conf with the walkthrough's lines appended.
         port = townhall.free_port()
         self.assertIn('listen = "0.0.0.0:443"', conf)
-        lines = conf.replace('"0.0.0.0:443"', '"127.0.0.1:%d"' % port).replace("/etc/townhall/tls", tls_dir)
+        lines = conf.replace('"0.0.0.0:443"', '"0.0.0.0:%d"' % port).replace("/etc/townhall/tls", tls_dir)
         config = os.path.join(self.tmp.name, "townhall.conf")
         with open(self.path(CONFIG)) as packaged, open(config, "w") as out:
             out.write(packaged.read() + lines + "\n")
@@ -295,21 +295,27 @@ class Package(unittest.TestCase):
                     body["invite"] = invite
                 return requests.post(url + "/api/signup", json=body, verify=verify, timeout=30)
 
-            first = signup("Olive")
-            self.assertEqual(first.status_code, 201, first.text)
-            self.assertEqual(first.json()["user"]["role"], "owner")
-            self.assertIn("max-age=", first.headers.get("Strict-Transport-Security", ""))
+            # Nobody owns the team yet, and a stranger who got here first cannot.
             self.assertEqual(signup("Stranger").status_code, 403)
 
             words = shlex.split(admin)
             self.assertEqual(words[:4], ["sudo", "-u", "townhall", "townhall"])
             admin_command = [self.path("usr/bin/townhall")] + [w.replace("/var/lib/townhall", state)
                                                                 for w in words[4:]]
-            made = subprocess.run(admin_command, capture_output=True, text=True, timeout=60, env=env)
-            self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
-            link = json.loads(made.stdout)["url"]
-            self.assertTrue(link.startswith("https://chat.example.com/#invite="), link)
-            invited = signup("Ben", invite=link.split("#invite=", 1)[1])
+
+            def invite_link():
+                made = subprocess.run(admin_command, capture_output=True, text=True, timeout=60, env=env)
+                self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
+                link = json.loads(made.stdout)["url"]
+                self.assertTrue(link.startswith("https://chat.example.com/#invite="), link)
+                return link.split("#invite=", 1)[1]
+
+            first = signup("Olive", invite=invite_link())
+            self.assertEqual(first.status_code, 201, first.text)
+            self.assertEqual(first.json()["user"]["role"], "owner")
+            self.assertIn("max-age=", first.headers.get("Strict-Transport-Security", ""))
+            self.assertEqual(signup("Stranger").status_code, 403)
+            invited = signup("Ben", invite=invite_link())
             self.assertEqual(invited.status_code, 201, invited.text)
             self.assertEqual(invited.json()["user"]["role"], "member")
         finally:
