@@ -1,10 +1,9 @@
 #include "api/access_log.h"
 
-#include <sodium.h>
-
 #include <cmath>
 #include <ctime>
 
+#include "chat/secrets.h"
 #include "ddb/json_writer.h"
 
 namespace townhall::api {
@@ -91,18 +90,7 @@ bool is_valid_request_id(std::string_view id) {
   return true;
 }
 
-std::string new_request_id() {
-  unsigned char bytes[12];
-  randombytes_buf(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(2 * sizeof bytes);
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
-  }
-  return id;
-}
+std::string new_request_id() { return chat::random_hex(12); }
 
 std::string request_id_for(std::string_view client_value) {
   return is_valid_request_id(client_value) ? std::string(client_value) : new_request_id();

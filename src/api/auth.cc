@@ -1,9 +1,8 @@
 #include "api/auth.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 
+#include "chat/secrets.h"
 #include "net/text.h"
 
 namespace townhall::api {
@@ -54,8 +53,7 @@ Credentials credentials_of(const ApiRequest& request) {
 bool csrf_ok(const ApiRequest& request, const Credentials& credentials) {
   if (credentials.source != Credentials::Source::kCookie || !is_unsafe_method(request.method)) return true;
   std::string expected = cookie_value(request.cookie, kCsrfCookie);
-  return !expected.empty() && expected.size() == request.csrf_token.size() &&
-         sodium_memcmp(expected.data(), request.csrf_token.data(), expected.size()) == 0;
+  return !expected.empty() && chat::secrets_equal(expected, request.csrf_token);
 }
 
 std::string session_cookie(std::string_view token, int64_t max_age, const CookieOptions& options) {
@@ -71,13 +69,7 @@ std::string expired_csrf_cookie(const CookieOptions& options) {
   return cookie(kCsrfCookie, "", 0, false, options);
 }
 
-std::string new_csrf_token() {
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[sizeof bytes * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  return hex;
-}
+std::string new_csrf_token() { return chat::random_hex(32); }
 
 std::optional<chat::Session> SessionCache::find(const std::string& token_hash, Clock::time_point now) {
   std::lock_guard lock(mutex_);

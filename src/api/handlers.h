@@ -66,6 +66,27 @@ HandlerResult handle_search(Call& call);
 
 // Shared by the handlers.
 chat::Result<JsonObject> body_object(const Call& call);
+// 204, no body.
+ApiResponse no_content();
+// {"<name>": [...], "next_cursor": ...} (write_page), 200.
+template <class T, class Write>
+ApiResponse page_response(std::string_view name, const chat::Page<T>& page, Write write) {
+  std::string body;
+  ddb::JsonWriter w(body);
+  write_page(w, name, page, write);
+  return json_response(200, std::move(body));
+}
+// {"<key>": value} written by write, with status.
+template <class T, class Write>
+ApiResponse object_response(int status, std::string_view key, const T& value, Write write) {
+  std::string body;
+  ddb::JsonWriter w(body);
+  w.begin_object();
+  w.key(key);
+  write(w, value);
+  w.end_object();
+  return json_response(status, std::move(body));
+}
 // ?limit=: absent means the default; not an integer is InvalidArgument.
 chat::Result<int> limit_param(const Call& call);
 std::string query_param(const Call& call, const std::string& name);

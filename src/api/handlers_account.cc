@@ -56,15 +56,7 @@ HandlerResult handle_reset_password(Call& call) {
   TH_ASSIGN_OR_RETURN(std::string token, body.required_string("token"));
   TH_ASSIGN_OR_RETURN(std::string password, body.required_string("password"));
   TH_ASSIGN_OR_RETURN(chat::User user, call.chat.accounts().reset_password(token, password));
-  if (user.email.empty() || !user.active()) {
-    std::string out;
-    ddb::JsonWriter w(out);
-    w.begin_object();
-    w.key("user");
-    write_user(w, user);
-    w.end_object();
-    return json_response(200, std::move(out));
-  }
+  if (user.email.empty() || !user.active()) return object_response(200, "user", user, write_user);
   TH_ASSIGN_OR_RETURN(chat::Session session, call.chat.accounts().log_in(user.email, password));
   return session_response(call, 200, session);
 }
@@ -89,23 +81,20 @@ HandlerResult handle_logout(Call& call) {
   auto status = call.chat.accounts().log_out(call.credentials.token);
   call.api.forget_session(call.credentials.token);
   TH_RETURN_IF_ERROR(status);
-  ApiResponse response;
-  response.status = 204;
-  response.content_type.clear();
+  ApiResponse response = no_content();
   const auto& cookies = call.api.options().cookies;
   response.add_header("Set-Cookie", expired_session_cookie(cookies));
   response.add_header("Set-Cookie", expired_csrf_cookie(cookies));
   return response;
 }
 
-HandlerResult handle_me(Call& call) {
-  std::string body;
-  ddb::JsonWriter w(body);
-  w.begin_object();
-  w.key("user");
-  write_user(w, call.actor());
-  w.end_object();
-  return json_response(200, std::move(body));
+HandlerResult handle_me(Call& call) { return object_response(200, "user", call.actor(), write_user); }
+
+ApiResponse no_content() {
+  ApiResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
 }
 
 chat::Result<JsonObject> body_object(const Call& call) {

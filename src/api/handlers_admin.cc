@@ -7,21 +7,12 @@
 namespace townhall::api {
 namespace {
 
-template <class T, class Write>
-ApiResponse page_of(std::string_view name, const chat::Page<T>& page, Write write) {
-  std::string body;
-  ddb::JsonWriter w(body);
-  write_page(w, name, page, write);
-  return json_response(200, std::move(body));
-}
+ApiResponse user_response(const chat::User& user) { return object_response(200, "user", user, write_user); }
 
-ApiResponse user_response(const chat::User& user) {
+ApiResponse settings_response(const chat::TeamSettings& team) {
   std::string body;
   ddb::JsonWriter w(body);
-  w.begin_object();
-  w.key("user");
-  write_user(w, user);
-  w.end_object();
+  write_settings(w, team);
   return json_response(200, std::move(body));
 }
 
@@ -30,10 +21,7 @@ ApiResponse user_response(const chat::User& user) {
 // Public: what the sign-up form needs to know (and who may see it anyway).
 HandlerResult handle_team(Call& call) {
   TH_ASSIGN_OR_RETURN(chat::TeamSettings team, call.chat.team().settings());
-  std::string body;
-  ddb::JsonWriter w(body);
-  write_settings(w, team);
-  return json_response(200, std::move(body));
+  return settings_response(team);
 }
 
 HandlerResult handle_set_signup(Call& call) {
@@ -43,16 +31,13 @@ HandlerResult handle_set_signup(Call& call) {
   if (!policy) return chat::Error::InvalidArgument("'signup' must be open, invite or domain");
   TH_ASSIGN_OR_RETURN(auto domains, body.string_array("domains", chat::TeamService::kMaxDomains));
   TH_ASSIGN_OR_RETURN(chat::TeamSettings team, call.chat.team().set_signup(call.actor(), *policy, domains));
-  std::string out;
-  ddb::JsonWriter w(out);
-  write_settings(w, team);
-  return json_response(200, std::move(out));
+  return settings_response(team);
 }
 
 HandlerResult handle_admin_users(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   TH_ASSIGN_OR_RETURN(auto page, call.chat.team().users(call.actor(), query_param(call, "cursor"), limit));
-  return page_of("users", page, write_user);
+  return page_response("users", page, write_user);
 }
 
 HandlerResult handle_set_role(Call& call) {
@@ -126,21 +111,18 @@ HandlerResult handle_create_invite(Call& call) {
 HandlerResult handle_list_invites(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   TH_ASSIGN_OR_RETURN(auto page, call.chat.team().invites(call.actor(), query_param(call, "cursor"), limit));
-  return page_of("invites", page, write_invite);
+  return page_response("invites", page, write_invite);
 }
 
 HandlerResult handle_revoke_invite(Call& call) {
   TH_RETURN_IF_ERROR(call.chat.team().revoke_invite(call.actor(), call.param("invite_id")));
-  ApiResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+  return no_content();
 }
 
 HandlerResult handle_audit(Call& call) {
   TH_ASSIGN_OR_RETURN(int limit, limit_param(call));
   TH_ASSIGN_OR_RETURN(auto page, call.chat.team().audit(call.actor(), query_param(call, "cursor"), limit));
-  return page_of("entries", page, write_audit_entry);
+  return page_response("entries", page, write_audit_entry);
 }
 
 }  // namespace townhall::api

@@ -10,28 +10,7 @@ namespace townhall::api {
 namespace {
 
 ApiResponse channel_response(int status, const chat::Channel& channel) {
-  std::string body;
-  ddb::JsonWriter w(body);
-  w.begin_object();
-  w.key("channel");
-  write_channel(w, channel);
-  w.end_object();
-  return json_response(status, std::move(body));
-}
-
-template <class T, class Write>
-ApiResponse page_response(std::string_view name, const chat::Page<T>& page, Write write) {
-  std::string body;
-  ddb::JsonWriter w(body);
-  write_page(w, name, page, write);
-  return json_response(200, std::move(body));
-}
-
-ApiResponse no_content() {
-  ApiResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+  return object_response(status, "channel", channel, write_channel);
 }
 
 }  // namespace

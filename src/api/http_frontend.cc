@@ -3,7 +3,6 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -11,6 +10,7 @@
 #include "api/json.h"
 #include "api/offload.h"
 #include "api/static_files.h"
+#include "chat/secrets.h"
 #include "net/content_type.h"
 
 namespace townhall::api {
@@ -64,8 +64,7 @@ bool metrics_allowed(const FrontendOptions& options, const HttpRequest& request,
   if (!options.metrics_token.empty()) {
     std::string authorization = header(request, http::field::authorization);
     std::string expected = "Bearer " + options.metrics_token;
-    return authorization.size() == expected.size() &&
-           sodium_memcmp(authorization.data(), expected.data(), expected.size()) == 0;
+    return chat::secrets_equal(authorization, expected);
   }
   return peer.local;
 }

@@ -16,6 +16,23 @@ using items::string_of;
 
 std::string user_target(const User& user) { return "user:" + user.id; }
 
+// An update of a user item. Role is one of DynamoDB's reserved words: the
+// expressions say #role, named here when they use it (DynamoDB refuses a
+// name no expression uses).
+ddb::TransactWriteItem user_update(const ChatStore& store, const std::string& user_id, std::string update,
+                                   ddb::AttributeMap values, std::string condition = "attribute_exists(PK)") {
+  const bool names_role =
+      update.find("#role") != std::string::npos || condition.find("#role") != std::string::npos;
+  std::string key = keys::user(user_id);
+  auto action = store.update_action(ChatStore::key(key, key), std::move(update), std::move(values),
+                                    std::move(condition));
+  if (names_role) action.update->expression_attribute_names = ddb::NameMap{{"#role", "Role"}};
+  return action;
+}
+
+constexpr const char* kNotTheOwner =
+    "attribute_exists(PK) AND (attribute_not_exists(#role) OR #role <> :owner)";
+
 }  // namespace
 
 Result<User> TeamService::target(std::string_view reference) {
@@ -85,15 +102,13 @@ Result<User> TeamService::set_role(const User& actor, std::string_view reference
     return Error{Code::kFailedPrecondition,
                  "the owner stays the owner until another is named: make someone else the owner"};
   }
-  std::string key = keys::user(user.id);
   std::vector<ddb::TransactWriteItem> actions;
   TeamSettings team;
   if (role == Role::kOwner) {
     TH_ASSIGN_OR_RETURN(team, ensure());
     // The hand-over: the new owner in, the old one an admin, the team item
     // moved from one to the other, all or nothing.
-    actions.push_back(store_.update_action(ChatStore::key(key, key), "SET #role = :owner",
-                                           {{":owner", S("owner")}}, "attribute_exists(PK)"));
+    actions.push_back(user_update(store_, user.id, "SET #role = :owner", {{":owner", S("owner")}}));
     auto team_key = ChatStore::key(std::string(keys::kTeam), std::string(keys::kTeam));
     if (team.owner_id.empty()) {
       actions.push_back(store_.update_action(team_key, "SET OwnerId = :id REMOVE Claimable",
@@ -102,20 +117,13 @@ Result<User> TeamService::set_role(const User& actor, std::string_view reference
       actions.push_back(store_.update_action(team_key, "SET OwnerId = :id",
                                              {{":id", S(user.id)}, {":old", S(team.owner_id)}},
                                              "OwnerId = :old"));
-      std::string old_key = keys::user(team.owner_id);
-      actions.push_back(store_.update_action(ChatStore::key(old_key, old_key), "SET #role = :admin",
-                                             {{":admin", S("admin")}}, "attribute_exists(PK)"));
-      actions.back().update->expression_attribute_names = ddb::NameMap{{"#role", "Role"}};
+      actions.push_back(user_update(store_, team.owner_id, "SET #role = :admin", {{":admin", S("admin")}}));
     }
-    actions.front().update->expression_attribute_names = ddb::NameMap{{"#role", "Role"}};
   } else {
     std::string update = role == Role::kAdmin ? "SET #role = :role" : "REMOVE #role";
     ddb::AttributeMap values{{":owner", S("owner")}};
     if (role == Role::kAdmin) values[":role"] = S("admin");
-    actions.push_back(
-        store_.update_action(ChatStore::key(key, key), update, std::move(values),
-                             "attribute_exists(PK) AND (attribute_not_exists(#role) OR #role <> :owner)"));
-    actions.back().update->expression_attribute_names = ddb::NameMap{{"#role", "Role"}};
+    actions.push_back(user_update(store_, user.id, update, std::move(values), kNotTheOwner));
   }
   actions.push_back(audit_action(store_, actor, "role.set", "user:" + user.id, role_name(role)));
   TH_ASSIGN_OR_RETURN(auto outcome, store_.transact(std::move(actions)));
@@ -134,20 +142,16 @@ Result<User> TeamService::set_active(const User& actor, std::string_view referen
   if (user.is_admin() && !actor.is_owner())
     return Error::PermissionDenied("only the owner may deactivate or reactivate an admin");
   if (user.active() == active) return user;
-  std::string key = keys::user(user.id);
   const int64_t now_ms = store_.now_ms();
   std::vector<ddb::TransactWriteItem> actions;
   if (active) {
-    actions.push_back(
-        store_.update_action(ChatStore::key(key, key), "REMOVE Deactivated", {}, "attribute_exists(PK)"));
+    actions.push_back(user_update(store_, user.id, "REMOVE Deactivated", {}));
   } else {
     // SessionsAfter voids every session begun so far, on every node's next
     // check: reactivating later does not bring them back.
-    actions.push_back(
-        store_.update_action(ChatStore::key(key, key), "SET Deactivated = :now, SessionsAfter = :now_ms",
-                             {{":now", N(now_ms / 1000)}, {":now_ms", N(now_ms)}, {":owner", S("owner")}},
-                             "attribute_exists(PK) AND (attribute_not_exists(#role) OR #role <> :owner)"));
-    actions.back().update->expression_attribute_names = ddb::NameMap{{"#role", "Role"}};
+    actions.push_back(user_update(
+        store_, user.id, "SET Deactivated = :now, SessionsAfter = :now_ms",
+        {{":now", N(now_ms / 1000)}, {":now_ms", N(now_ms)}, {":owner", S("owner")}}, kNotTheOwner));
   }
   actions.push_back(audit_action(store_, actor, active ? "user.reactivate" : "user.deactivate",
                                  user_target(user), user.name));

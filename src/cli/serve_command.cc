@@ -108,16 +108,64 @@ bool wait_for_signal(const sigset_t& signals, const std::function<ddb::Status()>
   }
 }
 
+// The chat listens where other machines can reach it (":8080" is loopback).
+bool listens_beyond_loopback(const ServeSettings& settings) {
+  const std::string& listen = settings.server.listen;
+  return !net::is_loopback_listen_address(listen.substr(0, listen.rfind(':')));
+}
+
 void warn_about_exposure(const ServeSettings& settings) {
   const auto& options = settings.server;
-  std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  if (!net::is_loopback_listen_address(host) && !options.api.cookies.secure) {
+  if (listens_beyond_loopback(settings) && !options.api.cookies.secure) {
     spdlog::warn(
         "the chat listens on {} over plain HTTP without --secure-cookies: passwords and session "
         "cookies cross the network in the clear; give it --tls-cert and --tls-key, or serve it behind a "
         "TLS proxy and pass --secure-cookies",
         options.listen);
   }
+}
+
+// Who may sign up and who owns the team, at start: --signup if given; on
+// an address others can reach, a new team starts invite-only and its first
+// account needs an invite made on the machine. False (and said) when
+// --signup cannot be applied.
+bool set_up_team(chat::ChatService& chat, const ServeSettings& settings) {
+  // --signup replaces what the owner last chose in the page; the team's
+  // owner can change it again until the next start that names it.
+  if (!settings.signup.empty()) {
+    auto policy = chat::signup_policy_from_name(settings.signup);
+    auto applied =
+        chat.team().set_signup(chat::TeamService::command_line(), *policy, settings.signup_domains);
+    if (!applied.ok()) {
+      std::fprintf(stderr, "townhall serve: --signup: %s\n", applied.error().message.c_str());
+      return false;
+    }
+  }
+  auto team = chat.team().settings();
+  if (team.ok() && team->claimable && listens_beyond_loopback(settings)) {
+    // Secure by default: a new team that anyone on the network could reach
+    // starts invite-only (unless --signup says otherwise; the owner may
+    // open it later), and whoever reaches it first does not get to own it:
+    // its first account brings an invite link made on this machine.
+    if (settings.signup.empty() && team->signup == chat::SignupPolicy::kOpen) {
+      team = chat.team().set_signup(chat::TeamService::command_line(), chat::SignupPolicy::kInvite, {});
+    }
+    if (team.ok()) team = chat.team().claim_by_invite_only();
+  }
+  if (team.ok()) {
+    spdlog::info("sign-up: {}", chat::signup_policy_name(team->signup));
+    if (team->claimable && team->claim_by_invite) {
+      std::string store = settings.store.kind == "embedded" ? "--data " + settings.store.data_dir
+                                                            : "--store dynamodb (and its endpoint)";
+      spdlog::warn(
+          "the team has no owner yet: its first account signs up with an invite link, made here with "
+          "`townhall admin {} invite --url https://<this server>` (docs/admin.md)",
+          store);
+    } else if (team->claimable) {
+      spdlog::info("the team has no owner yet: the first account to sign up owns it");
+    }
+  }
+  return true;
 }
 
 int serve(ServeSettings& settings) {
@@ -210,45 +258,7 @@ int serve(ServeSettings& settings) {
                  status.error().message.c_str());
     return 1;
   }
-  // --signup replaces what the owner last chose in the page; the team's
-  // owner can change it again until the next start that names it.
-  if (!settings.signup.empty()) {
-    auto policy = chat::signup_policy_from_name(settings.signup);
-    auto applied =
-        chat.team().set_signup(chat::TeamService::command_line(), *policy, settings.signup_domains);
-    if (!applied.ok()) {
-      std::fprintf(stderr, "townhall serve: --signup: %s\n", applied.error().message.c_str());
-      return 2;
-    }
-  }
-  auto team = chat.team().settings();
-  const bool listens_publicly =
-      !net::is_loopback_listen_address(settings.server.listen.substr(0, settings.server.listen.rfind(':')));
-  if (team.ok() && settings.signup.empty() && team->claimable && team->signup == chat::SignupPolicy::kOpen &&
-      listens_publicly) {
-    // Secure by default: a new team that anyone on the network could reach
-    // starts invite-only. Its first account still owns it, and the owner
-    // opens sign-up if they want it open.
-    team = chat.team().set_signup(chat::TeamService::command_line(), chat::SignupPolicy::kInvite, {});
-  }
-  if (team.ok() && team->claimable && listens_publicly) {
-    // Nor does whoever reaches a fresh server first get to own it: the
-    // first account brings an invite link made on this machine.
-    team = chat.team().claim_by_invite_only();
-  }
-  if (team.ok()) {
-    spdlog::info("sign-up: {}", chat::signup_policy_name(team->signup));
-    if (team->claimable && team->claim_by_invite) {
-      std::string store = settings.store.kind == "embedded" ? "--data " + settings.store.data_dir
-                                                            : "--store dynamodb (and its endpoint)";
-      spdlog::warn(
-          "the team has no owner yet: its first account signs up with an invite link, made here with "
-          "`townhall admin {} invite --url https://<this server>` (docs/admin.md)",
-          store);
-    } else if (team->claimable) {
-      spdlog::info("the team has no owner yet: the first account to sign up owns it");
-    }
-  }
+  if (!set_up_team(chat, settings)) return 2;
   // `townhall admin` on this store runs here, through the admin socket.
   if (admin) {
     admin->set_admin_command([&chat](const std::vector<std::string>& args, std::string* out) {

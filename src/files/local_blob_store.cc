@@ -15,6 +15,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// When a blob was stored (or touched by a put of the same bytes), in ms:
+// what list() reports and remove_if_unchanged() compares.
+int64_t modified_ms(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
 chat::Error io_error(const std::string& what, const std::string& path) {
   return chat::Error::Internal(what + " " + path + ": " + std::strerror(errno));
 }
@@ -112,13 +118,11 @@ chat::Result<std::string> LocalBlobStore::get(const std::string& key) {
   return bytes;
 }
 
-chat::Result<bool> LocalBlobStore::remove_if_unchanged(const std::string& key, int64_t modified_ms) {
+chat::Result<bool> LocalBlobStore::remove_if_unchanged(const std::string& key, int64_t listed_ms) {
   TH_ASSIGN_OR_RETURN(std::string path, path_of(key));
   struct stat current {};
   if (::stat(path.c_str(), &current) != 0) return false;  // gone already
-  int64_t current_ms =
-      static_cast<int64_t>(current.st_mtim.tv_sec) * 1000 + current.st_mtim.tv_nsec / 1000000;
-  if (current_ms > modified_ms) return false;  // stored again since it was listed
+  if (modified_ms(current) > listed_ms) return false;     // stored again since it was listed
   TH_RETURN_IF_ERROR(remove(key));
   return true;
 }
@@ -138,7 +142,7 @@ chat::Result<std::vector<chat::BlobStore::Entry>> LocalBlobStore::list() {
     if (!chat::is_blob_key(name)) continue;  // a temporary file of a put in progress (or left by a crash)
     struct stat st {};
     if (::stat(it->path().c_str(), &st) != 0) continue;
-    out.push_back({name, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000});
+    out.push_back({name, modified_ms(st)});
   }
   if (ec) return chat::Error::Internal("listing " + directory_ + ": " + ec.message());
   return out;

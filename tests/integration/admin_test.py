@@ -318,6 +318,26 @@ class PasswordTest(Team):
                                      json={"email": email, "password": "new password 1"}), 200)
         self.assertEqual(self.audit_actions(owner), ["password.reset_link"])
 
+    def test_password_routes_from_outside(self):
+        owner, ann = self.user("Owner"), self.user("Ann")
+        email = ann.call("GET", "/api/me").json()["user"]["email"]
+        change = {"current_password": "12345678", "password": "taken over 1"}
+        self.assert_status(anonymous(self.server, "PUT", "/api/me/password", json=change), 401)
+        self.assert_status(anonymous(self.server, "PUT", "/api/me/password", token="x" * 43, json=change), 401)
+        # A reset link's id with a made-up secret, a malformed token, nothing: refused alike.
+        link = owner.call("POST", "/api/admin/users/%s/reset-link" % ann.id).json()["token"]
+        forged = link.split(".")[0] + "." + "A" * 43
+        for token in (forged, "not-a-token", ""):
+            with self.subTest(token=token):
+                self.assert_status(anonymous(self.server, "POST", "/api/password-reset",
+                                             json={"token": token, "password": "taken over 1"}), 403)
+        # Nothing changed: the old password and session work, and the real link still does.
+        self.assert_status(ann.call("GET", "/api/me"), 200)
+        self.assert_status(anonymous(self.server, "POST", "/api/login",
+                                     json={"email": email, "password": "12345678"}), 200)
+        self.assert_status(anonymous(self.server, "POST", "/api/password-reset",
+                                     json={"token": link, "password": "her own choice 1"}), 200)
+
     def test_change_password_needs_the_current_one(self):
         ann = self.user("Ann")
         email = ann.call("GET", "/api/me").json()["user"]["email"]

@@ -2,7 +2,7 @@
 // creating a channel, and confirming a deletion. Native <dialog> gives focus
 // containment and Escape to close; focus returns to what opened it.
 
-import { $, el, clear, show, plural } from './dom.js';
+import { $, el, clear, show, plural, submitting } from './dom.js';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -120,17 +120,11 @@ export class CreateDialog {
         $('create-name').focus();
         return;
       }
-      const submit = this.form.querySelector('[type="submit"]');
-      submit.disabled = true;
-      try {
+      await submitting(this.form, this.error, async () => {
         const channel = await create(name, $('create-description').value.trim(), $('create-private').checked);
         this.dialog.close();
         onCreated(channel);
-      } catch (err) {
-        this.error.textContent = err.message;
-      } finally {
-        submit.disabled = false;
-      }
+      });
     });
   }
 
@@ -158,16 +152,10 @@ export class EditChannelDialog {
         $('edit-name').focus();
         return;
       }
-      const submit = this.form.querySelector('[type="submit"]');
-      submit.disabled = true;
-      try {
+      await submitting(this.form, this.error, async () => {
         await save(name, $('edit-description').value.trim());
         this.dialog.close();
-      } catch (err) {
-        this.error.textContent = err.message;
-      } finally {
-        submit.disabled = false;
-      }
+      });
     });
   }
 

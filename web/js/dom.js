@@ -63,3 +63,20 @@ export function copyField(url, label) {
   });
   return el('div', { class: 'copy-field' }, input, button, status);
 }
+
+// A dialog form's submit: its button disabled while action runs, and a
+// failure's message in error (the server's words). Resolves true on success.
+export async function submitting(form, error, action) {
+  const submit = form.querySelector('[type="submit"]');
+  submit.disabled = true;
+  error.textContent = '';
+  try {
+    await action();
+    return true;
+  } catch (err) {
+    error.textContent = err.message;
+    return false;
+  } finally {
+    submit.disabled = false;
+  }
+}

@@ -3,7 +3,7 @@
 // button: Escape or a click elsewhere closes it, arrows move between items.
 // And the change-password dialog it opens.
 
-import { $ } from './dom.js';
+import { $, submitting } from './dom.js';
 
 export class UserMenu {
   // onPassword(), onAdmin(): the items chosen
@@ -75,18 +75,11 @@ export class ChangePasswordDialog {
         $('password-new').focus();
         return;
       }
-      const submit = this.form.querySelector('[type="submit"]');
-      submit.disabled = true;
-      this.error.textContent = '';
-      try {
+      await submitting(this.form, this.error, async () => {
         await save(current, password);
         this.form.reset();
         this.done.textContent = 'Your password is changed. Your other sessions have ended.';
-      } catch (err) {
-        this.error.textContent = err.message;
-      } finally {
-        submit.disabled = false;
-      }
+      });
     });
   }
 
