@@ -99,7 +99,8 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
     TH_ASSIGN_OR_RETURN(auto opened, open_rocksdb_store({.path = options.data_dir,
                                                          .in_memory = options.in_memory,
                                                          .sync = options.sync,
-                                                         .max_open_files = options.max_open_files}));
+                                                         .max_open_files = options.max_open_files,
+                                                         .write_buffer_bytes = options.memtable_bytes}));
     store = std::move(opened);
   }
   auto context = std::make_unique<EngineContext>(options, std::move(store));

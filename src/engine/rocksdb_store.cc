@@ -192,6 +192,7 @@ ddb::Result<std::unique_ptr<KvStore>> open_rocksdb_store(const RocksDbStoreOptio
   // one is still inserting into the memtable.
   options.enable_pipelined_write = true;
   options.max_open_files = store_options.max_open_files;
+  if (store_options.write_buffer_bytes > 0) options.write_buffer_size = store_options.write_buffer_bytes;
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.block_cache = rocksdb::NewLRUCache(store_options.block_cache_bytes);

@@ -28,6 +28,9 @@ struct RocksDbStoreOptions {
   // Table files kept open (-1: all). A bound leaves the process's other
   // descriptors to its sockets (net/fd_budget.h).
   int max_open_files = -1;
+  // The memtable's size before it is flushed to a table file (0: RocksDB's
+  // 64 MB). What a process holds for recent writes, twice over while one flushes.
+  size_t write_buffer_bytes = 0;
 };
 
 ddb::Result<std::unique_ptr<KvStore>> open_rocksdb_store(const RocksDbStoreOptions& options);

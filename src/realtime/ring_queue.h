@@ -38,12 +38,15 @@ class RingQueue {
  private:
   void grow() {
     std::vector<T> bigger;
-    bigger.reserve(slots_.empty() ? 8 : slots_.size() * 2);
+    bigger.reserve(slots_.empty() ? kFirstSlots : slots_.size() * 2);
     for (size_t i = 0; i < size_; ++i) bigger.push_back(std::move(slots_[(head_ + i) % slots_.size()]));
     bigger.resize(bigger.capacity());
     slots_ = std::move(bigger);
     head_ = 0;
   }
+  // Most sockets only ever hold a frame or two (a subscription's answer, a
+  // rare event): 2 slots, not 8, are 1 MB less at 10,000 idle sockets.
+  static constexpr size_t kFirstSlots = 2;
   // A drained queue keeps a small array (a steady trickle must not allocate
   // per element) and gives back what a burst grew it to.
   static constexpr size_t kKeptSlots = 8;

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 
+#include <tuple>
+
 #include "api/offload.h"
 #include "realtime/close_codes.h"
 #include "realtime/frames.h"
@@ -36,11 +38,11 @@ WebSocketSession::WebSocketSession(std::unique_ptr<WebSocketStream> stream, net:
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::start(http::request<http::string_body> upgrade) {
+  // The awaitable itself, not a function making it: co_spawn would keep
+  // such a function (and what it captured) as long as the coroutine runs.
   asio::co_spawn(
       ws_->get_executor(),
-      [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
-        return self->run(std::move(upgrade));
-      },
+      run(shared_from_this(), std::make_unique<http::request<http::string_body>>(std::move(upgrade))),
       asio::detached);
 }
 
@@ -48,15 +50,42 @@ void WebSocketSession::deliver(const SharedEvent& event) {
   asio::post(ws_->get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
 }
 
-asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upgrade) {
-  const WebSocketOptions& options = context_.options;
-  ws_->configure(options);
-  beast::error_code ec = co_await ws_->accept(upgrade);
-  upgrade = {};
+// async_initiate hands over the handler that resumes run() (move-only);
+// the stream's callback is a std::function (copyable), so the two share it.
+// The result is a tuple, so that a closed socket is a value, not an exception.
+auto WebSocketSession::read_message() {
+  using Result = std::tuple<beast::error_code, size_t>;
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(
+      [this](auto resume) {
+        auto shared = std::make_shared<decltype(resume)>(std::move(resume));
+        ws_->async_read(read_buffer_,
+                        [shared](beast::error_code ec, size_t bytes) { (*shared)(Result(ec, bytes)); });
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<void> WebSocketSession::run(std::shared_ptr<WebSocketSession> keep_alive,
+                                            std::unique_ptr<http::request<http::string_body>> upgrade) {
+  static_cast<void>(keep_alive);  // a parameter lives in the frame
+  // Everything that does not wait is in the functions around the loop:
+  // GCC gives every local of a coroutine a place in its frame.
+  ws_->configure(context_.options);
+  beast::error_code ec = co_await ws_->accept(*upgrade);
+  upgrade.reset();
   if (ec) co_return;
+  opened();
+  for (;;) {
+    std::tie(ec, std::ignore) = co_await read_message();
+    if (ec) break;
+    std::optional<std::string> text = take_message();
+    if (text) co_await handle_frame(*text);
+  }
+  closed();
+}
+
+void WebSocketSession::opened() {
   context_.metrics.websockets_open.fetch_add(1);
   context_.connections.add(this, *loop_);
-
   if (!context_.registry.add(this, weak_from_this(), client_ip_)) {
     close_with(kCloseTooMany, "too many WebSockets from this address");
   } else if (initial_session_) {
@@ -64,25 +93,26 @@ asio::awaitable<void> WebSocketSession::run(http::request<http::string_body> upg
     initial_session_.reset();
     sign_in(session, session.token);
   } else {
-    deadline_.expires_after(options.auth_timeout);
+    deadline_.expires_after(context_.options.auth_timeout);
     deadline_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
       if (!timer_ec && !self->user_) self->close_with(kCloseAuthTimeout, "authentication timeout");
     });
   }
+}
 
-  for (;;) {
-    ec = co_await ws_->read(read_buffer_);
-    if (ec) break;
-    std::string text = beast::buffers_to_string(read_buffer_.data());
-    read_buffer_.consume(read_buffer_.size());
-    read_buffer_.shrink_to_fit();  // an idle socket holds no read buffer (see SteppedFlatBuffer)
-    if (closing_) continue;        // draining until the close completes
-    if (!ws_->got_text()) {
-      send_error("invalid_argument", "send JSON text frames");
-      continue;
-    }
-    co_await handle_frame(text);
+std::optional<std::string> WebSocketSession::take_message() {
+  std::string text = beast::buffers_to_string(read_buffer_.data());
+  read_buffer_.consume(read_buffer_.size());
+  read_buffer_.shrink_to_fit();       // an idle socket holds no read buffer (see SteppedFlatBuffer)
+  if (closing_) return std::nullopt;  // draining until the close completes
+  if (!ws_->got_text()) {
+    send_error("invalid_argument", "send JSON text frames");
+    return std::nullopt;
   }
+  return text;
+}
+
+void WebSocketSession::closed() {
   if (read_buffer_.capacity() > 0) read_buffer_ = {};
   deadline_.cancel();
   writer_.drained().cancel();

@@ -89,7 +89,21 @@ class WebSocketSession : public Subscriber,
 
  private:
   // websocket_session.cc
-  boost::asio::awaitable<void> run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  // The session's one coroutine, as long as the socket is open. Its frame
+  // is most of what an idle socket holds besides Beast's stream, so it
+  // keeps the upgrade request only until the handshake is done, and waits
+  // for messages without a coroutine of the stream's own (read_message).
+  // keep_alive: the session lives as long as its coroutine.
+  boost::asio::awaitable<void> run(
+      std::shared_ptr<WebSocketSession> keep_alive,
+      std::unique_ptr<boost::beast::http::request<boost::beast::http::string_body>> upgrade);
+  // The next message, into read_buffer_: resumes run() from the stream's callback.
+  auto read_message();
+  // run()'s steps that do not wait: after the handshake, each message read
+  // (nullopt: nothing to handle), after the socket closed.
+  void opened();
+  std::optional<std::string> take_message();
+  void closed();
   boost::asio::awaitable<void> handle_frame(const std::string& text);
   void unsubscribe(const JsonObject& frame);
   boost::asio::awaitable<void> send_message(const JsonObject& frame);

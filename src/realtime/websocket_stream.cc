@@ -61,10 +61,8 @@ class BasicWebSocketStream final : public WebSocketStream {
     co_return ec;
   }
 
-  asio::awaitable<error_code> read(SteppedFlatBuffer& buffer) override {
-    error_code ec;
-    co_await ws_.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
-    co_return ec;
+  void async_read(SteppedFlatBuffer& buffer, ReadHandler handler) override {
+    ws_.async_read(buffer, std::move(handler));
   }
 
   bool got_text() const override { return ws_.got_text(); }

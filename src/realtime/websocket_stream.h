@@ -34,6 +34,7 @@ namespace townhall::realtime {
 class WebSocketStream {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using ReadHandler = std::function<void(boost::system::error_code, std::size_t)>;
   using WriteHandler = std::function<void(boost::system::error_code, std::size_t)>;
   using CloseHandler = std::function<void(boost::system::error_code)>;
 
@@ -46,8 +47,10 @@ class WebSocketStream {
   virtual void configure(const WebSocketOptions& options) = 0;
   // Answers the upgrade request (101) and completes the handshake.
   virtual boost::asio::awaitable<boost::system::error_code> accept(const Request& upgrade) = 0;
-  // Reads one whole message into buffer.
-  virtual boost::asio::awaitable<boost::system::error_code> read(SteppedFlatBuffer& buffer) = 0;
+  // Reads one whole message into buffer. A callback, not a coroutine: an
+  // idle socket waits here, and a pending callback holds a few bytes where
+  // a suspended coroutine holds its frames (WebSocketSession::read_next).
+  virtual void async_read(SteppedFlatBuffer& buffer, ReadHandler handler) = 0;
   // Whether the message read last was text.
   virtual bool got_text() const = 0;
   // Writes one text message. REQUIRES: no other write in flight.
