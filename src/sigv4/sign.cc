@@ -1,8 +1,8 @@
 // Signing: what a client adds to a request so that a DynamoDB endpoint (or
 // any AWS service) accepts it.
 #include <algorithm>
-#include <cctype>
 
+#include "net/text.h"
 #include "sigv4/sigv4.h"
 
 namespace townhall::sigv4 {
@@ -10,7 +10,7 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = net::ascii_lower(c);
   return out;
 }
 
