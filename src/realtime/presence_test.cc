@@ -100,7 +100,7 @@ TEST(PresenceRelayCodec, ReportsRoundTripAndGarbageIsRefused) {
   }
 }
 
-class Recorder : public Subscriber {
+class PresenceRecorder : public Subscriber {
  public:
   void deliver(const SharedEvent& event) override { events.push_back(event); }
   std::vector<SharedEvent> events;
@@ -116,7 +116,7 @@ TEST(Presence, WatchersHearChangesAndTheOtherNodesGetReports) {
   RecordingRelay relay;
   Hub hub(&relay);
   Presence presence(hub, &relay, {std::chrono::milliseconds(1000)});
-  auto watcher = std::make_shared<Recorder>();
+  auto watcher = std::make_shared<PresenceRecorder>();
   hub.subscribe(presence_key("alice"), watcher);
 
   presence.open("alice", kTab1);
@@ -159,7 +159,7 @@ TEST(Presence, TheTickForgetsASilentNodeWithinItsTtl) {
   RecordingRelay relay;
   Hub hub(&relay);
   Presence presence(hub, &relay, {std::chrono::milliseconds(100)});
-  auto watcher = std::make_shared<Recorder>();
+  auto watcher = std::make_shared<PresenceRecorder>();
   hub.subscribe(presence_key("bob"), watcher);
   presence.on_report("n2", {300, false, false, {{"bob", kOnline}}});
   ASSERT_EQ(watcher->events.size(), 1u);

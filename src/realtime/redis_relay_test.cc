@@ -90,7 +90,7 @@ class RedisProcess {
   pid_t pid_ = -1;
 };
 
-class Recorder : public Subscriber {
+class RelayRecorder : public Subscriber {
  public:
   void deliver(const SharedEvent& event) override {
     std::lock_guard lock(mutex);
@@ -271,8 +271,8 @@ TEST_F(RedisRelayTest, EveryNodeDeliversEachEventOnce) {
   TwoNodes nodes(options_for(redis_.port()));
   ASSERT_TRUE(nodes.connected());
   auto& [relay_a, relay_b, hub_a, hub_b, gaps_a, gaps_b] = nodes;
-  auto on_a = std::make_shared<Recorder>(), on_b = std::make_shared<Recorder>();
-  auto elsewhere = std::make_shared<Recorder>();
+  auto on_a = std::make_shared<RelayRecorder>(), on_b = std::make_shared<RelayRecorder>();
+  auto elsewhere = std::make_shared<RelayRecorder>();
   hub_a.subscribe("7", on_a);
   hub_b.subscribe("7", on_b);
   hub_b.subscribe("8", elsewhere);
@@ -305,7 +305,7 @@ TEST_F(RedisRelayTest, SendsNeverWaitForRedisAndDeliveryRecoversAfterARestart) {
   TwoNodes nodes(options);
   ASSERT_TRUE(nodes.connected());
   auto& [relay_a, relay_b, hub_a, hub_b, gaps_a, gaps_b] = nodes;
-  auto on_a = std::make_shared<Recorder>(), on_b = std::make_shared<Recorder>();
+  auto on_a = std::make_shared<RelayRecorder>(), on_b = std::make_shared<RelayRecorder>();
   hub_a.subscribe("7", on_a);
   hub_b.subscribe("7", on_b);
   size_t gaps_before = gaps_b.count();

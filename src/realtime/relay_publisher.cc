@@ -12,12 +12,6 @@ namespace {
 constexpr size_t kMaxGapChannels = 256;  // beyond this a gap notice says "all channels"
 constexpr size_t kPublishBatch = 128;    // PUBLISHes pipelined per round trip
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 RelayPublisher::RelayPublisher(PublisherOptions options, std::string origin)
@@ -53,7 +47,7 @@ void RelayPublisher::send(const SharedEvent& event) {
       queue_.pop_front();
       dropped_.fetch_add(1, std::memory_order_relaxed);
     }
-    queue_.push_back({event, std::chrono::steady_clock::now(), now_ms()});
+    queue_.push_back({event, std::chrono::steady_clock::now(), relay_now_ms()});
   }
   wake_.notify_one();
 }

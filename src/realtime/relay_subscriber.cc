@@ -8,15 +8,7 @@
 #include "realtime/relay_codec.h"
 
 namespace townhall::realtime {
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 RelaySubscriber::RelaySubscriber(SubscriberOptions options, std::string origin)
     : options_(std::move(options)), origin_(std::move(origin)) {}
@@ -43,7 +35,7 @@ void RelaySubscriber::stop() {
 
 void RelaySubscriber::run() {
   int attempt = 0;
-  int64_t lost_at_ms = now_ms();  // at start nothing was received yet: nobody to resync
+  int64_t lost_at_ms = relay_now_ms();  // at start nothing was received yet: nobody to resync
   while (!stop_.stopped()) {
     RedisContext c = connect_redis(options_.redis, "subscriber");
     if (c) {
@@ -72,7 +64,7 @@ void RelaySubscriber::run() {
     std::string lost = listen(c.get());
     connected_ = false;
     if (lost.empty()) return;  // stopped
-    lost_at_ms = now_ms();
+    lost_at_ms = relay_now_ms();
     spdlog::warn("pubsub: lost the redis subscription ({}); live events from other nodes wait, reconnecting",
                  lost);
   }

@@ -36,7 +36,7 @@ using ::testing::_;
 using ::testing::Return;
 using namespace std::chrono_literals;
 
-constexpr std::string_view kAuth =
+constexpr std::string_view kAnyKeyAuth =
     "AWS4-HMAC-SHA256 Credential=dummy/20240301/us-east-1/dynamodb/aws4_request, "
     "SignedHeaders=host;x-amz-date, "
     "Signature=0123";
@@ -44,7 +44,7 @@ constexpr std::string_view kAuth =
 std::string post(std::string_view operation, std::string_view body, std::string_view extra_headers = "") {
   std::string r = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n";
   r += "X-Amz-Date: 20240301T101500Z\r\nAuthorization: ";
-  r += kAuth;
+  r += kAnyKeyAuth;
   r += "\r\nX-Amz-Target: DynamoDB_20120810.";
   r += operation;
   r += "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";

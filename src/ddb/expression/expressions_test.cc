@@ -13,8 +13,7 @@ namespace {
 using testing::error_of;
 using testing::item;
 using testing::json;
-
-std::string normalized(std::string_view item_json) { return json(item(item_json)); }
+using testing::normalized;
 
 QueryRequest query(std::string key_condition, std::string_view values_json) {
   QueryRequest request;

@@ -20,6 +20,8 @@ inline AttributeMap item(std::string_view json) {
 }
 
 inline std::string json(const AttributeMap& map) { return encode_attribute_map_json(map); }
+// The item given as JSON, as json() prints it (attribute order normalized).
+inline std::string normalized(std::string_view item_json) { return json(item(item_json)); }
 
 inline std::optional<NameMap> names(NameMap map) { return map; }
 

@@ -9,6 +9,7 @@ namespace {
 
 using testing::item;
 using testing::json;
+using testing::normalized;
 using testing::update_request;
 
 // Applies update (values as JSON) to the item given as JSON; returns the new
@@ -21,8 +22,6 @@ std::string run_update(const std::string& update, std::string_view values, std::
   if (!status.ok()) return status.error().to_string();
   return json(target);
 }
-
-std::string normalized(std::string_view item_json) { return json(item(item_json)); }
 
 TEST(UpdateTest, SetValuesPathsAndArithmetic) {
   EXPECT_EQ(run_update("SET a = :v", R"({":v": {"S": "x"}})"), normalized(R"({"a": {"S": "x"}})"));

@@ -9,7 +9,7 @@
 namespace townhall::ddb::partiql {
 namespace {
 
-using Kind = Expr::Kind;
+using ExprKind = Expr::Kind;
 
 Error missing_key_equality() {
   return Error::Validation("Where clause does not contain a mandatory equality on all key attributes");
@@ -52,11 +52,11 @@ class ExpressionWriter {
   // The value of an expression made only of literals and parameters.
   Result<AttributeValue> constant(const Expr& e) const {
     switch (e.kind) {
-      case Kind::kLiteral:
+      case ExprKind::kLiteral:
         return e.literal;
-      case Kind::kParameter:
+      case ExprKind::kParameter:
         return parameters_.at(e.parameter);  // the count was checked before planning
-      case Kind::kNegate: {
+      case ExprKind::kNegate: {
         TH_ASSIGN_OR_RETURN(AttributeValue inner, constant(*e.operands[0]));
         if (!inner.is(AttributeType::kN)) return not_well_formed();
         std::string text;
@@ -65,7 +65,7 @@ class ExpressionWriter {
         TH_ASSIGN_OR_RETURN(Number negated, Number::parse(text));
         return AttributeValue::N(std::move(negated));
       }
-      case Kind::kList: {
+      case ExprKind::kList: {
         std::vector<AttributeValue> list;
         for (const auto& element : e.operands) {
           TH_ASSIGN_OR_RETURN(AttributeValue v, constant(*element));
@@ -73,7 +73,7 @@ class ExpressionWriter {
         }
         return AttributeValue::L(std::move(list));
       }
-      case Kind::kMap: {
+      case ExprKind::kMap: {
         AttributeMap map;
         for (size_t i = 0; i < e.operands.size(); ++i) {
           TH_ASSIGN_OR_RETURN(AttributeValue v, constant(*e.operands[i]));
@@ -81,7 +81,7 @@ class ExpressionWriter {
         }
         return AttributeValue::M(std::move(map));
       }
-      case Kind::kBag:
+      case ExprKind::kBag:
         return bag(e);
       default:
         return not_well_formed();
@@ -90,9 +90,9 @@ class ExpressionWriter {
 
   // A side of a comparison or an argument: a path, a value, or size(path).
   Result<std::string> operand(const Expr& e) {
-    if (e.kind == Kind::kPath) return path(e.path);
-    if (e.kind == Kind::kCall && e.function == "size" && e.operands.size() == 1 &&
-        e.operands[0]->kind == Kind::kPath) {
+    if (e.kind == ExprKind::kPath) return path(e.path);
+    if (e.kind == ExprKind::kCall && e.function == "size" && e.operands.size() == 1 &&
+        e.operands[0]->kind == ExprKind::kPath) {
       return "size(" + path(e.operands[0]->path) + ")";
     }
     TH_ASSIGN_OR_RETURN(AttributeValue v, constant(e));
@@ -101,12 +101,12 @@ class ExpressionWriter {
 
   // The right side of SET path = ...: operands, + and -, list_append, if_not_exists.
   Result<std::string> set_value(const Expr& e) {
-    if (e.kind == Kind::kAdd || e.kind == Kind::kSubtract) {
+    if (e.kind == ExprKind::kAdd || e.kind == ExprKind::kSubtract) {
       TH_ASSIGN_OR_RETURN(std::string left, set_value(*e.operands[0]));
       TH_ASSIGN_OR_RETURN(std::string right, set_value(*e.operands[1]));
-      return left + (e.kind == Kind::kAdd ? " + " : " - ") + right;
+      return left + (e.kind == ExprKind::kAdd ? " + " : " - ") + right;
     }
-    if (e.kind == Kind::kCall && (e.function == "list_append" || e.function == "if_not_exists")) {
+    if (e.kind == ExprKind::kCall && (e.function == "list_append" || e.function == "if_not_exists")) {
       if (e.operands.size() != 2) return wrong_arguments(e.function);
       TH_ASSIGN_OR_RETURN(std::string first, set_value(*e.operands[0]));
       TH_ASSIGN_OR_RETURN(std::string second, set_value(*e.operands[1]));
@@ -117,29 +117,29 @@ class ExpressionWriter {
 
   Result<std::string> condition(const Expr& e) {
     switch (e.kind) {
-      case Kind::kAnd:
-      case Kind::kOr: {
+      case ExprKind::kAnd:
+      case ExprKind::kOr: {
         TH_ASSIGN_OR_RETURN(std::string left, condition(*e.operands[0]));
         TH_ASSIGN_OR_RETURN(std::string right, condition(*e.operands[1]));
-        return "(" + left + (e.kind == Kind::kAnd ? ") AND (" : ") OR (") + right + ")";
+        return "(" + left + (e.kind == ExprKind::kAnd ? ") AND (" : ") OR (") + right + ")";
       }
-      case Kind::kNot: {
+      case ExprKind::kNot: {
         TH_ASSIGN_OR_RETURN(std::string inner, condition(*e.operands[0]));
         return "NOT (" + inner + ")";
       }
-      case Kind::kCompare: {
+      case ExprKind::kCompare: {
         static constexpr const char* kOps[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
         TH_ASSIGN_OR_RETURN(std::string left, operand(*e.operands[0]));
         TH_ASSIGN_OR_RETURN(std::string right, operand(*e.operands[1]));
         return left + kOps[static_cast<int>(e.op)] + right;
       }
-      case Kind::kBetween: {
+      case ExprKind::kBetween: {
         TH_ASSIGN_OR_RETURN(std::string subject, operand(*e.operands[0]));
         TH_ASSIGN_OR_RETURN(std::string low, operand(*e.operands[1]));
         TH_ASSIGN_OR_RETURN(std::string high, operand(*e.operands[2]));
         return subject + " BETWEEN " + low + " AND " + high;
       }
-      case Kind::kIn: {
+      case ExprKind::kIn: {
         TH_ASSIGN_OR_RETURN(std::string subject, operand(*e.operands[0]));
         std::string out = subject + " IN (";
         for (size_t i = 1; i < e.operands.size(); ++i) {
@@ -148,16 +148,16 @@ class ExpressionWriter {
         }
         return out + ")";
       }
-      case Kind::kIsMissing:
-      case Kind::kIsNull: {
-        if (e.operands[0]->kind != Kind::kPath) return not_well_formed();
+      case ExprKind::kIsMissing:
+      case ExprKind::kIsNull: {
+        if (e.operands[0]->kind != ExprKind::kPath) return not_well_formed();
         std::string subject = path(e.operands[0]->path);
-        std::string test = e.kind == Kind::kIsMissing
+        std::string test = e.kind == ExprKind::kIsMissing
                                ? "attribute_not_exists(" + subject + ")"
                                : "attribute_type(" + subject + ", " + value(AttributeValue::S("NULL")) + ")";
         return e.negated ? "NOT " + test : test;
       }
-      case Kind::kCall:
+      case ExprKind::kCall:
         return call(e);
       default:
         return not_well_formed();
@@ -233,7 +233,7 @@ class ExpressionWriter {
 // The top-level conjuncts of a WHERE clause (a AND b AND c -> a, b, c).
 void conjuncts(const Expr* e, std::vector<const Expr*>& out) {
   if (!e) return;
-  if (e->kind == Kind::kAnd) {
+  if (e->kind == ExprKind::kAnd) {
     conjuncts(e->operands[0].get(), out);
     conjuncts(e->operands[1].get(), out);
   } else {
@@ -242,24 +242,25 @@ void conjuncts(const Expr* e, std::vector<const Expr*>& out) {
 }
 
 bool names_attribute(const Expr& e, const std::string& attribute) {
-  return e.kind == Kind::kPath && e.path.size() == 1 && !e.path[0].is_index && e.path[0].name == attribute;
+  return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index &&
+         e.path[0].name == attribute;
 }
 
 // True when e names the attribute anywhere (as the first step of a path).
 bool mentions(const Expr& e, const std::string& attribute) {
-  if (e.kind == Kind::kPath && !e.path.empty() && e.path[0].name == attribute) return true;
+  if (e.kind == ExprKind::kPath && !e.path.empty() && e.path[0].name == attribute) return true;
   return std::any_of(e.operands.begin(), e.operands.end(),
                      [&](const ExprPtr& operand) { return operand && mentions(*operand, attribute); });
 }
 
 bool is_constant(const Expr& e) {
-  return e.kind == Kind::kLiteral || e.kind == Kind::kParameter || e.kind == Kind::kNegate ||
-         e.kind == Kind::kList || e.kind == Kind::kMap || e.kind == Kind::kBag;
+  return e.kind == ExprKind::kLiteral || e.kind == ExprKind::kParameter || e.kind == ExprKind::kNegate ||
+         e.kind == ExprKind::kList || e.kind == ExprKind::kMap || e.kind == ExprKind::kBag;
 }
 
 // attribute = constant (either way round): the constant's expression, else null.
 const Expr* equality_on(const Expr& e, const std::string& attribute) {
-  if (e.kind != Kind::kCompare || e.op != CompareOp::kEq) return nullptr;
+  if (e.kind != ExprKind::kCompare || e.op != CompareOp::kEq) return nullptr;
   if (names_attribute(*e.operands[0], attribute) && is_constant(*e.operands[1])) return e.operands[1].get();
   if (names_attribute(*e.operands[1], attribute) && is_constant(*e.operands[0])) return e.operands[0].get();
   return nullptr;
@@ -268,15 +269,15 @@ const Expr* equality_on(const Expr& e, const std::string& attribute) {
 // A condition on the sort key that a key condition can hold: a comparison
 // with a constant, BETWEEN two constants, or begins_with(sk, constant).
 bool sort_key_condition(const Expr& e, const std::string& attribute) {
-  if (e.kind == Kind::kCompare && e.op != CompareOp::kNe) {
+  if (e.kind == ExprKind::kCompare && e.op != CompareOp::kNe) {
     return (names_attribute(*e.operands[0], attribute) && is_constant(*e.operands[1])) ||
            (names_attribute(*e.operands[1], attribute) && is_constant(*e.operands[0]));
   }
-  if (e.kind == Kind::kBetween) {
+  if (e.kind == ExprKind::kBetween) {
     return names_attribute(*e.operands[0], attribute) && is_constant(*e.operands[1]) &&
            is_constant(*e.operands[2]);
   }
-  return e.kind == Kind::kCall && e.function == "begins_with" && e.operands.size() == 2 &&
+  return e.kind == ExprKind::kCall && e.function == "begins_with" && e.operands.size() == 2 &&
          names_attribute(*e.operands[0], attribute) && is_constant(*e.operands[1]);
 }
 
@@ -416,7 +417,7 @@ Result<Plan> plan_insert(const InsertStatement& insert, const Inputs& in) {
   plan.table = insert.table;
   TH_ASSIGN_OR_RETURN(KeySchema keys, in.lookup(insert.table, std::nullopt));
   ExpressionWriter writer(in, plan.names, plan.values);
-  if (insert.value->kind != Kind::kMap) {
+  if (insert.value->kind != ExprKind::kMap) {
     return Error::Validation(
         "Unsupported format in item expression. Please use struct format {...} to express item values for "
         "insert "
@@ -458,9 +459,9 @@ Result<Plan> plan_update(const UpdateStatement& update, const Inputs& in) {
       continue;
     }
     const Expr& value = *action.value;
-    if (value.kind == Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
+    if (value.kind == ExprKind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
       // SET s = set_add(s, <<...>>): DynamoDB's ADD and DELETE of set elements.
-      if (value.operands.size() != 2 || value.operands[0]->kind != Kind::kPath ||
+      if (value.operands.size() != 2 || value.operands[0]->kind != ExprKind::kPath ||
           value.operands[0]->path != action.path) {
         return Error::Validation(value.function + " must name the attribute it sets as its first argument");
       }
