@@ -230,8 +230,10 @@ TEST(ExpressionsTest, SharedBetweenThreads) {
   // Many threads build requests from the same texts (one cached tree) with
   // their own values, and evaluate them concurrently.
   std::atomic<int> wrong{0};
+  constexpr int kThreads = 8;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([t, &wrong] {
       for (int i = 0; i < 300; ++i) {
         const int n = t * 1000 + i;
