@@ -4,8 +4,9 @@
 // when the Users tab knows it). All of it is text.
 
 import { adminApi } from './api.js';
-import { $, el, clear, show, plural } from './dom.js';
+import { $, el, clear, plural } from './dom.js';
 import { fullTime, shortTime } from './format.js';
+import { PagedList } from './paged-list.js';
 import { actionLabel } from './roles.js';
 
 export class AuditTab {
@@ -13,32 +14,25 @@ export class AuditTab {
   constructor(panel) {
     this.panel = panel;
     this.list = $('admin-audit-list');
-    this.more = $('admin-audit-more');
-    this.cursor = '';
-    this.generation = 0;
-    this.more.addEventListener('click', () => this.fetch(false));
+    this.pages = new PagedList($('admin-audit-more'), {
+      read: (cursor) => {
+        this.panel.say('Loading…');
+        return adminApi.audit(cursor);
+      },
+      render: (page, fresh) => this.render(page, fresh),
+      failed: (err) => this.panel.fail('Could not read the audit trail', err),
+    });
   }
 
   load() {
-    this.fetch(true);
+    this.pages.fetch(true);
   }
 
-  async fetch(fresh) {
-    const generation = ++this.generation;
-    if (fresh) this.cursor = '';
-    this.panel.say('Loading…');
-    try {
-      const page = await adminApi.audit(this.cursor);
-      if (generation !== this.generation) return;
-      if (fresh) clear(this.list);
-      for (const entry of page.entries || []) this.list.append(renderEntry(entry, (id) => this.panel.userName(id)));
-      this.cursor = page.next_cursor || '';
-      show(this.more, Boolean(this.cursor));
-      const count = this.list.childElementCount;
-      this.panel.say(count ? `${plural(count, 'action')} shown, newest first.` : 'No admin actions yet.');
-    } catch (err) {
-      if (generation === this.generation) this.panel.fail('Could not read the audit trail', err);
-    }
+  render(page, fresh) {
+    if (fresh) clear(this.list);
+    for (const entry of page.entries || []) this.list.append(renderEntry(entry, (id) => this.panel.userName(id)));
+    const count = this.list.childElementCount;
+    this.panel.say(count ? `${plural(count, 'action')} shown, newest first.` : 'No admin actions yet.');
   }
 }
 

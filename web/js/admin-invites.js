@@ -8,6 +8,7 @@ import { adminApi, api } from './api.js';
 import { confirmDialog } from './dialogs.js';
 import { $, el, clear, copyField, show, plural } from './dom.js';
 import { fullTime, shortTime } from './format.js';
+import { PagedList } from './paged-list.js';
 import { isOwner } from './roles.js';
 
 export class InvitesTab {
@@ -15,12 +16,13 @@ export class InvitesTab {
   constructor(panel) {
     this.panel = panel;
     this.list = $('admin-invite-list');
-    this.more = $('admin-invites-more');
     this.created = $('invite-created');
-    this.cursor = '';
-    this.generation = 0;
     this.links = new Map(); // invite id -> its URL (made on this page)
-    this.more.addEventListener('click', () => this.fetch(false));
+    this.pages = new PagedList($('admin-invites-more'), {
+      read: (cursor) => adminApi.invites(cursor),
+      render: (page, fresh) => this.render(page, fresh),
+      failed: (err) => this.panel.fail('Could not list the invites', err),
+    });
     this.list.addEventListener('click', (e) => this.clicked(e));
     $('invite-form').addEventListener('submit', (e) => {
       e.preventDefault();
@@ -29,7 +31,7 @@ export class InvitesTab {
   }
 
   load() {
-    this.fetch(true);
+    this.pages.fetch(true);
   }
 
   async create() {
@@ -45,7 +47,7 @@ export class InvitesTab {
         copyField(url, 'New invite link'),
       );
       show(this.created, true);
-      await this.fetch(true);
+      await this.pages.fetch(true);
       this.panel.say('Invite link created.');
     } catch (err) {
       this.panel.fail('Could not create an invite', err);
@@ -54,20 +56,10 @@ export class InvitesTab {
     }
   }
 
-  async fetch(fresh) {
-    const generation = ++this.generation;
-    if (fresh) this.cursor = '';
-    try {
-      const page = await adminApi.invites(this.cursor);
-      if (generation !== this.generation) return;
-      if (fresh) clear(this.list);
-      for (const invite of page.invites || []) this.list.append(this.item(invite));
-      this.cursor = page.next_cursor || '';
-      show(this.more, Boolean(this.cursor));
-      if (!this.list.childElementCount) this.list.append(el('li', { class: 'muted', text: 'No invite links yet.' }));
-    } catch (err) {
-      if (generation === this.generation) this.panel.fail('Could not list the invites', err);
-    }
+  render(page, fresh) {
+    if (fresh) clear(this.list);
+    for (const invite of page.invites || []) this.list.append(this.item(invite));
+    if (!this.list.childElementCount) this.list.append(el('li', { class: 'muted', text: 'No invite links yet.' }));
   }
 
   item(invite) {
@@ -112,7 +104,7 @@ export class InvitesTab {
     try {
       await adminApi.revokeInvite(id);
       this.links.delete(id);
-      await this.fetch(true);
+      await this.pages.fetch(true);
       this.panel.say('Invite revoked.');
     } catch (err) {
       button.disabled = false;

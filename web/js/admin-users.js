@@ -5,8 +5,9 @@
 
 import { adminApi } from './api.js';
 import { confirmDialog } from './dialogs.js';
-import { $, el, clear, copyField, show, plural } from './dom.js';
+import { $, el, clear, copyField, plural } from './dom.js';
 import { fullTime, shortTime } from './format.js';
+import { PagedList } from './paged-list.js';
 import { isOwner } from './roles.js';
 
 export class UsersTab {
@@ -14,39 +15,32 @@ export class UsersTab {
   constructor(panel) {
     this.panel = panel;
     this.list = $('admin-user-list');
-    this.more = $('admin-users-more');
-    this.cursor = '';
-    this.generation = 0;
     this.users = new Map(); // id -> user as last heard
-    this.more.addEventListener('click', () => this.fetch(false));
+    this.pages = new PagedList($('admin-users-more'), {
+      read: (cursor) => {
+        this.panel.say('Loading…');
+        return adminApi.users(cursor);
+      },
+      render: (page, fresh) => this.render(page, fresh),
+      failed: (err) => this.panel.fail('Could not list the users', err),
+    });
     this.list.addEventListener('click', (e) => this.clicked(e));
   }
 
   load() {
-    this.fetch(true);
+    this.pages.fetch(true);
   }
 
-  async fetch(fresh) {
-    const generation = ++this.generation;
-    if (fresh) this.cursor = '';
-    this.panel.say('Loading…');
-    try {
-      const page = await adminApi.users(this.cursor);
-      if (generation !== this.generation) return;
-      if (fresh) {
-        clear(this.list);
-        this.users.clear();
-      }
-      for (const user of page.users || []) {
-        this.users.set(user.id, user);
-        this.list.append(this.item(user));
-      }
-      this.cursor = page.next_cursor || '';
-      show(this.more, Boolean(this.cursor));
-      this.panel.say(`${plural(this.users.size, 'user')} shown.`);
-    } catch (err) {
-      if (generation === this.generation) this.panel.fail('Could not list the users', err);
+  render(page, fresh) {
+    if (fresh) {
+      clear(this.list);
+      this.users.clear();
     }
+    for (const user of page.users || []) {
+      this.users.set(user.id, user);
+      this.list.append(this.item(user));
+    }
+    this.panel.say(`${plural(this.users.size, 'user')} shown.`);
   }
 
   item(user) {
