@@ -22,4 +22,8 @@ struct ChatOptions {
   int64_t client_message_id_ttl_seconds = 24 * 3600;
 };
 
+// Milliseconds since the epoch by the system clock: ChatOptions::clock_ms
+// when a test does not set it, and the time the realtime layer stamps.
+int64_t wall_clock_ms();
+
 }  // namespace townhall::chat

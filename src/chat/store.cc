@@ -11,13 +11,13 @@ namespace townhall::chat {
 using items::S;
 
 ChatStore::ChatStore(ddb::Database& db, ChatOptions options) : db_(db), options_(std::move(options)) {
-  if (!options_.clock_ms) {
-    options_.clock_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  if (!options_.clock_ms) options_.clock_ms = wall_clock_ms;
+}
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string ChatStore::today() const {

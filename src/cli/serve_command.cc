@@ -244,13 +244,7 @@ int serve(ServeSettings& settings) {
   settings.chat.password_cost = settings.password_cost == "minimum"
                                     ? chat::ChatOptions::PasswordCost::kMinimum
                                     : chat::ChatOptions::PasswordCost::kInteractive;
-  if (!settings.chat.clock_ms) {
-    settings.chat.clock_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  if (!settings.chat.clock_ms) settings.chat.clock_ms = chat::wall_clock_ms;
   chat::ChatService chat(db, settings.chat, &hub);
   chat.set_presence(&presence);  // "@here"
   if (auto status = chat.ensure_table(); !status.ok()) {

@@ -4,29 +4,26 @@
 
 namespace townhall::realtime {
 
-std::string ready_frame(const chat::User& user) {
+namespace {
+
+// {"type": type, "user": {...}}
+std::string user_frame(std::string_view type, const chat::User& user) {
   std::string out;
   ddb::JsonWriter w(out);
   w.begin_object();
   w.key("type");
-  w.string("ready");
+  w.string(type);
   w.key("user");
   api::write_user(w, user);
   w.end_object();
   return out;
 }
 
-std::string user_updated_frame(const chat::User& user) {
-  std::string out;
-  ddb::JsonWriter w(out);
-  w.begin_object();
-  w.key("type");
-  w.string("user.updated");
-  w.key("user");
-  api::write_user(w, user);
-  w.end_object();
-  return out;
-}
+}  // namespace
+
+std::string ready_frame(const chat::User& user) { return user_frame("ready", user); }
+
+std::string user_updated_frame(const chat::User& user) { return user_frame("user.updated", user); }
 
 std::string unsubscribed_frame(const std::vector<std::string>& channels, std::string_view reason) {
   std::string out;

@@ -12,7 +12,6 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,13 +20,6 @@
 #include "realtime/hub.h"
 
 namespace townhall::realtime {
-
-// Milliseconds since the epoch: what relay messages and gap notices carry.
-inline int64_t relay_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string encode_event(const std::string& origin, const HubEvent& event);
 std::string encode_gap(const std::string& origin, int64_t since_ms, const std::vector<std::string>& channels);

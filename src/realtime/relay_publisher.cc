@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "chat/options.h"
 #include "realtime/relay_codec.h"
 
 namespace townhall::realtime {
@@ -47,7 +48,7 @@ void RelayPublisher::send(const SharedEvent& event) {
       queue_.pop_front();
       dropped_.fetch_add(1, std::memory_order_relaxed);
     }
-    queue_.push_back({event, std::chrono::steady_clock::now(), relay_now_ms()});
+    queue_.push_back({event, std::chrono::steady_clock::now(), chat::wall_clock_ms()});
   }
   wake_.notify_one();
 }

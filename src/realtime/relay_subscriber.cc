@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "chat/options.h"
 #include "realtime/relay_codec.h"
 
 namespace townhall::realtime {
@@ -35,7 +36,7 @@ void RelaySubscriber::stop() {
 
 void RelaySubscriber::run() {
   int attempt = 0;
-  int64_t lost_at_ms = relay_now_ms();  // at start nothing was received yet: nobody to resync
+  int64_t lost_at_ms = chat::wall_clock_ms();  // at start nothing was received yet: nobody to resync
   while (!stop_.stopped()) {
     RedisContext c = connect_redis(options_.redis, "subscriber");
     if (c) {
@@ -64,7 +65,7 @@ void RelaySubscriber::run() {
     std::string lost = listen(c.get());
     connected_ = false;
     if (lost.empty()) return;  // stopped
-    lost_at_ms = relay_now_ms();
+    lost_at_ms = chat::wall_clock_ms();
     spdlog::warn("pubsub: lost the redis subscription ({}); live events from other nodes wait, reconnecting",
                  lost);
   }

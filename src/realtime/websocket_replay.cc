@@ -9,6 +9,7 @@
 #include <random>
 
 #include "api/offload.h"
+#include "chat/options.h"
 #include "realtime/websocket_session.h"
 
 namespace townhall::realtime {
@@ -25,10 +26,7 @@ constexpr size_t kReplayPage = 100;
 // '#', milliseconds) and sorts before every id minted from that millisecond
 // on; the second covers ids minted before their commit.
 std::string cursor_before_now() {
-  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count() -
-               1000;
+  int64_t ms = chat::wall_clock_ms() - 1000;
   return fmt::format("{:010d}#{:013d}", ms / 1000, ms);
 }
 
