@@ -56,7 +56,7 @@ ddb::Result<std::unique_ptr<ddb::Database>> open_store(const StoreOptions& optio
   // memory small; `townhall dynamodb`, a benchmark target for bulk writes,
   // keeps RocksDB's 64 MB (PutItem at 64 connections: 52k/s with 8 MB,
   // 57k/s with 64 MB, bench/peers).
-  engine_options.memtable_bytes = 8 << 20;
+  engine_options.write_buffer_bytes = 8 << 20;
   TH_ASSIGN_OR_RETURN(auto engine, engine::Engine::open(engine_options));
   return std::unique_ptr<ddb::Database>(std::move(engine));
 }

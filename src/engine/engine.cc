@@ -100,7 +100,7 @@ ddb::Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) 
                                                          .in_memory = options.in_memory,
                                                          .sync = options.sync,
                                                          .max_open_files = options.max_open_files,
-                                                         .write_buffer_bytes = options.memtable_bytes}));
+                                                         .write_buffer_bytes = options.write_buffer_bytes}));
     store = std::move(opened);
   }
   auto context = std::make_unique<EngineContext>(options, std::move(store));

@@ -35,7 +35,7 @@ struct EngineOptions {
   // What DescribeEndpoints answers.
   std::string endpoint_address = "localhost:8000";
   // RocksDbStoreOptions::write_buffer_bytes (0: RocksDB's default).
-  size_t memtable_bytes = 0;
+  size_t write_buffer_bytes = 0;
   // UpdateTable fills a new GSI before it answers when the table holds at
   // most this many items (the index is ACTIVE at once, as in DynamoDB
   // Local); a larger table is copied in the background while the index is
